@@ -1,0 +1,186 @@
+/**
+ * Every setting with its default, unit and reason, and the one precedence that builds a config:
+ * command-line flags > environment variables (HEPFLOW_*) > config file (JSON) > defaults.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface Config {
+  /** HTTP (app + API) bind address and port. */
+  httpHost: string;
+  httpPort: number;
+  /** HEP collector bind address and port, shared by UDP and TCP (HEP's registered port is 9060). */
+  hepHost: string;
+  hepPort: number;
+  udp: boolean;
+  tcp: boolean;
+  /** Run the collector at all; off for a web/API-only process in a scaled-out deployment. */
+  collector: boolean;
+  /** SQLite file path, or a postgres:// connection string. */
+  store: string;
+  /** PostgreSQL connection pool size (postgres store only). */
+  pgPool: number;
+  /** Homer 7 time partition step for SIP tables: 5m,10m,15m,20m,30m,45m,1h,2h,6h,12h,1d. */
+  pgPartitionStep: string;
+  /** Days of data kept; 0 keeps everything. */
+  retentionDays: number;
+  /** Required HEP3 auth key (chunk 0x000e); null accepts any packet. */
+  hepAuthKey: string | null;
+  /** Bearer token for the app and API; null means no token. */
+  httpToken: string | null;
+  /** Basic credentials "user:password" for the app and API; null means none. */
+  httpBasic: string | null;
+  /** Headers whose value names the A-leg's Call-ID (heplify-server's AlegIDs). */
+  correlationHeaders: string[];
+  /** Display names for endpoints: "ip" or "ip:port" → alias. */
+  aliases: Record<string, string>;
+  /** Folder of the built web app. */
+  webDir: string;
+  /** Load every demo scenario into the store at start. */
+  demo: boolean;
+  /** Largest HEP packet accepted, bytes (a HEP3 packet cannot exceed 65535: its length is u16). */
+  maxPacketBytes: number;
+  /** Concurrent HEP TCP connections; more are refused (each holds a framing buffer). */
+  maxTcpConnections: number;
+  /** A HEP TCP connection silent this long is closed, ms (OpenSIPS keeps its connection busy). */
+  tcpIdleMs: number;
+  /** Messages written per transaction. Bigger batches amortise the commit. */
+  batchSize: number;
+  /** Longest a message waits before its batch is written, ms. */
+  batchDelayMs: number;
+  /** Messages held in memory while the store is slow or down; past it new ones are dropped and counted. */
+  maxPending: number;
+  /** Same packet from two capture points within this window is one message, µs (Homer 11 uses 500 ms). */
+  dedupWindowMicros: number;
+  /** A blind transfer's new call must start within this time after the REFER, µs. */
+  blindTransferWindowMicros: number;
+  /** "info" logs listeners and errors; "debug" logs more; "silent" nothing. */
+  logLevel: 'silent' | 'info' | 'debug';
+}
+
+export const defaults: Config = {
+  httpHost: '127.0.0.1',
+  httpPort: 8080,
+  hepHost: '0.0.0.0',
+  hepPort: 9060,
+  udp: true,
+  tcp: true,
+  collector: true,
+  store: './data/hepflow.db',
+  pgPool: 10,
+  pgPartitionStep: '1h',
+  retentionDays: 7,
+  hepAuthKey: null,
+  httpToken: null,
+  httpBasic: null,
+  correlationHeaders: ['X-CID', 'X-Call-ID'],
+  aliases: {},
+  webDir: 'dist/web',
+  demo: false,
+  maxPacketBytes: 65535,
+  maxTcpConnections: 256,
+  tcpIdleMs: 5 * 60_000,
+  batchSize: 2000,
+  batchDelayMs: 100,
+  maxPending: 200_000,
+  dedupWindowMicros: 500_000,
+  blindTransferWindowMicros: 30_000_000,
+  logLevel: 'info',
+};
+
+type Kind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'nullable-string';
+
+/** How each key is read from the environment and files. */
+const kinds: Record<keyof Config, Kind> = {
+  httpHost: 'string', httpPort: 'number', hepHost: 'string', hepPort: 'number',
+  udp: 'boolean', tcp: 'boolean', collector: 'boolean', store: 'string', pgPool: 'number',
+  pgPartitionStep: 'string', retentionDays: 'number', hepAuthKey: 'nullable-string',
+  httpToken: 'nullable-string', httpBasic: 'nullable-string', correlationHeaders: 'list',
+  aliases: 'map', webDir: 'string', demo: 'boolean', maxPacketBytes: 'number',
+  maxTcpConnections: 'number', tcpIdleMs: 'number', batchSize: 'number', batchDelayMs: 'number',
+  maxPending: 'number', dedupWindowMicros: 'number', blindTransferWindowMicros: 'number',
+  logLevel: 'string',
+};
+
+/** httpPort → HEPFLOW_HTTP_PORT */
+export function envName(key: string): string {
+  return 'HEPFLOW_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/** "a=b,c=d" → {a: 'b', c: 'd'}; also accepts a list of "a=b". */
+export function parseAliases(items: string | string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of Array.isArray(items) ? items : items.split(',')) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new Error(`alias "${item}" is not of the form ip[:port]=Name`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function coerce(key: keyof Config, value: unknown, origin: string): unknown {
+  const kind = kinds[key];
+  const fail = () => new Error(`${origin}: ${key} must be a ${kind}, got ${JSON.stringify(value)}`);
+  switch (kind) {
+    case 'number': {
+      const n = typeof value === 'number' ? value : Number(value);
+      if (!Number.isFinite(n)) throw fail();
+      return n;
+    }
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === '1') return true;
+      if (value === 'false' || value === '0') return false;
+      throw fail();
+    case 'list':
+      if (Array.isArray(value)) return value.map(String);
+      if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+      throw fail();
+    case 'map':
+      if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+      if (typeof value === 'string' || Array.isArray(value)) return parseAliases(value as string);
+      throw fail();
+    case 'nullable-string':
+      return value === null || value === '' ? null : String(value);
+    default:
+      return String(value);
+  }
+}
+
+function pick(origin: string, read: (key: string) => unknown): Partial<Config> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(kinds) as (keyof Config)[]) {
+    const v = read(key);
+    if (v !== undefined) out[key] = coerce(key, v, origin);
+  }
+  return out as Partial<Config>;
+}
+
+/**
+ * Builds the config: flags > env > file > defaults. `flags` holds only what the user typed
+ * (undefined for the rest); `file` is a JSON file path (flag --config or HEPFLOW_CONFIG).
+ */
+export function loadConfig(flags: Partial<Record<keyof Config, unknown>> & { config?: string }, env: NodeJS.ProcessEnv = process.env): Config {
+  const path = flags.config ?? env.HEPFLOW_CONFIG;
+  let fromFile: Partial<Config> = {};
+  if (path) {
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new Error(`config file ${path}: ${(err as Error).message}`);
+    }
+    const unknown = Object.keys(json).filter((k) => !(k in kinds));
+    if (unknown.length) throw new Error(`config file ${path}: unknown setting(s) ${unknown.join(', ')}`);
+    fromFile = pick(`config file ${path}`, (k) => json[k]);
+  }
+  const fromEnv = pick('environment', (k) => env[envName(k)]);
+  const fromFlags = pick('flag', (k) => (flags as Record<string, unknown>)[k]);
+  const config = { ...defaults, ...fromFile, ...fromEnv, ...fromFlags };
+  if (!['silent', 'info', 'debug'].includes(config.logLevel)) throw new Error(`logLevel must be silent, info or debug`);
+  return config;
+}
+
+/** Alias for an endpoint: "ip:port" first, then "ip". */
+export function aliasOf(aliases: Record<string, string>, ip: string, port: number): string | null {
+  return aliases[`${ip}:${port}`] ?? aliases[ip] ?? null;
+}

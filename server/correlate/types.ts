@@ -1,0 +1,23 @@
+/**
+ * Why two ids belong to one scenario. Each rule is a reason code; the text shown to the user
+ * is built from it in correlate/explain.ts.
+ */
+export type LinkRule =
+  | 'hep-correlation-id' // HEP3 chunk 0x0011 differs from the message's Call-ID
+  | 'replaces' // INVITE with Replaces (RFC 3891)
+  | 'join' // INVITE with Join (RFC 3911)
+  | 'refer-replaces' // REFER whose Refer-To carries ?Replaces= (attended transfer)
+  | 'blind-transfer' // new INVITE to a REFER's target, placed by the party that got the REFER
+  | 'header' // a configured A-leg header (X-CID, X-Call-ID) names the other Call-ID
+  | 'b2b-suffix'; // "<callid>_b2b-1" convention
+
+/** A link found in one message: the message's Call-ID is linked to `target`. */
+export interface LinkInput {
+  /** The other id: a Call-ID, or a correlation id shared by several calls. */
+  target: string;
+  rule: LinkRule;
+  /** The header or chunk that carried it ("Replaces", "X-CID", "0x0011"). */
+  header: string | null;
+  /** The value as carried (for Replaces, the whole header value). */
+  value: string;
+}

@@ -1,0 +1,307 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3, WAL). Inserts run in one transaction per
+ * batch; groups are maintained at insert (see sqlite-schema.ts for the model).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from './sqlite-schema.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type {
+  CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSummary, MessageInput, Store, StoreCounts,
+  StoredLink, StoredMessage,
+} from './types.ts';
+import type { LinkRule } from '../correlate/types.ts';
+
+type Row = Record<string, any>;
+
+/** Rows deleted per transaction by the retention sweep, so that ingest never waits long. */
+const PURGE_CHUNK = 5000;
+
+export function openSqliteStore(path: string): SqliteStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return new SqliteStore(new Database(path));
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly st;
+  private readonly insertTx: (batch: MessageInput[]) => void;
+
+  constructor(private readonly db: Database.Database) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across a process crash, fast commits
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    this.st = {
+      insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, src_ip, src_port, dst_ip, dst_port, transport,
+        capture_id, hep_corr, proto_type, method, status, reason, cseq_num, cseq_method, from_user, from_tag, to_user,
+        to_tag, ruri_user, user_agent, via_branch, has_sdp, raw, problems) VALUES (@ts, @callId, @srcIp, @srcPort,
+        @dstIp, @dstPort, @transport, @captureId, @hepCorrelationId, @protoType, @method, @status, @reason, @cseqNum,
+        @cseqMethod, @fromUser, @fromTag, @toUser, @toTag, @ruriUser, @userAgent, @viaBranch, @hasSdp, @raw, @problems)`),
+      insertLink: db.prepare(`INSERT OR IGNORE INTO links (call_id, target, rule, header, value, message_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      idGet: db.prepare(`SELECT group_id, is_call FROM ids WHERE key = ?`),
+      idInsert: db.prepare(`INSERT INTO ids (key, group_id, is_call) VALUES (?, ?, ?)`),
+      idMarkCall: db.prepare(`UPDATE ids SET is_call = 1 WHERE key = ?`),
+      idsMove: db.prepare(`UPDATE ids SET group_id = ? WHERE group_id = ?`),
+      groupNew: db.prepare(`INSERT INTO groups (size) VALUES (1)`),
+      groupSize: db.prepare(`SELECT size FROM groups WHERE id = ?`),
+      groupAddSize: db.prepare(`UPDATE groups SET size = size + ? WHERE id = ?`),
+      groupDelete: db.prepare(`DELETE FROM groups WHERE id = ?`),
+      callGet: db.prepare(`SELECT * FROM calls WHERE call_id = ?`),
+      callUpsert: db.prepare(`INSERT OR REPLACE INTO calls (call_id, start, end, messages, first_req_ts, method, cseq_num,
+        caller, callee, status, status_ts) VALUES (@call_id, @start, @end, @messages, @first_req_ts, @method, @cseq_num,
+        @caller, @callee, @status, @status_ts)`),
+      groupCalls: db.prepare(`SELECT c.* FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
+      groupSummary: db.prepare(`UPDATE groups SET first_call = @first_call, start = @start, end = @end, legs = @legs,
+        messages = @messages, caller = @caller, callee = @callee, method = @method, status = @status WHERE id = @id`),
+      groupIds: db.prepare(`SELECT key, is_call FROM ids WHERE group_id = ?`),
+      groupMessages: db.prepare(`SELECT m.* FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = ? ORDER BY m.ts, m.id`),
+      groupLinks: db.prepare(`SELECT l.* FROM ids i JOIN links l ON l.call_id = i.key WHERE i.group_id = ? ORDER BY l.ts, l.message_id`),
+      message: db.prepare(`SELECT * FROM messages WHERE id = ?`),
+      requests: db.prepare(`SELECT * FROM messages WHERE method = ? AND ts BETWEEN ? AND ? ORDER BY ts, id`),
+    };
+    this.insertTx = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
+  }
+
+  async insert(batch: MessageInput[]): Promise<void> {
+    if (batch.length) this.insertTx(batch);
+  }
+
+  private insertBatch(batch: MessageInput[]): void {
+    const touchedCalls = new Map<string, Row>();
+    for (const m of batch) {
+      const id = Number(this.st.insertMessage.run({ ...m, hasSdp: m.hasSdp ? 1 : 0 }).lastInsertRowid);
+      this.ensureId(m.callId, true);
+      for (const l of m.links) {
+        this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
+        this.ensureId(l.target, false);
+        this.union(m.callId, l.target);
+      }
+      const call = touchedCalls.get(m.callId) ?? this.st.callGet.get(m.callId) as Row | undefined ?? newCall(m);
+      touchedCalls.set(m.callId, updateCall(call, m));
+    }
+    const groups = new Set<number>();
+    for (const call of touchedCalls.values()) {
+      this.st.callUpsert.run(call);
+      groups.add((this.st.idGet.get(call.call_id) as Row).group_id);
+    }
+    // Union may have moved a touched call after its group was read: read groups after all unions.
+    for (const g of groups) this.refreshGroup(g);
+  }
+
+  private ensureId(key: string, isCall: boolean): void {
+    const row = this.st.idGet.get(key) as Row | undefined;
+    if (!row) {
+      const g = Number(this.st.groupNew.run().lastInsertRowid);
+      this.st.idInsert.run(key, g, isCall ? 1 : 0);
+    } else if (isCall && !row.is_call) {
+      this.st.idMarkCall.run(key);
+    }
+  }
+
+  /** Union by size: the smaller group's ids move into the bigger group. */
+  private union(a: string, b: string): void {
+    const ga = (this.st.idGet.get(a) as Row).group_id as number;
+    const gb = (this.st.idGet.get(b) as Row).group_id as number;
+    if (ga === gb) return;
+    const sa = (this.st.groupSize.get(ga) as Row).size as number;
+    const sb = (this.st.groupSize.get(gb) as Row).size as number;
+    const [big, small, smallSize] = sa >= sb ? [ga, gb, sb] : [gb, ga, sa];
+    this.st.idsMove.run(big, small);
+    this.st.groupAddSize.run(smallSize, big);
+    this.st.groupDelete.run(small);
+  }
+
+  private refreshGroup(id: number): void {
+    const calls = this.st.groupCalls.all(id) as Row[];
+    if (!calls.length) return;
+    const first = calls[0];
+    this.st.groupSummary.run({
+      id,
+      first_call: first.call_id,
+      start: first.start,
+      end: Math.max(...calls.map((c) => c.end)),
+      legs: calls.length,
+      messages: calls.reduce((n, c) => n + c.messages, 0),
+      caller: first.caller,
+      callee: first.callee,
+      method: first.method,
+      status: first.status,
+    });
+  }
+
+  async searchGroups(q: CallQuery): Promise<GroupPage> {
+    const where: string[] = ['g.start IS NOT NULL'];
+    const args: unknown[] = [];
+    if (q.from !== undefined) { where.push('g.end >= ?'); args.push(q.from); }
+    if (q.to !== undefined) { where.push('g.start <= ?'); args.push(q.to); }
+    for (const id of [q.callId, q.correlationId]) {
+      if (id) { where.push('g.id IN (SELECT group_id FROM ids WHERE key = ?)'); args.push(id); }
+    }
+    if (q.user) {
+      where.push(`g.id IN (SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.from_user = ?
+        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.to_user = ?)`);
+      args.push(q.user, q.user);
+    }
+    if (q.ip) {
+      where.push(`g.id IN (SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.src_ip = ?
+        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.dst_ip = ?)`);
+      args.push(q.ip, q.ip);
+    }
+    if (q.method) {
+      where.push('EXISTS (SELECT 1 FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = g.id AND m.method = ?)');
+      args.push(q.method.toUpperCase());
+    }
+    if (q.status !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = g.id AND m.status = ?)');
+      args.push(q.status);
+    }
+    if (q.q) {
+      // Free text: any id, a user, or an address.
+      where.push(`g.id IN (SELECT group_id FROM ids WHERE key = ?
+        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.from_user = ?
+        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.to_user = ?
+        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.src_ip = ?
+        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.dst_ip = ?)`);
+      args.push(q.q, q.q, q.q, q.q, q.q);
+    }
+    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+    if (cursor) {
+      where.push('(g.start < ? OR (g.start = ? AND g.id < ?))');
+      args.push(cursor.start, cursor.start, cursor.id);
+    }
+    const rows = this.db.prepare(`SELECT g.* FROM groups g WHERE ${where.join(' AND ')}
+      ORDER BY g.start DESC, g.id DESC LIMIT ?`).all(...args, q.limit + 1) as Row[];
+    const page = rows.slice(0, q.limit);
+    const items = page.map((g) => this.summary(g));
+    const last = page[page.length - 1];
+    return { items, next: rows.length > q.limit && last ? encodeCursor({ start: last.start, id: last.id }) : null };
+  }
+
+  private summary(g: Row): GroupSummary {
+    const ids = this.st.groupIds.all(g.id) as Row[];
+    return {
+      groupId: g.first_call,
+      callIds: ids.filter((r) => r.is_call).map((r) => r.key),
+      correlationIds: ids.filter((r) => !r.is_call).map((r) => r.key),
+      start: g.start,
+      end: g.end,
+      caller: g.caller,
+      callee: g.callee,
+      status: g.status,
+      method: g.method,
+      messages: g.messages,
+    };
+  }
+
+  async getGroup(id: string): Promise<GroupRecord | null> {
+    const row = this.st.idGet.get(id) as Row | undefined;
+    if (!row) return null;
+    const g = this.db.prepare('SELECT * FROM groups WHERE id = ?').get(row.group_id) as Row;
+    const s = this.summary(g);
+    return {
+      groupId: s.groupId ?? id,
+      callIds: s.callIds,
+      correlationIds: s.correlationIds,
+      messages: (this.st.groupMessages.all(row.group_id) as Row[]).map(toMessage),
+      links: (this.st.groupLinks.all(row.group_id) as Row[]).map(toLink),
+    };
+  }
+
+  async getMessage(id: string): Promise<StoredMessage | null> {
+    if (!/^\d+$/.test(id)) return null;
+    const row = this.st.message.get(Number(id)) as Row | undefined;
+    return row ? toMessage(row) : null;
+  }
+
+  async findRequests(method: string, since: EpochMicros, until: EpochMicros): Promise<StoredMessage[]> {
+    return (this.st.requests.all(method, since, until) as Row[]).map(toMessage);
+  }
+
+  /** Deletes in chunks, one transaction each, yielding between chunks so ingest keeps going. */
+  async purgeBefore(before: EpochMicros): Promise<number> {
+    const del = this.db.prepare(`DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < ? LIMIT ${PURGE_CHUNK})`);
+    let total = 0;
+    for (;;) {
+      const n = del.run(before).changes;
+      total += n;
+      if (n < PURGE_CHUNK) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM links WHERE ts < ?').run(before);
+      const stale = this.db.prepare('SELECT id FROM groups WHERE end < ?').all(before) as Row[];
+      for (const { id } of stale) {
+        this.db.prepare('DELETE FROM calls WHERE call_id IN (SELECT key FROM ids WHERE group_id = ?)').run(id);
+        this.db.prepare('DELETE FROM ids WHERE group_id = ?').run(id);
+        this.st.groupDelete.run(id);
+      }
+    })();
+    return total;
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const one = (sql: string) => (this.db.prepare(sql).get() as Row).n as number;
+    return {
+      messages: one('SELECT count(*) n FROM messages'),
+      calls: one('SELECT count(*) n FROM calls'),
+      groups: one('SELECT count(*) n FROM groups WHERE start IS NOT NULL'),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new Error(`database schema version ${version} is newer than this hepflow (${migrations.length})`);
+  }
+  for (let v = version; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+function newCall(m: MessageInput): Row {
+  return { call_id: m.callId, start: m.ts, end: m.ts, messages: 0, first_req_ts: null, method: null,
+    cseq_num: null, caller: null, callee: null, status: null, status_ts: null };
+}
+
+/**
+ * Folds one message into its call's summary. The earliest request names caller, callee and
+ * method; the final response (>= 200) to that request, latest seen, gives the status.
+ */
+function updateCall(c: Row, m: MessageInput): Row {
+  const next = { ...c, start: Math.min(c.start, m.ts), end: Math.max(c.end, m.ts), messages: c.messages + 1 };
+  if (m.method && (next.first_req_ts === null || m.ts < next.first_req_ts)) {
+    Object.assign(next, { first_req_ts: m.ts, method: m.method, cseq_num: m.cseqNum, caller: m.fromUser,
+      callee: m.ruriUser ?? m.toUser });
+  }
+  if (m.status !== null && m.status >= 200 && m.cseqMethod === next.method && m.cseqNum === next.cseq_num &&
+      (next.status_ts === null || m.ts >= next.status_ts)) {
+    Object.assign(next, { status: m.status, status_ts: m.ts });
+  }
+  return next;
+}
+
+function toMessage(r: Row): StoredMessage {
+  return {
+    id: String(r.id), ts: r.ts, callId: r.call_id, srcIp: r.src_ip, srcPort: r.src_port, dstIp: r.dst_ip,
+    dstPort: r.dst_port, transport: r.transport, captureId: r.capture_id, hepCorrelationId: r.hep_corr,
+    protoType: r.proto_type, method: r.method, status: r.status, reason: r.reason, cseqNum: r.cseq_num,
+    cseqMethod: r.cseq_method, fromUser: r.from_user, fromTag: r.from_tag, toUser: r.to_user, toTag: r.to_tag,
+    ruriUser: r.ruri_user, userAgent: r.user_agent, viaBranch: r.via_branch, hasSdp: !!r.has_sdp, raw: r.raw,
+    problems: r.problems,
+  };
+}
+
+function toLink(r: Row): StoredLink {
+  return { callId: r.call_id, target: r.target, rule: r.rule as LinkRule, header: r.header, value: r.value,
+    messageId: String(r.message_id), ts: r.ts };
+}

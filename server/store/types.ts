@@ -1,0 +1,146 @@
+import type { LinkInput, LinkRule } from '../correlate/types.ts';
+
+/** Microseconds since the Unix epoch. */
+export type EpochMicros = number;
+
+/** One captured message as the collector hands it to a store. */
+export interface MessageInput {
+  ts: EpochMicros;
+  srcIp: string;
+  srcPort: number;
+  dstIp: string;
+  dstPort: number;
+  /** udp, tcp, tls, ws, sctp, or "ip-N" for an unknown IP protocol number. */
+  transport: string;
+  /** Capture point: the HEP node name, else the decimal capture id, else "file:<name>" for imports. */
+  captureId: string;
+  /** HEP3 chunk 0x0011 as sent, null when absent. */
+  hepCorrelationId: string | null;
+  /** HEP protocol type: 1 SIP, 5 RTCP, 100 log, ... */
+  protoType: number;
+  /** SIP Call-ID; for non-SIP payloads, the HEP correlation id they were sent with. */
+  callId: string;
+  method: string | null;
+  status: number | null;
+  reason: string | null;
+  cseqNum: number | null;
+  cseqMethod: string | null;
+  fromUser: string | null;
+  fromTag: string | null;
+  toUser: string | null;
+  toTag: string | null;
+  ruriUser: string | null;
+  userAgent: string | null;
+  viaBranch: string | null;
+  hasSdp: boolean;
+  /** The payload as text (SIP message, log line, RTCP JSON). */
+  raw: string;
+  /** Why the SIP is malformed ("; "-joined), null when well formed. */
+  problems: string | null;
+  /** Links to other ids that this message carries (computed by correlate/links.ts). */
+  links: LinkInput[];
+}
+
+/** A message as stored: the input plus its id. */
+export interface StoredMessage extends Omit<MessageInput, 'links'> {
+  /** Store-specific id, opaque to callers. */
+  id: string;
+}
+
+/** A link as stored, with the message that carried it. */
+export interface StoredLink {
+  callId: string;
+  target: string;
+  rule: LinkRule;
+  header: string | null;
+  value: string;
+  messageId: string;
+  ts: EpochMicros;
+}
+
+export interface CallQuery {
+  from?: EpochMicros;
+  to?: EpochMicros;
+  callId?: string;
+  correlationId?: string;
+  /** From or To user (exact). */
+  user?: string;
+  /** Source or destination address. */
+  ip?: string;
+  method?: string;
+  status?: number;
+  /** Free text: any Call-ID, correlation id, user, or address. */
+  q?: string;
+  limit: number;
+  /** Opaque cursor from a previous page's `next`. */
+  cursor?: string;
+}
+
+/** One correlation group in a search result. */
+export interface GroupSummary {
+  /** The group's id: the Call-ID of its first leg. */
+  groupId: string;
+  callIds: string[];
+  /** Correlation ids (HEP 0x0011 values and other link targets) that are not Call-IDs of the group. */
+  correlationIds: string[];
+  start: EpochMicros;
+  end: EpochMicros;
+  caller: string | null;
+  callee: string | null;
+  /** Final status of the first leg's initial INVITE (or first request), null when none. */
+  status: number | null;
+  /** Method of the first leg's first request. */
+  method: string | null;
+  messages: number;
+}
+
+export interface GroupPage {
+  items: GroupSummary[];
+  next: string | null;
+}
+
+/** Everything stored for one group: the raw material of the group view. */
+export interface GroupRecord {
+  groupId: string;
+  callIds: string[];
+  correlationIds: string[];
+  /** In time order (ts, then id). */
+  messages: StoredMessage[];
+  links: StoredLink[];
+}
+
+/** A REFER seen earlier, used to find the call a blind transfer places (built by the collector). */
+export interface ReferRecord {
+  callId: string;
+  ts: EpochMicros;
+  targetUser: string | null;
+  targetUri: string;
+  /** The user the REFER was sent to (its To user): the one who will place the new call. */
+  transfereeUser: string | null;
+}
+
+export interface StoreCounts {
+  messages: number;
+  calls: number;
+  groups: number;
+}
+
+/**
+ * The storage port. The SQLite store (default) and the PostgreSQL store both implement it and
+ * pass the same suite (store/store.suite.ts).
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Stores a batch atomically, with its links; groups merge as links arrive, in any order. */
+  insert(batch: MessageInput[]): Promise<void>;
+  searchGroups(q: CallQuery): Promise<GroupPage>;
+  /** The group that `id` (any Call-ID or correlation id of it) belongs to, null when unknown. */
+  getGroup(id: string): Promise<GroupRecord | null>;
+  getMessage(id: string): Promise<StoredMessage | null>;
+  /** Requests of one method sent within [since, until] (for blind transfer: the REFERs), in time order. */
+  findRequests(method: string, since: EpochMicros, until: EpochMicros): Promise<StoredMessage[]>;
+  /** Deletes messages older than `before`; returns how many went. */
+  purgeBefore(before: EpochMicros): Promise<number>;
+  counts(): Promise<StoreCounts>;
+  close(): Promise<void>;
+}
