@@ -1,0 +1,202 @@
+import type { SipHeader } from './types.ts';
+
+/**
+ * Compact header forms, RFC 3261 §7.3.3 and the IANA "Header Fields" registry
+ * (RFC 3265 o, RFC 3515 r, RFC 3892 b, RFC 3841 a/j/d, RFC 4028 x, RFC 4474 y/n).
+ */
+const COMPACT: Record<string, string> = {
+  a: 'accept-contact',
+  b: 'referred-by',
+  c: 'content-type',
+  d: 'request-disposition',
+  e: 'content-encoding',
+  f: 'from',
+  i: 'call-id',
+  j: 'reject-contact',
+  k: 'supported',
+  l: 'content-length',
+  m: 'contact',
+  n: 'identity-info',
+  o: 'event',
+  r: 'refer-to',
+  s: 'subject',
+  t: 'to',
+  u: 'allow-events',
+  v: 'via',
+  x: 'session-expires',
+  y: 'identity',
+};
+
+/**
+ * Headers whose grammar is `value *(COMMA value)`, so that several values may share one line
+ * (RFC 3261 §7.3.1). Everything else is one value per line: From, To, Call-ID, CSeq, Refer-To,
+ * the authentication headers (their parameters are comma-separated), Date (has a comma), ...
+ */
+const LIST_HEADERS = new Set([
+  'accept',
+  'accept-contact',
+  'accept-encoding',
+  'accept-language',
+  'alert-info',
+  'allow',
+  'allow-events',
+  'call-info',
+  'contact',
+  'content-encoding',
+  'content-language',
+  'error-info',
+  'history-info',
+  'in-reply-to',
+  'p-asserted-identity',
+  'p-associated-uri',
+  'p-preferred-identity',
+  'path',
+  'proxy-require',
+  'reason',
+  'record-route',
+  'reject-contact',
+  'request-disposition',
+  'require',
+  'route',
+  'security-client',
+  'security-server',
+  'security-verify',
+  'service-route',
+  'supported',
+  'unsupported',
+  'via',
+  'warning',
+]);
+
+/** Full lower-case header name: "Call-ID" and "i" both give "call-id". */
+export function canonicalName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  return lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
+}
+
+/** True when RFC 3261 lets the header (canonical name) carry several comma-separated values. */
+export function isListHeader(canonical: string): boolean {
+  return LIST_HEADERS.has(canonical);
+}
+
+/**
+ * Splits `value` at commas that are outside double quotes (with backslash escapes, RFC 3261
+ * §25.1 quoted-pair) and outside <...>. Empty pieces are dropped; pieces are trimmed.
+ */
+export function splitComma(value: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let inQuote = false;
+  let inAngle = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (inQuote) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inQuote = false;
+    } else if (c === 0x22) inQuote = true;
+    else if (c === 0x3c /* < */) inAngle = true;
+    else if (c === 0x3e /* > */) inAngle = false;
+    else if (c === 0x2c /* , */ && !inAngle) {
+      pushTrimmed(out, value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  pushTrimmed(out, value.slice(start));
+  return out;
+}
+
+function pushTrimmed(out: string[], piece: string): void {
+  const t = piece.trim();
+  if (t !== '') out.push(t);
+}
+
+/** The values of one header line: split at commas for list headers, else the value whole. */
+export function splitHeaderValues(canonical: string, value: string): string[] {
+  if (!isListHeader(canonical)) return value === '' ? [] : [value];
+  // Fast path: most lines hold a single value.
+  return value.indexOf(',') < 0 ? (value === '' ? [] : [value]) : splitComma(value);
+}
+
+/** Every value of header `name` (any spelling), across repeated lines, in message order. */
+export function headerValues(headers: SipHeader[], name: string): string[] {
+  const want = canonicalName(name);
+  const out: string[] = [];
+  for (const h of headers) {
+    if (h.name === want) out.push(...splitHeaderValues(want, h.value));
+  }
+  return out;
+}
+
+/** RFC 3261 §25.1 token characters, indexed by char code (0..127). */
+const TOKEN = new Uint8Array(128);
+for (const ch of "-.!%*_+`'~") TOKEN[ch.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TOKEN[c] = 1;
+
+/** True when `s` is a non-empty RFC 3261 token (method names, header names). */
+export function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TOKEN[c] === 0) return false;
+  }
+  return true;
+}
+
+/** The header section as read: lines in order, and where the body begins. */
+export interface HeaderBlock {
+  headers: SipHeader[];
+  /** Offset of the first body character, or null when no empty line ends the headers. */
+  bodyStart: number | null;
+}
+
+/**
+ * Reads header lines from `text` at offset `from` up to the first empty line, in one pass.
+ * Lines end in CRLF or bare LF (mixed is fine). A line starting with SP/HT continues the previous
+ * header (RFC 3261 §7.3.1 folding); the fold becomes one space. Repeated headers stay separate
+ * entries in message order. Faults go into `problems` as codes.
+ */
+export function readHeaders(text: string, from: number, problems: Set<string>): HeaderBlock {
+  const headers: SipHeader[] = [];
+  let name: string | null = null;
+  let value = '';
+  // Next ':' at or after pos, cached so that lines without a colon do not rescan the text.
+  let colon = -1;
+  let pos = from;
+  const len = text.length;
+  while (pos < len) {
+    const nl = text.indexOf('\n', pos);
+    const lineEnd = nl < 0 ? len : nl;
+    const end = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
+    const next = nl < 0 ? len : nl + 1;
+    if (end === pos) {
+      if (name !== null) headers.push({ name, value });
+      return { headers, bodyStart: next };
+    }
+    const c0 = text.charCodeAt(pos);
+    if (c0 === 0x20 || c0 === 0x09) {
+      const more = text.slice(pos, end).trim();
+      if (name === null) problems.add('bad-header-line');
+      else if (more !== '') value = value === '' ? more : value + ' ' + more;
+    } else {
+      if (name !== null) headers.push({ name, value });
+      name = null;
+      if (colon < pos) {
+        colon = text.indexOf(':', pos);
+        if (colon < 0) colon = len;
+      }
+      if (colon >= end) {
+        problems.add('bad-header-line');
+      } else {
+        const raw = text.slice(pos, colon).trimEnd();
+        if (!isToken(raw)) problems.add('bad-header-name');
+        name = canonicalName(raw);
+        value = text.slice(colon + 1, end).trim();
+      }
+    }
+    pos = next;
+  }
+  if (name !== null) headers.push({ name, value });
+  return { headers, bodyStart: null };
+}
