@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from './sqlite.ts';
+import { openThreadedSqliteStore } from './sqlite-threaded.ts';
 import { describeStoreSuite, makeCall } from './store.suite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hepflow-sqlite-'));
@@ -11,6 +12,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeStoreSuite('SQLite', {
   async open() { return openSqliteStore(join(dir, `suite-${n++}.db`)); },
+  async destroy(store) { await store.close(); },
+});
+
+describeStoreSuite('SQLite with a writer thread', {
+  async open() { return openThreadedSqliteStore(join(dir, `threaded-${n++}.db`)); },
   async destroy(store) { await store.close(); },
 });
 

@@ -36,9 +36,8 @@ export class SqliteStore implements Store {
     this.st = {
       insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, src_ip, src_port, dst_ip, dst_port, transport,
         capture_id, hep_corr, proto_type, method, status, reason, cseq_num, cseq_method, from_user, from_tag, to_user,
-        to_tag, ruri_user, user_agent, via_branch, has_sdp, raw, problems) VALUES (@ts, @callId, @srcIp, @srcPort,
-        @dstIp, @dstPort, @transport, @captureId, @hepCorrelationId, @protoType, @method, @status, @reason, @cseqNum,
-        @cseqMethod, @fromUser, @fromTag, @toUser, @toTag, @ruriUser, @userAgent, @viaBranch, @hasSdp, @raw, @problems)`),
+        to_tag, ruri_user, user_agent, via_branch, has_sdp, raw, problems)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertLink: db.prepare(`INSERT OR IGNORE INTO links (call_id, target, rule, header, value, message_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       idGet: db.prepare(`SELECT group_id, is_call FROM ids WHERE key = ?`),
       idInsert: db.prepare(`INSERT INTO ids (key, group_id, is_call) VALUES (?, ?, ?)`),
@@ -71,7 +70,9 @@ export class SqliteStore implements Store {
   private insertBatch(batch: MessageInput[]): void {
     const touchedCalls = new Map<string, Row>();
     for (const m of batch) {
-      const id = Number(this.st.insertMessage.run({ ...m, hasSdp: m.hasSdp ? 1 : 0 }).lastInsertRowid);
+      const id = Number(this.st.insertMessage.run(m.ts, m.callId, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
+        m.captureId, m.hepCorrelationId, m.protoType, m.method, m.status, m.reason, m.cseqNum, m.cseqMethod, m.fromUser,
+        m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems).lastInsertRowid);
       this.ensureId(m.callId, true);
       for (const l of m.links) {
         this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
@@ -278,7 +279,7 @@ function newCall(m: MessageInput): Row {
  * method; the final response (>= 200) to that request, latest seen, gives the status.
  */
 function updateCall(c: Row, m: MessageInput): Row {
-  const next = { ...c, start: Math.min(c.start, m.ts), end: Math.max(c.end, m.ts), messages: c.messages + 1 };
+  const next: Row = { ...c, start: Math.min(c.start, m.ts), end: Math.max(c.end, m.ts), messages: c.messages + 1 };
   if (m.method && (next.first_req_ts === null || m.ts < next.first_req_ts)) {
     Object.assign(next, { first_req_ts: m.ts, method: m.method, cseq_num: m.cseqNum, caller: m.fromUser,
       callee: m.ruriUser ?? m.toUser });

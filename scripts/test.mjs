@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm test`: every suite (Vitest unit + integration, Playwright end-to-end in Debian's Chromium),
+// then one line "N passed, N failed" with the totals of all suites.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const isRoot = process.getuid?.() === 0;
+
+/** Installs a Debian package when we can (root with apt-get); returns whether the command exists after. */
+function ensureDebian(command, pkg) {
+  if (has(command)) return true;
+  if (!isRoot || !has('apt-get')) return false;
+  console.log(`installing Debian's ${pkg} (needed by the tests)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', pkg], { env });
+  return has(command);
+}
+
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+if (!existsSync(chromium) && !(chromium === '/usr/bin/chromium' && ensureDebian('chromium', 'chromium'))) {
+  console.error(`no Chromium at ${chromium}: install it with "sudo apt-get install -y chromium" or set CHROMIUM_PATH`);
+  process.exit(1);
+}
+ensureDebian('tshark', 'tshark'); // pcap export is checked against Wireshark's reader
+
+mkdirSync('.tmp', { recursive: true });
+rmSync('.tmp/vitest.json', { force: true });
+rmSync('.tmp/playwright.json', { force: true });
+
+const build = run('npx', ['vite', 'build', '--logLevel', 'warn']);
+if (build.status !== 0) {
+  console.error('web app build failed');
+  process.exit(1);
+}
+
+run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json']);
+run('npx', ['playwright', 'test', '--reporter=list,json'], { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: '.tmp/playwright.json' } });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync('.tmp/vitest.json')) {
+  const v = JSON.parse(readFileSync('.tmp/vitest.json', 'utf8'));
+  passed += v.numPassedTests;
+  // A file that fails to load has no tests: count it as one failure.
+  failed += v.numFailedTests + v.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.length).length;
+  skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+} else {
+  console.error('vitest wrote no report');
+  failed++;
+}
+if (existsSync('.tmp/playwright.json')) {
+  const report = JSON.parse(readFileSync('.tmp/playwright.json', 'utf8'));
+  passed += report.stats.expected + report.stats.flaky;
+  failed += report.stats.unexpected + (report.errors?.length ?? 0); // errors: global setup or a file that did not load
+  skipped += report.stats.skipped;
+} else {
+  console.error('playwright wrote no report');
+  failed++;
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed ? 1 : 0);

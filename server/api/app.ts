@@ -1,0 +1,56 @@
+/**
+ * Builds the HTTP app (API + web app) without listening: cli/serve.ts listens, tests use inject().
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from '../config.ts';
+import type { Store } from '../store/types.ts';
+import type { Metrics } from '../collector/metrics.ts';
+import type { Ingest } from '../collector/ingest.ts';
+import { authHook } from './auth.ts';
+import callsRoutes from './routes/calls.ts';
+import groupsRoutes from './routes/groups.ts';
+import messagesRoutes from './routes/messages.ts';
+import healthRoutes from './routes/health.ts';
+
+export interface AppDeps {
+  store: Store;
+  config: Config;
+  metrics: Metrics;
+  /** Present when this process collects; capture upload needs it. */
+  ingest: Ingest | null;
+  logger?: boolean;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1024 * 1024 });
+  app.addHook('onRequest', authHook(deps.config));
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) app.log.error(err);
+    reply.code(status).send({ error: status >= 500 ? 'internal' : 'bad-request', message: err.message });
+  });
+  await app.register(healthRoutes, deps);
+  await app.register(callsRoutes, { ...deps, prefix: '/api/v1' });
+  await app.register(groupsRoutes, { ...deps, prefix: '/api/v1' });
+  await app.register(messagesRoutes, { ...deps, prefix: '/api/v1' });
+  app.get('/api/v1/config', async () => ({ aliases: deps.config.aliases }));
+  await serveWebApp(app, deps.config.webDir);
+  return app;
+}
+
+/** The built SPA at /, with every other non-API path answered by index.html (client routing). */
+async function serveWebApp(app: FastifyInstance, webDir: string): Promise<void> {
+  const root = resolve(webDir);
+  const hasApp = existsSync(resolve(root, 'index.html'));
+  if (hasApp) await app.register(fastifyStatic, { root, wildcard: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method !== 'GET' || req.url.startsWith('/api/') || !hasApp) {
+      const message = hasApp ? `no route ${req.method} ${req.url}` : `no web app built in ${root}: run "npm run build"`;
+      return reply.code(404).send({ error: 'not-found', message });
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+}

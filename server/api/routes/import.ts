@@ -1,0 +1,85 @@
+/**
+ * POST /api/v1/import: a pcap / pcapng upload, streamed straight into the importer (the body is
+ * never buffered), answered with what the file held so the web app can open the search on it.
+ * Query: ?name=<file name> (the capture point becomes "file:<name>").
+ */
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { errorSchema } from '../schemas.ts';
+import { countGroups, importCapture, type CaptureImport } from '../../pcap/import.ts';
+import { NotCaptureError } from '../../pcap/reader.ts';
+
+/** Largest upload accepted, bytes: a capture of hundreds of MB streams through in bounded memory. */
+export const IMPORT_BODY_LIMIT = 2 * 1024 * 1024 * 1024;
+
+/** The answer: the capture's summary plus how many correlation groups its Call-IDs fall in. */
+export interface ImportAnswer extends CaptureImport {
+  fileName: string;
+  groups: number;
+  /** True when the file had more Call-IDs than listed: `groups` counts the listed ones. */
+  groupsAtLeast: boolean;
+}
+
+/** Content types an upload may carry; '*' also takes a browser File with no type. */
+const CAPTURE_TYPES = ['application/octet-stream', 'application/vnd.tcpdump.pcap', 'application/x-pcap', 'application/x-pcapng', '*'];
+
+const answerSchema = {
+  type: 'object',
+  required: ['fileName', 'captureId', 'format', 'bytes', 'packets', 'sipMessages', 'hepPackets', 'calls', 'callIds', 'groups', 'skipped', 'timeRange', 'stoppedAt'],
+  properties: {
+    fileName: { type: 'string' },
+    captureId: { type: 'string' },
+    format: { type: 'string', enum: ['pcap', 'pcapng'] },
+    bytes: { type: 'number' },
+    packets: { type: 'number' },
+    sipMessages: { type: 'number' },
+    hepPackets: { type: 'number' },
+    calls: { type: 'number' },
+    callsAtLeast: { type: 'boolean' },
+    callIds: { type: 'array', items: { type: 'string' } },
+    groups: { type: 'number' },
+    groupsAtLeast: { type: 'boolean' },
+    skipped: { type: 'object', additionalProperties: { type: 'number' } },
+    timeRange: { type: ['object', 'null'], properties: { from: { type: 'number' }, to: { type: 'number' } } },
+    stoppedAt: {
+      type: ['object', 'null'],
+      properties: { offset: { type: 'number' }, packet: { type: 'number' }, reason: { type: 'string' } },
+    },
+  },
+} as const;
+
+export default async function importRoutes(app: FastifyInstance, { store, ingest }: Pick<AppDeps, 'store' | 'ingest'>): Promise<void> {
+  // Pass the raw request stream through: importCapture reads it chunk by chunk.
+  app.addContentTypeParser(CAPTURE_TYPES, (_req, payload, done) => done(null, payload));
+
+  app.post<{ Querystring: { name?: string } }>('/import', {
+    bodyLimit: IMPORT_BODY_LIMIT,
+    schema: { response: { 200: answerSchema, 400: errorSchema, 503: errorSchema } },
+  }, async (req, reply) => {
+    const body = req.body as Readable | undefined;
+    if (!body || typeof body.resume !== 'function') {
+      return reply.code(400).send({ error: 'not-a-capture', message: 'empty upload: send the capture file as the request body' });
+    }
+    if (!ingest) {
+      body.resume();
+      return reply.code(503).send({ error: 'no-collector', message: 'this process does not store messages (started with --no-collector)' });
+    }
+    const fileName = basename(req.query.name || 'upload').slice(0, 200);
+    let r: CaptureImport;
+    try {
+      r = await importCapture(body, { ingest, captureId: `file:${fileName}` });
+    } catch (err) {
+      if (!(err instanceof NotCaptureError)) throw err;
+      body.resume(); // drain what the client still sends, so it reads the answer
+      return reply.code(400).send({ error: 'not-a-capture', message: `${fileName}: ${err.message}` });
+    }
+    const answer: ImportAnswer = {
+      fileName, ...r,
+      groups: await countGroups(store, r.callIds),
+      groupsAtLeast: r.callsAtLeast || r.calls > r.callIds.length,
+    };
+    return answer;
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * What every verb shares: the config options (one table, so flags, env names and docs agree) and
+ * turning a verb's typed flags into a Config with the documented precedence.
+ */
+import { Command, Option } from 'commander';
+import { loadConfig, envName, parseAliases, type Config } from '../config.ts';
+
+/** flag, config key, help. Booleans that default to on are written "--no-x". */
+const OPTIONS: [string, keyof Config, string][] = [
+  ['--http-host <addr>', 'httpHost', 'HTTP bind address (default 127.0.0.1)'],
+  ['--http-port <port>', 'httpPort', 'HTTP port for the app and API (default 8080; 0 picks a free one)'],
+  ['--hep-host <addr>', 'hepHost', 'HEP bind address (default 0.0.0.0)'],
+  ['--hep-port <port>', 'hepPort', 'HEP port, UDP and TCP (default 9060; 0 picks a free one)'],
+  ['--no-udp', 'udp', 'do not receive HEP over UDP'],
+  ['--no-tcp', 'tcp', 'do not receive HEP over TCP'],
+  ['--no-collector', 'collector', 'serve the app and API only (no HEP listeners)'],
+  ['--store <path|url>', 'store', 'SQLite file (default ./data/hepflow.db) or postgres://user@host:port/db'],
+  ['--pg-pool <n>', 'pgPool', 'PostgreSQL connection pool size (default 10)'],
+  ['--pg-partition-step <step>', 'pgPartitionStep', 'Homer 7 partition step: 5m..1d (default 1h)'],
+  ['--retention-days <days>', 'retentionDays', 'delete data older than this; 0 keeps all (default 7)'],
+  ['--hep-auth-key <key>', 'hepAuthKey', 'accept only HEP packets with this auth key (chunk 0x000e)'],
+  ['--http-token <token>', 'httpToken', 'require "Authorization: Bearer <token>" on the app and API'],
+  ['--http-basic <user:password>', 'httpBasic', 'require HTTP basic credentials on the app and API'],
+  ['--correlation-header <name...>', 'correlationHeaders', 'A-leg headers naming another Call-ID (default X-CID X-Call-ID)'],
+  ['--alias <ip[:port]=name...>', 'aliases', 'display name for an endpoint, e.g. 10.0.0.1=SBC'],
+  ['--web-dir <dir>', 'webDir', 'folder of the built web app (default dist/web)'],
+  ['--demo', 'demo', 'load every demo scenario at start'],
+  ['--batch-size <n>', 'batchSize', 'messages per store transaction (default 2000)'],
+  ['--log-level <level>', 'logLevel', 'silent, info or debug (default info)'],
+];
+
+export function addConfigOptions(cmd: Command, keys?: (keyof Config)[]): Command {
+  cmd.option('-c, --config <file>', 'JSON config file (also HEPFLOW_CONFIG)');
+  for (const [flags, key, help] of OPTIONS) {
+    if (keys && !keys.includes(key)) continue;
+    cmd.addOption(new Option(flags, `${help}; env ${envName(key)}`));
+  }
+  return cmd;
+}
+
+/** Only what the user typed counts as a flag; the rest falls through to env, file and defaults. */
+export function configFrom(cmd: Command): Config {
+  const opts = cmd.opts();
+  const typed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(opts)) {
+    if (cmd.getOptionValueSource(key) === 'cli') typed[key] = value;
+  }
+  if (typed.aliases) typed.aliases = parseAliases(typed.aliases as string[]);
+  return loadConfig(typed);
+}
+
+/** One JSON object per line on stdout: easy to read for people and for tests that start a server. */
+export function makeLog(config: Pick<Config, 'logLevel'>) {
+  return (msg: string, fields: object = {}) => {
+    if (config.logLevel === 'silent') return;
+    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }) + '\n');
+  };
+}

@@ -1,0 +1,15 @@
+/** The `hepflow` command: one file per verb; configuration is described in server/config.ts. */
+import { Command } from 'commander';
+import { registerServe } from './serve.ts';
+import { registerReplay } from './replay.ts';
+
+const program = new Command('hepflow')
+  .description('One ladder diagram for a whole SIP call scenario, from HEP traces of OpenSIPS and Kamailio')
+  .showHelpAfterError();
+registerServe(program);
+registerReplay(program);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`hepflow: ${err.message}\n`);
+  process.exit(1);
+});

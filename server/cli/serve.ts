@@ -1,0 +1,37 @@
+/** `hepflow serve`: collector + store + app in one process (the default verb). */
+import type { Command } from 'commander';
+import { addConfigOptions, configFrom, makeLog } from './context.ts';
+import { startServer } from '../server.ts';
+import { loadDemo } from './demo.ts';
+
+export function registerServe(program: Command): void {
+  const cmd = program.command('serve', { isDefault: true })
+    .description('receive HEP on UDP and TCP, store it, and serve the web app and API');
+  addConfigOptions(cmd);
+  cmd.action(async () => {
+    const config = configFrom(cmd);
+    const log = makeLog(config);
+    const server = await startServer(config, log);
+    const addr = (a: { host: string; port: number } | null) => (a ? `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` : null);
+    log('listening', { http: server.httpUrl, hepUdp: addr(server.hepUdp), hepTcp: addr(server.hepTcp), store: server.store.kind });
+    if (config.demo) {
+      if (!server.hepUdp) throw new Error('--demo needs the UDP collector');
+      const n = await loadDemo({ transport: 'udp', host: loopbackFor(server.hepUdp.host), port: server.hepUdp.port });
+      log('demo loaded', { packets: n, open: server.httpUrl });
+    }
+    const stop = async (signal: string) => {
+      log('stopping', { signal });
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}
+
+/** The demo talks to our own listener: on a wildcard bind, send to loopback. */
+function loopbackFor(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}

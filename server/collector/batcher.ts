@@ -1,0 +1,101 @@
+/**
+ * Collects messages and writes them in batches: one transaction per batch amortises the commit.
+ * Bounded: past `maxPending` waiting messages new ones are dropped and counted, never queued
+ * without limit. A failed write is kept and retried with backoff (a database that is down for a
+ * while loses nothing until the bound is reached).
+ */
+import type { MessageInput } from '../store/types.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface BatcherOptions {
+  batchSize: number;
+  batchDelayMs: number;
+  maxPending: number;
+  /** Writes one batch; may reject, the batch is then retried. */
+  write(batch: MessageInput[]): Promise<void>;
+  /** Runs on each batch just before it is written (blind-transfer matching needs the whole batch). */
+  prepare?(batch: MessageInput[]): Promise<void>;
+  metrics: Metrics;
+  log(msg: string, fields?: object): void;
+}
+
+/** Longest wait between retries of a failed write, ms. */
+const MAX_BACKOFF_MS = 5000;
+
+export class Batcher {
+  private queue: MessageInput[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private backoffMs = 0;
+  private closed = false;
+
+  constructor(private readonly o: BatcherOptions) {}
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  add(m: MessageInput): void {
+    if (this.queue.length >= this.o.maxPending) {
+      this.o.metrics.dropped.inc({ reason: 'buffer-full' });
+      return;
+    }
+    this.queue.push(m);
+    if (this.queue.length >= this.o.batchSize) this.kick(0);
+    else this.kick(this.o.batchDelayMs);
+  }
+
+  private kick(delay: number): void {
+    if (this.running || this.closed) return;
+    if (delay === 0) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.running = this.drain().finally(() => {
+        this.running = null;
+        if (this.queue.length) this.kick(this.backoffMs || (this.queue.length >= this.o.batchSize ? 0 : this.o.batchDelayMs));
+      });
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => { this.timer = null; this.kick(0); }, delay);
+    }
+  }
+
+  /** Writes one batch. On failure the batch goes back to the head of the queue. */
+  private async drain(): Promise<void> {
+    const batch = this.queue.splice(0, this.o.batchSize);
+    if (!batch.length) return;
+    const stop = this.o.metrics.batchSeconds.startTimer();
+    try {
+      await this.o.prepare?.(batch);
+      await this.o.write(batch);
+      stop();
+      this.o.metrics.stored.inc(batch.length);
+      this.backoffMs = 0;
+    } catch (err) {
+      this.o.metrics.storeErrors.inc();
+      this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(100, this.backoffMs * 2));
+      this.o.log('store write failed, will retry', { error: (err as Error).message, batch: batch.length, retryMs: this.backoffMs });
+      const room = this.o.maxPending - this.queue.length;
+      if (room < batch.length) {
+        this.o.metrics.dropped.inc({ reason: 'buffer-full' }, batch.length - Math.max(0, room));
+        this.o.log('buffer full: dropped messages', { dropped: batch.length - Math.max(0, room) });
+      }
+      this.queue.unshift(...batch.slice(0, Math.max(0, room)));
+    }
+  }
+
+  /** Resolves once everything added so far is written (or the store keeps failing past `timeoutMs`). */
+  async flush(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.queue.length || this.running) && Date.now() < deadline) {
+      if (this.running) await this.running;
+      else if (this.backoffMs) await new Promise((r) => setTimeout(r, this.backoffMs));
+      else this.kick(0);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Counters for /metrics (Prometheus text format). One registry per server instance, so tests can
+ * run several servers in one process.
+ */
+import client from 'prom-client';
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly received = new client.Counter({
+    name: 'hepflow_packets_received_total', help: 'HEP packets received, by transport',
+    labelNames: ['transport'] as const, registers: [this.registry],
+  });
+  readonly decoded = new client.Counter({
+    name: 'hepflow_packets_decoded_total', help: 'HEP packets decoded, by HEP protocol type',
+    labelNames: ['proto'] as const, registers: [this.registry],
+  });
+  readonly rejected = new client.Counter({
+    name: 'hepflow_packets_rejected_total', help: 'Packets or messages refused and skipped, by reason',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
+  readonly malformed = new client.Counter({
+    name: 'hepflow_sip_malformed_total', help: 'SIP messages stored with a problem flag, by problem',
+    labelNames: ['problem'] as const, registers: [this.registry],
+  });
+  readonly stored = new client.Counter({
+    name: 'hepflow_messages_stored_total', help: 'Messages written to the store', registers: [this.registry],
+  });
+  readonly dropped = new client.Counter({
+    name: 'hepflow_messages_dropped_total', help: 'Messages lost after decoding, by reason',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
+  readonly storeErrors = new client.Counter({
+    name: 'hepflow_store_errors_total', help: 'Failed store writes (each is retried)', registers: [this.registry],
+  });
+  /** Read at scrape time (set by the collector), so the hot path does not update a gauge per message. */
+  pendingSource: () => number = () => 0;
+  readonly pending: client.Gauge = new client.Gauge({
+    name: 'hepflow_pending_messages', help: 'Messages waiting to be written', registers: [this.registry],
+    collect: () => { this.pending.set(this.pendingSource()); },
+  });
+  readonly tcpConnections = new client.Gauge({
+    name: 'hepflow_tcp_connections', help: 'Open HEP TCP connections', registers: [this.registry],
+  });
+  readonly batchSeconds = new client.Histogram({
+    name: 'hepflow_batch_write_seconds', help: 'Time to write one batch to the store',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry],
+  });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'hepflow_' });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+}

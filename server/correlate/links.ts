@@ -1,0 +1,85 @@
+/**
+ * The links one SIP message carries to other calls, as reason codes (rules 1, 2, 3, 4 and 5 of
+ * the correlation issue). Blind transfers leave no id in the new call; they are matched apart,
+ * in blind.ts. Pure: no store, no config object, no I/O.
+ */
+import { CHUNK } from '../hep/chunks.ts';
+import type { SipMessage } from '../sip/types.ts';
+import type { LinkInput } from './types.ts';
+
+/** How the HEP correlation chunk is named in a link's `header` ("0x0011"). */
+export const HEP_CORRELATION_HEADER = `0x${CHUNK.correlationId.toString(16).padStart(4, '0')}`;
+
+/**
+ * "<callid>_b2b-<n>": the B-leg Call-ID convention of hepgen.js and several B2BUAs, which Homer's
+ * default correlation mapping also follows (homer-app jsonschema.go CorrelationMapping1call).
+ */
+const B2B_SUFFIX = /^(.+)_b2b-\d+$/;
+
+export interface LinkOptions {
+  /** Header names (any case) whose value is another leg's Call-ID: X-CID, X-Call-ID, ... */
+  correlationHeaders: string[];
+}
+
+/**
+ * Every link `sip` carries, in rule order, without duplicates (same rule and target) and never to
+ * its own Call-ID. `hepCorrelationId` is HEP3 chunk 0x0011 as received, null when absent.
+ * A message without a Call-ID carries no links (it cannot be placed in a call).
+ */
+export function linksOf(sip: SipMessage, hepCorrelationId: string | null, opts: LinkOptions): LinkInput[] {
+  const own = sip.callId;
+  if (!own) return [];
+  const out: LinkInput[] = [];
+  const add = (l: LinkInput): void => {
+    const target = l.target.trim();
+    if (!target || target === own) return;
+    if (out.some((o) => o.rule === l.rule && o.target === target)) return;
+    out.push({ ...l, target });
+  };
+
+  // Rule 1: OpenSIPS trace(..., correlation_id) forces an id on every message of the traced
+  // dialog / B2B session; Kamailio sip_trace(uri, corr) on the requests it traces directly.
+  if (hepCorrelationId) {
+    add({ target: hepCorrelationId, rule: 'hep-correlation-id', header: HEP_CORRELATION_HEADER, value: hepCorrelationId });
+  }
+  // Rule 2: RFC 3891 Replaces and RFC 3911 Join name the dialog (Call-ID first) they act on.
+  if (sip.replaces) {
+    add({ target: sip.replaces.callId, rule: 'replaces', header: 'Replaces', value: headerValue(sip, 'replaces') ?? sip.replaces.callId });
+  }
+  if (sip.join) {
+    add({ target: sip.join.callId, rule: 'join', header: 'Join', value: headerValue(sip, 'join') ?? sip.join.callId });
+  }
+  // Rule 3: attended transfer, RFC 5589 §7: Refer-To: <sip:target?Replaces=callid;to-tag;from-tag>.
+  if (sip.referTo?.replaces) {
+    add({ target: sip.referTo.replaces.callId, rule: 'refer-replaces', header: 'Refer-To', value: headerValue(sip, 'refer-to') ?? sip.referTo.uri.uri });
+  }
+  // Rule 4: configured A-leg headers; the value is the other leg's Call-ID.
+  for (const h of correlationValues(sip, opts.correlationHeaders)) {
+    add({ target: h.value, rule: 'header', header: h.name, value: h.value });
+  }
+  // Rule 5: the "_b2b-N" suffix names the A-leg's Call-ID.
+  const m = B2B_SUFFIX.exec(own);
+  if (m) add({ target: m[1], rule: 'b2b-suffix', header: 'Call-ID', value: own });
+  return out;
+}
+
+/** First value of header `name` (canonical lower-case name), as written. */
+function headerValue(sip: SipMessage, name: string): string | null {
+  return sip.headers.find((h) => h.name === name)?.value ?? null;
+}
+
+/**
+ * Values of the configured correlation headers: those the parser extracted, plus any configured
+ * name it was not told about (the parser and the linker may run with different lists).
+ */
+function correlationValues(sip: SipMessage, names: string[]): { name: string; value: string }[] {
+  const wanted = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const found = sip.correlationHeaders.filter((h) => wanted.has(h.name.toLowerCase()));
+  for (const h of sip.headers) {
+    const name = wanted.get(h.name);
+    if (name && !found.some((f) => f.name.toLowerCase() === h.name && f.value === h.value)) {
+      found.push({ name, value: h.value });
+    }
+  }
+  return found.map((h) => ({ name: wanted.get(h.name.toLowerCase()) ?? h.name, value: h.value.trim() }));
+}

@@ -1,0 +1,141 @@
+/**
+ * One group as the API answers it: legs with roles and reasons, endpoints in order of first
+ * appearance, and messages in time (then cause) order with duplicate captures folded. Pure.
+ */
+import type { ApiEndpoint, ApiGroup, ApiLeg, ApiMessage } from '../api/types.ts';
+import { PROTO_TYPE } from '../hep/chunks.ts';
+import type { GroupRecord, StoredMessage } from '../store/types.ts';
+import { foldDuplicates, type Folded } from './dedup.ts';
+import { legLinks } from './explain.ts';
+import { orderByCause } from './order.ts';
+import { legRoles } from './roles.ts';
+
+export interface GroupViewOptions {
+  /** "ip:port" or "ip" → display name ("SBC", "Main proxy"). */
+  aliases: Record<string, string>;
+  /** Duplicate-capture window, µs (see dedup.ts). */
+  dedupWindowMicros: number;
+}
+
+/** Column key of an address: "ip:port", "[ip]:port" for IPv6 (as Homer writes hosts). */
+export function endpointId(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+export function buildGroupView(rec: GroupRecord, opts: GroupViewOptions): ApiGroup {
+  // Stable sort by time: the record is in (ts, id) order already; ids are opaque, so ties keep it.
+  const inTime = [...rec.messages].sort((a, b) => a.ts - b.ts);
+  const folded = orderByCause(foldDuplicates(inTime, opts.dedupWindowMicros), (f) => f.message);
+
+  const legIds = legCallIds(folded);
+  const legOf = new Map(legIds.map((id, i) => [id, i]));
+  const msgLeg = (m: StoredMessage): number => legOf.get(m.callId) ?? linkedLeg(m.callId, rec, legOf);
+  const perLeg: Folded[][] = legIds.map(() => []);
+  for (const f of folded) perLeg[msgLeg(f.message)].push(f);
+
+  const roles = legRoles(legIds.map((callId, index) => ({ index, callId, messages: perLeg[index].map((f) => f.message) })), rec.links);
+  const messageById = new Map(rec.messages.map((m) => [m.id, m]));
+  const links = legLinks(legIds.length, legOf, rec.links, messageById);
+
+  const legs: ApiLeg[] = legIds.map((callId, index) => {
+    const msgs = perLeg[index].map((f) => f.message);
+    const first = msgs.find((m) => m.method !== null);
+    return {
+      index,
+      callId,
+      role: roles[index].role,
+      roleText: roles[index].roleText,
+      links: links[index],
+      fromUser: first?.fromUser ?? null,
+      toUser: first?.toUser ?? null,
+      start: msgs[0]?.ts ?? 0,
+      messages: msgs.length,
+      status: first ? finalStatus(first, msgs) : null,
+    };
+  });
+
+  return {
+    id: rec.groupId,
+    callIds: rec.callIds,
+    correlationIds: rec.correlationIds,
+    legs,
+    endpoints: endpointsOf(folded, opts.aliases),
+    messages: folded.map((f) => apiMessage(f, msgLeg(f.message))),
+  };
+}
+
+/** Call-IDs of the SIP messages in order of first message (any message's Call-ID when none is SIP). */
+function legCallIds(folded: Folded[]): string[] {
+  const sip = folded.filter((f) => f.message.protoType === PROTO_TYPE.sip);
+  return [...new Set((sip.length ? sip : folded).map((f) => f.message.callId))];
+}
+
+/** Leg of a log/RTCP message filed under a correlation id: the first leg linked to that id. */
+function linkedLeg(id: string, rec: GroupRecord, legOf: Map<string, number>): number {
+  let best = Infinity;
+  for (const l of rec.links) {
+    if (l.target === id) best = Math.min(best, legOf.get(l.callId) ?? Infinity);
+  }
+  return Number.isFinite(best) ? best : 0;
+}
+
+/** Status of the first final response to the leg's first request, null when none came. */
+function finalStatus(first: StoredMessage, msgs: StoredMessage[]): number | null {
+  const r = msgs.find((m) => m.status !== null && m.status >= 200 && m.cseqNum === first.cseqNum && m.cseqMethod === first.method);
+  return r?.status ?? null;
+}
+
+function endpointsOf(folded: Folded[], aliases: Record<string, string>): ApiEndpoint[] {
+  const out = new Map<string, ApiEndpoint>();
+  const add = (ip: string, port: number): void => {
+    const id = endpointId(ip, port);
+    if (!out.has(id)) out.set(id, { id, ip, port, alias: aliases[id] ?? aliases[`${ip}:${port}`] ?? aliases[ip] ?? null });
+  };
+  for (const { message: m } of folded) {
+    add(m.srcIp, m.srcPort);
+    add(m.dstIp, m.dstPort);
+  }
+  return [...out.values()];
+}
+
+/** Arrow label: method, "status reason", or the payload kind for non-SIP captures. */
+function label(m: StoredMessage): string {
+  if (m.method) return m.method;
+  if (m.status !== null) return m.reason ? `${m.status} ${m.reason}` : String(m.status);
+  if (m.protoType === PROTO_TYPE.sip) return '(malformed)';
+  if (m.protoType === PROTO_TYPE.rtcp) return 'RTCP';
+  if (m.protoType === PROTO_TYPE.log) return 'LOG';
+  return `HEP type ${m.protoType}`;
+}
+
+function apiMessage(f: Folded, leg: number): ApiMessage {
+  const m = f.message;
+  return {
+    id: m.id,
+    callId: m.callId,
+    leg,
+    ts: m.ts,
+    srcIp: m.srcIp,
+    srcPort: m.srcPort,
+    dstIp: m.dstIp,
+    dstPort: m.dstPort,
+    src: endpointId(m.srcIp, m.srcPort),
+    dst: endpointId(m.dstIp, m.dstPort),
+    transport: m.transport,
+    protoType: m.protoType,
+    method: m.method,
+    status: m.status,
+    reason: m.reason,
+    cseq: m.cseqNum !== null ? `${m.cseqNum} ${m.cseqMethod ?? ''}`.trim() : null,
+    cseqMethod: m.cseqMethod,
+    label: label(m),
+    hasSdp: m.hasSdp,
+    captureIds: f.captureIds,
+    duplicateIds: f.duplicateIds,
+    hepCorrelationId: m.hepCorrelationId,
+    retransmission: f.retransmission,
+    malformed: m.problems,
+    fromUser: m.fromUser,
+    toUser: m.toUser,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * Every scenario, end to end through the pure parts: HEP3 encode → decode → SIP parse → links
+ * (linksOf, blind-transfer matching) → groups (a plain union-find here; the store does it in
+ * production) → buildGroupView, compared with the scenario's hand-written expectation.
+ */
+import { describe, expect, it } from 'vitest';
+import { BLIND_TRANSFER_WINDOW_MICROS, blindTransferLink, matchBlindTransfer, referRecordOf, type ReferCandidate } from '../correlate/blind.ts';
+import { DEDUP_WINDOW_MICROS } from '../correlate/dedup.ts';
+import { linksOf } from '../correlate/links.ts';
+import { buildGroupView } from '../correlate/view.ts';
+import { decodeHep } from '../hep/decode.ts';
+import { encodeHep3 } from '../hep/encode.ts';
+import { parseSip } from '../sip/parse.ts';
+import type { SipMessage } from '../sip/types.ts';
+import type { GroupRecord, StoredLink, StoredMessage } from '../store/types.ts';
+import { findScenario, layoutScenarios, SCENARIOS, scenarioPackets } from './index.ts';
+import type { ScenarioRun } from './types.ts';
+
+const BASE = Date.UTC(2025, 2, 14, 9, 30, 0) * 1000; // µs
+const OPTS = { correlationHeaders: ['X-CID', 'X-Call-ID'] };
+
+interface Ingested {
+  groups: GroupRecord[];
+  parsed: SipMessage[];
+}
+
+/** What the collector and the store do, reduced to pure steps. */
+function ingest(run: ScenarioRun): Ingested {
+  const messages: StoredMessage[] = [];
+  const links: StoredLink[] = [];
+  const parsed: SipMessage[] = [];
+  const refers: ReferCandidate[] = [];
+  const candidates: { m: StoredMessage; sip: SipMessage }[] = [];
+  run.packets.forEach((p, i) => {
+    const r = decodeHep(encodeHep3(p));
+    if (!r.ok) throw new Error(`packet ${i}: ${r.reason}`);
+    const rec = r.record;
+    const text = rec.payload.toString('utf8');
+    const sip = parseSip(text, OPTS);
+    parsed.push(sip);
+    const ts = rec.tsSec * 1_000_000 + rec.tsUsec;
+    const m: StoredMessage = {
+      id: `m${i}`, ts, srcIp: rec.srcIp, srcPort: rec.srcPort, dstIp: rec.dstIp, dstPort: rec.dstPort, transport: 'udp',
+      captureId: String(rec.captureId), hepCorrelationId: rec.correlationId, protoType: rec.protoType, callId: sip.callId!,
+      method: sip.method, status: sip.status, reason: sip.reason, cseqNum: sip.cseq?.num ?? null, cseqMethod: sip.cseq?.method ?? null,
+      fromUser: sip.from?.uri.user ?? null, fromTag: sip.from?.tag ?? null, toUser: sip.to?.uri.user ?? null, toTag: sip.to?.tag ?? null,
+      ruriUser: sip.requestUri?.user ?? null, userAgent: sip.userAgent, viaBranch: sip.viaBranch, hasSdp: sip.sdp !== null,
+      raw: text, problems: sip.problems.length ? sip.problems.join('; ') : null,
+    };
+    messages.push(m);
+    const own = linksOf(sip, rec.correlationId, OPTS);
+    for (const l of own) links.push({ callId: m.callId, ...l, messageId: m.id, ts });
+    const refer = referRecordOf(sip, ts);
+    if (refer) refers.push(refer);
+    if (sip.method === 'INVITE' && !m.toTag && own.length === 0) candidates.push({ m, sip });
+  });
+  for (const { m, sip } of candidates) {
+    const hit = matchBlindTransfer({ ts: m.ts, callId: m.callId, fromUser: m.fromUser, toUser: m.toUser, ruriUser: m.ruriUser, referredBy: sip.referredBy },
+      refers, BLIND_TRANSFER_WINDOW_MICROS);
+    if (hit) links.push({ callId: m.callId, ...blindTransferLink(hit.refer), messageId: m.id, ts: m.ts });
+  }
+  return { groups: group(messages, links), parsed };
+}
+
+/** Union-find over Call-IDs and link targets. */
+function group(messages: StoredMessage[], links: StoredLink[]): GroupRecord[] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    if (!parent.has(x)) parent.set(x, x);
+    const p = parent.get(x)!;
+    if (p === x) return x;
+    const r = find(p);
+    parent.set(x, r);
+    return r;
+  };
+  for (const m of messages) find(m.callId);
+  for (const l of links) parent.set(find(l.callId), find(l.target));
+  const callIds = new Set(messages.map((m) => m.callId));
+  const byRoot = new Map<string, GroupRecord>();
+  for (const id of parent.keys()) {
+    const root = find(id);
+    let g = byRoot.get(root);
+    if (!g) byRoot.set(root, (g = { groupId: '', callIds: [], correlationIds: [], messages: [], links: [] }));
+    (callIds.has(id) ? g.callIds : g.correlationIds).push(id);
+  }
+  for (const m of messages) byRoot.get(find(m.callId))!.messages.push(m);
+  for (const l of links) byRoot.get(find(l.callId))!.links.push(l);
+  const out = [...byRoot.values()].filter((g) => g.messages.length);
+  for (const g of out) {
+    g.messages.sort((a, b) => a.ts - b.ts || Number(a.id.slice(1)) - Number(b.id.slice(1)));
+    g.groupId = g.messages[0].callId;
+  }
+  return out;
+}
+
+const sortRules = (r: string[]): string[] => [...new Set(r)].sort();
+
+describe('scenario library', () => {
+  it('has unique names and at least the scenarios the correlation issue lists', () => {
+    const names = SCENARIOS.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of ['basic-call', 'rejected-486', 'cancelled-487', 'hold-resume', 'attended-transfer-opensips', 'blind-transfer', 'call-pickup',
+      'park-retrieve', 'queue', 'b2b', 'media-server-loop', 'chain-partial', 'chain-full', 'attended-transfer-kamailio', 'long-call', 'hostile', 'large-20k']) {
+      expect(findScenario(n), n).toBeDefined();
+    }
+  });
+
+  it('builds the same bytes every time, shifted by the base time', () => {
+    const s = findScenario('attended-transfer-opensips')!;
+    const a = scenarioPackets(s, BASE);
+    expect(scenarioPackets(s, BASE)).toEqual(a);
+    const later = s.build(BASE + 5_000_000).packets;
+    const first = s.build(BASE).packets;
+    expect(later[0].tsSec - first[0].tsSec).toBe(5);
+    expect(later.map((p) => p.payload)).toEqual(first.map((p) => p.payload));
+  });
+
+  it('lays scenarios out one after another without overlap', () => {
+    const small = SCENARIOS.filter((s) => !['long-call', 'large-20k'].includes(s.name));
+    const laid = layoutScenarios(small, BASE);
+    for (let i = 1; i < laid.length; i++) {
+      const prev = laid[i - 1].run.packets.at(-1)!;
+      expect(laid[i].base).toBeGreaterThan(prev.tsSec * 1_000_000 + prev.tsUsec);
+    }
+  });
+});
+
+describe.each(SCENARIOS.map((s) => [s.name, s] as const))('scenario %s', (_name, scenario) => {
+  const run = scenario.build(BASE);
+  const { groups, parsed } = ingest(run);
+  const exp = run.expected;
+
+  it('sends well-formed SIP in time order, starting at the base time', () => {
+    expect(parsed.every((p) => p.problems.length === 0)).toBe(true);
+    const ts = run.packets.map((p) => p.tsSec * 1_000_000 + p.tsUsec);
+    expect(ts[0]).toBeGreaterThanOrEqual(BASE);
+    for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThanOrEqual(ts[i - 1]);
+  });
+
+  it('forms the expected groups, legs, roles and link reasons', () => {
+    expect(groups.length).toBe(exp.groups.length);
+    for (const eg of exp.groups) {
+      const g = groups.find((x) => x.callIds.includes(eg.callIds[0]));
+      expect(g, 'group of the first Call-ID').toBeDefined();
+      expect([...g!.callIds].sort()).toEqual([...eg.callIds].sort());
+      const view = buildGroupView(g!, { aliases: run.aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS });
+      expect(view.legs.map((l) => ({ callId: l.callId, role: l.role, linkRules: sortRules(l.links.map((k) => k.rule)) })))
+        .toEqual(eg.legs.map((l) => ({ ...l, linkRules: sortRules(l.linkRules) })));
+    }
+  });
+
+  it('folds duplicate captures to the expected message count, with one side per message', () => {
+    const views = groups.map((g) => buildGroupView(g, { aliases: run.aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS }));
+    const messages = views.flatMap((v) => v.messages);
+    expect(messages.length).toBe(exp.messageCount);
+    expect(exp.sides.length).toBe(exp.messageCount);
+    expect(messages.filter((m) => m.retransmission).length).toBe(exp.retransmissions ?? 0);
+    if (exp.labels) expect(messages.map((m) => m.label)).toEqual(exp.labels);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Query-time correlation for rows hepflow did not group at ingest (heplify-server wrote them):
+ * from one id, follow correlation_id, Call-IDs and the links in each message's SIP headers
+ * (Replaces, Refer-To with Replaces, X-CID, "_b2b-N"), in both directions, transitively, within a
+ * bounded time window. Unlike homer-app's single-hop lookup (reference §5.3), it closes the set.
+ */
+import { parseSip } from '../../sip/parse.ts';
+import { linksOf } from '../../correlate/links.ts';
+import type { EpochMicros, GroupRecord, StoredLink, StoredMessage } from '../types.ts';
+import { fromHomerRow, type ReadRow } from './rows.ts';
+
+/** Other legs are looked for this long before the group's first message, µs (homer-app lookup_range -300 s). */
+export const LOOKBACK_MICROS = 300_000_000;
+/** Messages of a known Call-ID are looked for this long after the group's last one, µs: a call's length. */
+export const CALL_SPAN_MICROS = 6 * 3_600_000_000;
+/** At most this many rounds of lookups and ids per group, so a pathological id cannot fan out forever. */
+const MAX_ROUNDS = 8;
+const MAX_IDS = 500;
+
+/** The database side of the closure, every query bounded by create_date. */
+export interface RowSource {
+  /** Time of some row with sid or correlation_id = id, null when none. */
+  seedTime(id: string): Promise<EpochMicros | null>;
+  /**
+   * Rows within [from, to] whose sid is one of `ids` or `<id>_b2b-N`, or whose correlation_id is
+   * one of `ids`, plus INVITE/REFER rows whose raw names one of `ids` (Replaces, Refer-To, X-CID).
+   */
+  rowsNaming(ids: string[], from: EpochMicros, to: EpochMicros): Promise<ReadRow[]>;
+}
+
+export interface Closure {
+  record: GroupRecord;
+  start: EpochMicros;
+  end: EpochMicros;
+}
+
+/** The group of `id`, or null when no row names it. */
+export async function closeGroup(src: RowSource, id: string, correlationHeaders: string[]): Promise<Closure | null> {
+  const t = await src.seedTime(id);
+  if (t === null) return null;
+  let lo = t;
+  let hi = t;
+  const ids = new Set([id]);
+  const rows = new Map<string, StoredMessage>();
+  const links = new Map<string, StoredLink>();
+  let frontier = [id];
+  for (let round = 0; round < MAX_ROUNDS && frontier.length && ids.size < MAX_IDS; round++) {
+    const found = await src.rowsNaming(frontier, lo - LOOKBACK_MICROS, hi + CALL_SPAN_MICROS);
+    const next = new Set<string>();
+    const add = (x: string) => { if (!ids.has(x) && ids.size + next.size < MAX_IDS) next.add(x); };
+    for (const r of found) {
+      const m = fromHomerRow(r, correlationHeaders);
+      if (rows.has(m.id)) continue;
+      rows.set(m.id, m);
+      add(m.callId);
+      if (m.protoType !== 1) continue;
+      const sip = parseSip(m.raw, { correlationHeaders });
+      const own = linksOf(sip, m.hepCorrelationId, { correlationHeaders });
+      for (const l of own) {
+        // heplify puts an X-CID value in correlation_id too: keep the header's reason, not both.
+        if (l.rule === 'hep-correlation-id' && own.some((o) => o !== l && o.target === l.target)) continue;
+        const key = `${m.callId}\u0000${l.target}\u0000${l.rule}`;
+        const prev = links.get(key);
+        if (!prev || m.ts < prev.ts) links.set(key, { callId: m.callId, target: l.target, rule: l.rule, header: l.header, value: l.value, messageId: m.id, ts: m.ts });
+        add(l.target);
+      }
+    }
+    for (const m of rows.values()) { lo = Math.min(lo, m.ts); hi = Math.max(hi, m.ts); }
+    for (const x of next) ids.add(x);
+    frontier = [...next];
+  }
+  if (!rows.size) return null;
+  const messages = [...rows.values()].sort(byTimeThenId);
+  const firstTs = new Map<string, number>();
+  for (const m of messages) if (!firstTs.has(m.callId)) firstTs.set(m.callId, m.ts);
+  const callIds = [...firstTs.keys()];
+  const linkList = [...links.values()].sort((a, b) => a.ts - b.ts || (a.messageId < b.messageId ? -1 : 1));
+  const targets = new Set(linkList.map((l) => l.target));
+  if (!firstTs.has(id)) targets.add(id);
+  return {
+    record: {
+      groupId: callIds[0], callIds, correlationIds: [...targets].filter((x) => !firstTs.has(x)),
+      messages, links: linkList,
+    },
+    start: lo,
+    end: hi,
+  };
+}
+
+/** Time order, then table and row id (the order rows were written in). */
+export function byTimeThenId(a: StoredMessage, b: StoredMessage): number {
+  if (a.ts !== b.ts) return a.ts - b.ts;
+  const [pa, ia] = splitId(a.id);
+  const [pb, ib] = splitId(b.id);
+  return pa !== pb ? (pa < pb ? -1 : 1) : ia - ib;
+}
+
+function splitId(id: string): [string, number] {
+  const i = id.indexOf(':');
+  return [id.slice(0, i), Number(id.slice(i + 1, id.indexOf(':', i + 1)))];
+}

@@ -1,0 +1,143 @@
+/**
+ * Creating what hepflow needs in a Homer 7 database: the Homer parent tables when missing, time
+ * partitions on demand (ahead of time and for older imported messages), hepflow's own tables
+ * beside Homer's, and the retention drop. Homer's tables are never altered.
+ */
+import type pg from 'pg';
+import type { EpochMicros } from '../types.ts';
+import {
+  HOMER_PROFILES, type HomerProfile, parentDdl, partitionDdl, partitionName, partitionStart, partitionUpperBound, tableName,
+} from './tables.ts';
+
+/** Advisory lock keys (pg_advisory_xact_lock): one for DDL, one for the grouping tables. */
+export const LOCK_DDL = 0x6865_7066_01; // "hepf" 01
+export const LOCK_GROUPS = 0x6865_7066_02;
+
+/**
+ * hepflow's tables. Grouping model as in sqlite-schema.ts: every Call-ID and correlation id is a
+ * row of hepflow_ids pointing at a group; a link unites groups by moving the smaller one's ids.
+ * hepflow_extras holds, for the few rows that need it, what a Homer row cannot say.
+ */
+const HEPFLOW_DDL = [
+  `CREATE TABLE IF NOT EXISTS hepflow_ids (
+    key text PRIMARY KEY, group_id bigint NOT NULL, is_call boolean NOT NULL DEFAULT false)`,
+  `CREATE INDEX IF NOT EXISTS hepflow_ids_group ON hepflow_ids (group_id)`,
+  `CREATE TABLE IF NOT EXISTS hepflow_groups (
+    id bigserial PRIMARY KEY,
+    size integer NOT NULL,            -- rows of hepflow_ids: union by size moves the smaller group
+    first_call text,                  -- Call-ID of the earliest leg: the group's public id
+    start bigint, "end" bigint,       -- µs since the epoch
+    legs integer NOT NULL DEFAULT 0, messages integer NOT NULL DEFAULT 0,
+    caller text, callee text, method text, status integer)`,
+  `CREATE INDEX IF NOT EXISTS hepflow_groups_start ON hepflow_groups (start, first_call)`,
+  `CREATE TABLE IF NOT EXISTS hepflow_calls (
+    call_id text PRIMARY KEY, start bigint NOT NULL, "end" bigint NOT NULL, messages integer NOT NULL,
+    first_req_ts bigint, method text, cseq_num bigint, caller text, callee text, status integer, status_ts bigint)`,
+  `CREATE TABLE IF NOT EXISTS hepflow_links (
+    call_id text NOT NULL, target text NOT NULL, rule text NOT NULL, header text, value text NOT NULL,
+    message_id text NOT NULL,         -- "<profile>:<id>:<µs>" of the first message that carried it
+    ts bigint NOT NULL,
+    PRIMARY KEY (call_id, target, rule))`,
+  `CREATE INDEX IF NOT EXISTS hepflow_links_ts ON hepflow_links (ts)`,
+  `CREATE TABLE IF NOT EXISTS hepflow_extras (
+    profile text NOT NULL, id bigint NOT NULL, create_date timestamptz NOT NULL, sid text NOT NULL,
+    transport text NOT NULL, hep_corr text, proto_type integer NOT NULL, has_sdp boolean NOT NULL, problems text,
+    PRIMARY KEY (profile, id))`,
+  `CREATE INDEX IF NOT EXISTS hepflow_extras_sid ON hepflow_extras (sid, create_date)`,
+  `CREATE INDEX IF NOT EXISTS hepflow_extras_date ON hepflow_extras (create_date)`,
+];
+
+/** Creates missing Homer parent tables and hepflow's tables, under a lock so that processes starting together do not race. */
+export async function createSchema(pool: pg.Pool): Promise<void> {
+  await inTransaction(pool, async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_DDL]);
+    for (const p of HOMER_PROFILES) await c.query(parentDdl(p));
+    for (const s of HEPFLOW_DDL) await c.query(s);
+  });
+}
+
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await c.query('BEGIN');
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (err) {
+    await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+    throw err;
+  } finally {
+    c.release(broken); // a client whose connection died is discarded, not returned to the pool
+  }
+}
+
+/** SQLSTATEs meaning "that partition, or one covering the range, is already there". */
+const ALREADY_THERE = new Set(['42P07', '42P17', '23505']);
+
+/** Partitions known to exist, created on demand. One per process; several processes share the database. */
+export class Partitions {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly pool: pg.Pool, readonly stepMicros: number) {}
+
+  /** Makes sure a partition exists for each (profile, ts). Each partition is created in its own transaction. */
+  async ensure(needs: Iterable<{ profile: HomerProfile; ts: EpochMicros }>): Promise<void> {
+    const todo = new Map<string, { profile: HomerProfile; start: EpochMicros }>();
+    for (const n of needs) {
+      const start = partitionStart(n.ts, this.stepMicros);
+      const name = partitionName(n.profile, start);
+      if (!this.known.has(name)) todo.set(name, { profile: n.profile, start });
+    }
+    for (const [name, { profile, start }] of todo) {
+      try {
+        // One partition a transaction: CREATE ... PARTITION OF locks the parent, and holding two
+        // parents at once could deadlock with another process's batch insert.
+        await inTransaction(this.pool, async (c) => {
+          await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_DDL]);
+          for (const s of partitionDdl(profile, start, this.stepMicros)) await c.query(s);
+        });
+      } catch (err) {
+        // A partition of another step (heplify-server's own) may already cover this time.
+        if (!ALREADY_THERE.has((err as { code?: string }).code ?? '')) throw err;
+      }
+      this.known.add(name);
+    }
+  }
+
+  /** Creates the partitions of every table from `from` to `to` (the rotator's "ahead" partitions). */
+  async ensureRange(from: EpochMicros, to: EpochMicros): Promise<void> {
+    const needs: { profile: HomerProfile; ts: EpochMicros }[] = [];
+    for (let t = partitionStart(from, this.stepMicros); t <= to; t += this.stepMicros) {
+      for (const profile of HOMER_PROFILES) needs.push({ profile, ts: t });
+    }
+    await this.ensure(needs);
+  }
+
+  /**
+   * Drops the partitions that end at or before `before` and returns how many rows they held.
+   * Works on heplify-server's partitions too, whatever their step, by reading each bound.
+   */
+  async dropBefore(before: EpochMicros): Promise<number> {
+    const { rows } = await this.pool.query<{ parent: string; child: string; bound: string }>(
+      `SELECT p.relname AS parent, c.relname AS child, pg_get_expr(c.relpartbound, c.oid) AS bound
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname = ANY($1)`, [HOMER_PROFILES.map(tableName)]);
+    let removed = 0;
+    for (const r of rows) {
+      const upper = partitionUpperBound(r.bound);
+      if (upper === null || upper > before) continue;
+      const n = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${ident(r.child)}`);
+      // Alone, as heplify's rotator does: DROP locks the parent briefly.
+      await this.pool.query(`DROP TABLE IF EXISTS ${ident(r.child)}`);
+      removed += Number(n.rows[0].n);
+      this.known.delete(r.child);
+    }
+    return removed;
+  }
+}
+
+/** Quotes an identifier read from the catalog. */
+function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,148 @@
+/**
+ * Keeps hepflow's grouping tables up to date for one batch, inside the batch's transaction.
+ * Several collector processes write at once: the caller holds the advisory lock LOCK_GROUPS for
+ * this part, so every read here sees all earlier batches (READ COMMITTED takes a fresh snapshot
+ * per statement, and a previous holder has committed before the lock is granted). Merges are
+ * therefore never lost and ids never duplicated; the Homer rows themselves are written before
+ * the lock, in parallel. Statements are set-based (unnest), a constant number per batch.
+ */
+import type pg from 'pg';
+import type { MessageInput } from '../types.ts';
+import { type CallSummary, newCall, updateCall } from './summary.ts';
+
+/** A message of the batch with its stored id ("<profile>:<id>:<µs>"). */
+export interface Written {
+  m: MessageInput;
+  messageId: string;
+}
+
+export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise<void> {
+  const callKeys = new Set(items.map((w) => w.m.callId));
+  const keys = new Set(callKeys);
+  for (const w of items) for (const l of w.m.links) keys.add(l.target);
+
+  const existing = new Map<string, { group: string; isCall: boolean }>();
+  const found = await c.query<{ key: string; group_id: string; is_call: boolean }>(
+    'SELECT key, group_id, is_call FROM hepflow_ids WHERE key = ANY($1)', [[...keys]]);
+  for (const r of found.rows) existing.set(r.key, { group: r.group_id, isCall: r.is_call });
+
+  // Union-find over existing groups ("g:<id>") and ids not seen before ("k:<key>").
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  const node = (key: string) => (existing.has(key) ? `g:${existing.get(key)!.group}` : `k:${key}`);
+  for (const k of keys) find(node(k));
+  for (const w of items) {
+    for (const l of w.m.links) {
+      const a = find(node(w.m.callId));
+      const b = find(node(l.target));
+      if (a !== b) parent.set(a, b);
+    }
+  }
+  const components = new Map<string, { groups: Set<string>; fresh: string[] }>();
+  const comp = (root: string) => components.get(root) ?? components.set(root, { groups: new Set(), fresh: [] }).get(root)!;
+  for (const k of keys) {
+    const e = existing.get(k);
+    if (e) comp(find(`g:${e.group}`)).groups.add(e.group);
+    else comp(find(`k:${k}`)).fresh.push(k);
+  }
+
+  // Sizes of the groups involved, to pick each component's winner (union by size).
+  const gids = [...components.values()].flatMap((x) => [...x.groups]);
+  const sizes = new Map<string, number>();
+  if (gids.length) {
+    const r = await c.query<{ id: string; size: number }>('SELECT id, size FROM hepflow_groups WHERE id = ANY($1)', [gids]);
+    for (const row of r.rows) sizes.set(row.id, row.size);
+  }
+  const newComps: { fresh: string[] }[] = [];
+  const moves: [string, string][] = []; // loser → winner
+  const grow = new Map<string, number>(); // winner → rows added
+  const groupOfKey = new Map<string, string>();
+  for (const x of components.values()) {
+    if (!x.groups.size) { newComps.push(x); continue; }
+    const ranked = [...x.groups].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || Number(a) - Number(b));
+    const winner = ranked[0];
+    let added = x.fresh.length;
+    for (const loser of ranked.slice(1)) { moves.push([loser, winner]); added += sizes.get(loser) ?? 0; }
+    if (added) grow.set(winner, added);
+    for (const k of x.fresh) groupOfKey.set(k, winner);
+  }
+  if (newComps.length) {
+    const r = await c.query<{ id: string }>('INSERT INTO hepflow_groups (size) SELECT unnest($1::int[]) RETURNING id',
+      [newComps.map((x) => x.fresh.length)]);
+    newComps.forEach((x, i) => { for (const k of x.fresh) groupOfKey.set(k, r.rows[i].id); });
+  }
+  if (moves.length) {
+    await c.query(`UPDATE hepflow_ids i SET group_id = m.w FROM unnest($1::bigint[], $2::bigint[]) AS m(l, w) WHERE i.group_id = m.l`,
+      [moves.map((m) => m[0]), moves.map((m) => m[1])]);
+    await c.query('DELETE FROM hepflow_groups WHERE id = ANY($1)', [moves.map((m) => m[0])]);
+  }
+  if (grow.size) {
+    await c.query(`UPDATE hepflow_groups g SET size = g.size + d.n FROM unnest($1::bigint[], $2::int[]) AS d(id, n) WHERE g.id = d.id`,
+      [[...grow.keys()], [...grow.values()]]);
+  }
+  const fresh = [...groupOfKey.keys()];
+  if (fresh.length) {
+    await c.query('INSERT INTO hepflow_ids (key, group_id, is_call) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bool[])',
+      [fresh, fresh.map((k) => groupOfKey.get(k)), fresh.map((k) => callKeys.has(k))]);
+  }
+  const nowCalls = [...callKeys].filter((k) => existing.has(k) && !existing.get(k)!.isCall);
+  if (nowCalls.length) await c.query('UPDATE hepflow_ids SET is_call = true WHERE key = ANY($1)', [nowCalls]);
+
+  await upsertCalls(c, items);
+  await insertLinks(c, items);
+  await refreshGroups(c, [...callKeys]);
+}
+
+async function upsertCalls(c: pg.PoolClient, items: Written[]): Promise<void> {
+  const ids = [...new Set(items.map((w) => w.m.callId))];
+  const calls = new Map<string, CallSummary>();
+  const r = await c.query('SELECT * FROM hepflow_calls WHERE call_id = ANY($1)', [ids]);
+  for (const row of r.rows) {
+    calls.set(row.call_id, { ...row, start: Number(row.start), end: Number(row.end), first_req_ts: nullNum(row.first_req_ts),
+      cseq_num: nullNum(row.cseq_num), status_ts: nullNum(row.status_ts) });
+  }
+  for (const { m } of items) calls.set(m.callId, updateCall(calls.get(m.callId) ?? newCall(m), m));
+  const list = [...calls.values()];
+  const col = <K extends keyof CallSummary>(k: K) => list.map((x) => x[k]);
+  await c.query(`INSERT INTO hepflow_calls (call_id, start, "end", messages, first_req_ts, method, cseq_num, caller, callee, status, status_ts)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[], $6::text[], $7::bigint[], $8::text[],
+      $9::text[], $10::int[], $11::bigint[])
+    ON CONFLICT (call_id) DO UPDATE SET start = EXCLUDED.start, "end" = EXCLUDED."end", messages = EXCLUDED.messages,
+      first_req_ts = EXCLUDED.first_req_ts, method = EXCLUDED.method, cseq_num = EXCLUDED.cseq_num, caller = EXCLUDED.caller,
+      callee = EXCLUDED.callee, status = EXCLUDED.status, status_ts = EXCLUDED.status_ts`,
+  [col('call_id'), col('start'), col('end'), col('messages'), col('first_req_ts'), col('method'), col('cseq_num'),
+    col('caller'), col('callee'), col('status'), col('status_ts')]);
+}
+
+/** One row per (call, target, rule): the first message that carried the link explains it. */
+async function insertLinks(c: pg.PoolClient, items: Written[]): Promise<void> {
+  const rows = items.flatMap((w) => w.m.links.map((l) => [w.m.callId, l.target, l.rule, l.header, l.value, w.messageId, w.m.ts] as const));
+  if (!rows.length) return;
+  rows.sort((a, b) => a[6] - b[6]);
+  await c.query(`INSERT INTO hepflow_links (call_id, target, rule, header, value, message_id, ts)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+    ON CONFLICT DO NOTHING`, [0, 1, 2, 3, 4, 5, 6].map((i) => rows.map((r) => r[i])));
+}
+
+/** Recomputes the search row of every group holding one of `callIds`: first leg, span, counts. */
+async function refreshGroups(c: pg.PoolClient, callIds: string[]): Promise<void> {
+  await c.query(`WITH g AS (SELECT DISTINCT group_id FROM hepflow_ids WHERE key = ANY($1)),
+    f AS (SELECT DISTINCT ON (i.group_id) i.group_id, c.call_id, c.start, c.caller, c.callee, c.method, c.status
+            FROM hepflow_ids i JOIN hepflow_calls c ON c.call_id = i.key WHERE i.group_id IN (SELECT group_id FROM g)
+           ORDER BY i.group_id, c.start, c.call_id),
+    a AS (SELECT i.group_id, max(c."end") AS e, count(*) AS legs, sum(c.messages) AS msgs
+            FROM hepflow_ids i JOIN hepflow_calls c ON c.call_id = i.key WHERE i.group_id IN (SELECT group_id FROM g)
+           GROUP BY i.group_id)
+    UPDATE hepflow_groups SET first_call = f.call_id, start = f.start, "end" = a.e, legs = a.legs, messages = a.msgs,
+      caller = f.caller, callee = f.callee, method = f.method, status = f.status
+      FROM f JOIN a USING (group_id) WHERE hepflow_groups.id = f.group_id`, [callIds]);
+}
+
+function nullNum(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}

@@ -1,0 +1,313 @@
+/**
+ * The PostgreSQL store, in Homer 7's schema: messages go to heplify-server's tables and partitions
+ * (homer/tables.ts, homer/rows.ts), so Homer's own UI shows them; hepflow's grouping lives in its
+ * own hepflow_* tables beside them (homer/ddl.ts, homer/grouping.ts). Rows that heplify-server
+ * wrote, which hepflow never grouped, are correlated at query time (homer/closure.ts).
+ * Several processes may share one database: see grouping.ts for how writers stay consistent.
+ */
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts';
+import type {
+  CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSummary, MessageInput, Store, StoreCounts, StoredLink, StoredMessage,
+} from './types.ts';
+import type { LinkRule } from '../correlate/types.ts';
+import { HOMER_PROFILES, isoMicros, partitionStepMicros, profileOf, tableName, type HomerProfile } from './homer/tables.ts';
+import { createSchema, inTransaction, LOCK_GROUPS, Partitions } from './homer/ddl.ts';
+import { fromHomerRow, messageId, parseMessageId, toHomerRow, type Extras, type ReadRow } from './homer/rows.ts';
+import { applyGrouping, type Written } from './homer/grouping.ts';
+import { byTimeThenId, CALL_SPAN_MICROS, closeGroup, type RowSource } from './homer/closure.ts';
+import { foldCalls, summarize } from './homer/summary.ts';
+import { containsPattern, ROWS_NAMING, ROWS_OF_SIDS, rowFilters, SEED_TIME, selectRow, sidsWhere } from './homer/sql.ts';
+
+type Log = (msg: string, fields?: object) => void;
+
+/** A connection attempt to a database that does not answer fails after this long, ms, so writes reject instead of hanging. */
+const CONNECT_TIMEOUT_MS = 5000;
+/** Partitions are kept created this far ahead of now, µs (heplify's rotator creates the next ones ahead too). */
+const AHEAD_MICROS = 2 * 3_600_000_000;
+/** Rows per table read, newest first, when looking for heplify-written calls in one search page. */
+const FOREIGN_SCAN_ROWS = 2000;
+/** A time bound that prunes nothing, for searches without a window (µs, year 1970 and 2100). */
+const NO_BOUND: [EpochMicros, EpochMicros] = [0, 4_102_444_800_000_000];
+
+export async function openPostgresStore(config: Config, log: Log = () => {}): Promise<Store> {
+  const step = partitionStepMicros(config.pgPartitionStep);
+  const pool = new pg.Pool({
+    connectionString: config.store, max: config.pgPool, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    options: '-c TimeZone=UTC', // partition bounds and names are UTC, as heplify's rotator sets them
+  });
+  // An idle connection that dies emits 'error' on the pool; unhandled, that would end the process.
+  pool.on('error', (err) => log('postgres connection lost', { error: err.message }));
+  try {
+    await createSchema(pool);
+    const store = new PostgresStore(pool, new Partitions(pool, step), config.correlationHeaders, log);
+    await store.createAhead();
+    return store;
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+}
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pool: pg.Pool, private readonly parts: Partitions,
+    private readonly correlationHeaders: string[], private readonly log: Log) {
+    this.timer = setInterval(() => void this.createAhead().catch((e) => log('partition creation failed', { error: e.message })),
+      Math.min(parts.stepMicros / 2000, 15 * 60_000));
+    this.timer.unref();
+  }
+
+  /** Partitions from now to AHEAD_MICROS, so that live traffic rarely waits for DDL. */
+  async createAhead(): Promise<void> {
+    const now = Date.now() * 1000;
+    await this.parts.ensureRange(now, now + AHEAD_MICROS);
+  }
+
+  async insert(batch: MessageInput[]): Promise<void> {
+    if (!batch.length) return;
+    const rows = batch.map(toHomerRow);
+    await this.parts.ensure(rows);
+    await inTransaction(this.pool, async (c) => {
+      const written: Written[] = new Array(batch.length);
+      const extras: { profile: HomerProfile; id: string; ts: number; sid: string; x: Extras }[] = [];
+      for (const p of HOMER_PROFILES) {
+        const idx = rows.flatMap((r, i) => (r.profile === p ? [i] : []));
+        if (!idx.length) continue;
+        const col = <K extends keyof (typeof rows)[number]>(k: K) => idx.map((i) => rows[i][k]);
+        const res = await c.query<{ id: string }>(`INSERT INTO ${tableName(p)} (sid, create_date, protocol_header, data_header, raw)
+          SELECT * FROM unnest($1::varchar[], $2::timestamptz[], $3::jsonb[], $4::jsonb[], $5::varchar[]) RETURNING id`,
+        [col('sid'), idx.map((i) => isoMicros(rows[i].ts)), col('protocolHeader'), col('dataHeader'), col('raw')]);
+        // RETURNING yields rows in unnest order: the i-th id is the i-th message of this table.
+        idx.forEach((i, k) => {
+          const id = res.rows[k].id;
+          written[i] = { m: batch[i], messageId: messageId(p, id, rows[i].ts) };
+          const x = rows[i].extras;
+          if (x) extras.push({ profile: p, id, ts: rows[i].ts, sid: rows[i].sid, x });
+        });
+      }
+      if (extras.length) {
+        await c.query(`INSERT INTO hepflow_extras (profile, id, create_date, sid, transport, hep_corr, proto_type, has_sdp, problems)
+          SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bool[], $9::text[])`,
+        [extras.map((e) => e.profile), extras.map((e) => e.id), extras.map((e) => isoMicros(e.ts)), extras.map((e) => e.sid),
+          extras.map((e) => e.x.transport), extras.map((e) => e.x.hepCorrelationId), extras.map((e) => e.x.protoType),
+          extras.map((e) => e.x.hasSdp), extras.map((e) => e.x.problems)]);
+      }
+      // Only now serialise with the other writers: the Homer rows above went in concurrently.
+      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_GROUPS]);
+      await applyGrouping(c, written);
+    });
+  }
+
+  /** Reads rows with their hepflow_extras. */
+  private async readRows(sql: string, args: unknown[]): Promise<StoredMessage[]> {
+    const { rows } = await this.pool.query(sql, args);
+    const read: ReadRow[] = rows.map((r) => ({ ...r, ts: Number(r.ts) }));
+    if (read.length) {
+      const x = await this.pool.query(`SELECT profile, id::text AS id, transport, hep_corr, proto_type, has_sdp, problems
+        FROM hepflow_extras WHERE (profile, id) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))`,
+      [read.map((r) => r.profile), read.map((r) => r.id)]);
+      const byKey = new Map(x.rows.map((e) => [`${e.profile}:${e.id}`, e]));
+      for (const r of read) {
+        const e = byKey.get(`${r.profile}:${r.id}`);
+        if (e) r.extras = { transport: e.transport, hepCorrelationId: e.hep_corr, protoType: e.proto_type, hasSdp: e.has_sdp, problems: e.problems };
+      }
+    }
+    return read.map((r) => fromHomerRow(r, this.correlationHeaders));
+  }
+
+  private readonly rowSource: RowSource = {
+    seedTime: async (id) => {
+      const { rows } = await this.pool.query(SEED_TIME, [id]);
+      return rows[0]?.ts == null ? null : Number(rows[0].ts);
+    },
+    rowsNaming: (ids, from, to) => this.readRows(ROWS_NAMING, [ids, isoMicros(from), isoMicros(to),
+      ids.map((i) => `${i}_b2b-1`), ids.map(containsPattern)]) as unknown as Promise<ReadRow[]>,
+  };
+
+  async getGroup(id: string): Promise<GroupRecord | null> {
+    const known = await this.pool.query('SELECT group_id FROM hepflow_ids WHERE key = $1', [id]);
+    if (!known.rows.length) return (await this.foreignGroup(id))?.record ?? null;
+    const gid = known.rows[0].group_id;
+    const [ids, group] = await Promise.all([
+      this.pool.query<{ key: string; is_call: boolean }>('SELECT key, is_call FROM hepflow_ids WHERE group_id = $1', [gid]),
+      this.pool.query('SELECT first_call, start, "end" FROM hepflow_groups WHERE id = $1', [gid]),
+    ]);
+    const callIds = ids.rows.filter((r) => r.is_call).map((r) => r.key);
+    const g = group.rows[0];
+    const messages = callIds.length && g?.start != null
+      ? await this.readRows(ROWS_OF_SIDS, [callIds, isoMicros(Number(g.start)), isoMicros(Number(g.end))]) : [];
+    const links = await this.pool.query('SELECT * FROM hepflow_links WHERE call_id = ANY($1) ORDER BY ts, message_id',
+      [ids.rows.map((r) => r.key)]);
+    return {
+      groupId: g?.first_call ?? id,
+      callIds,
+      correlationIds: ids.rows.filter((r) => !r.is_call).map((r) => r.key),
+      messages: messages.sort(byTimeThenId),
+      links: links.rows.map(toLink),
+    };
+  }
+
+  /** A group hepflow never grouped: heplify-server's rows, correlated now. */
+  private foreignGroup(id: string) {
+    return closeGroup(this.rowSource, id, this.correlationHeaders);
+  }
+
+  async searchGroups(q: CallQuery): Promise<GroupPage> {
+    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+    const [own, foreign] = await Promise.all([this.searchGrouped(q, cursor), this.searchForeign(q, cursor)]);
+    const seen = new Set(own.map((g) => g.groupId));
+    const all = [...own, ...foreign.filter((g) => !seen.has(g.groupId))].sort(newestFirst);
+    const page = all.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { items: page, next: all.length > q.limit && last ? encodeCursor({ start: last.start, id: last.groupId }) : null };
+  }
+
+  /** Groups hepflow keeps (hepflow_groups), filtered like the SQLite store. */
+  private async searchGrouped(q: CallQuery, cursor: Cursor | null): Promise<GroupSummary[]> {
+    const args: unknown[] = [];
+    const arg = (v: unknown) => { args.push(v); return `$${args.length}`; };
+    const where = ['g.start IS NOT NULL'];
+    if (q.from !== undefined) where.push(`g."end" >= ${arg(q.from)}`);
+    if (q.to !== undefined) where.push(`g.start <= ${arg(q.to)}`);
+    // A group overlapping the window may have its matching message up to a call's length outside it.
+    const lo = q.from !== undefined ? q.from - CALL_SPAN_MICROS : NO_BOUND[0];
+    const hi = q.to !== undefined ? q.to + CALL_SPAN_MICROS : NO_BOUND[1];
+    const time = `create_date BETWEEN ${arg(isoMicros(lo))} AND ${arg(isoMicros(hi))}`;
+    for (const id of [q.callId, q.correlationId]) if (id) where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key = ${arg(id)})`);
+    const filters = rowFilters({ user: q.user, ip: q.ip, method: q.method, status: q.status }, arg);
+    for (const f of filters) where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key IN (${sidsWhere(f, time)}))`);
+    if (q.q) {
+      const [f] = rowFilters({ q: q.q }, arg);
+      where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key = ${arg(q.q)} OR key IN (${sidsWhere(f, time)}))`);
+    }
+    if (cursor) {
+      const s = arg(cursor.start);
+      where.push(`(g.start < ${s} OR (g.start = ${s} AND g.first_call < ${arg(String(cursor.id))}))`);
+    }
+    const { rows } = await this.pool.query(`SELECT g.* FROM hepflow_groups g WHERE ${where.join(' AND ')}
+      ORDER BY g.start DESC, g.first_call DESC LIMIT ${arg(q.limit + 1)}`, args);
+    if (!rows.length) return [];
+    const ids = await this.pool.query<{ group_id: string; key: string; is_call: boolean }>(
+      'SELECT group_id, key, is_call FROM hepflow_ids WHERE group_id = ANY($1) ORDER BY key', [rows.map((r) => r.id)]);
+    return rows.map((g) => {
+      const mine = ids.rows.filter((r) => r.group_id === g.id);
+      return {
+        groupId: g.first_call, callIds: mine.filter((r) => r.is_call).map((r) => r.key),
+        correlationIds: mine.filter((r) => !r.is_call).map((r) => r.key), start: Number(g.start), end: Number(g.end),
+        caller: g.caller, callee: g.callee, status: g.status, method: g.method, messages: g.messages,
+      };
+    });
+  }
+
+  /**
+   * Calls heplify-server wrote that hepflow never grouped: the newest matching rows (at most
+   * FOREIGN_SCAN_ROWS a table) whose Call-ID hepflow does not know, each closed into its group.
+   */
+  private async searchForeign(q: CallQuery, cursor: Cursor | null): Promise<GroupSummary[]> {
+    const args: unknown[] = [];
+    const arg = (v: unknown) => { args.push(v); return `$${args.length}`; };
+    const lo = q.from ?? NO_BOUND[0];
+    const hi = Math.min(q.to ?? NO_BOUND[1], cursor ? cursor.start + CALL_SPAN_MICROS : NO_BOUND[1]);
+    const time = `create_date BETWEEN ${arg(isoMicros(lo))} AND ${arg(isoMicros(hi))}`;
+    // One filter picks candidates; every filter is then checked on the whole group.
+    const [f] = rowFilters(q, arg);
+    const profiles = f?.profiles ?? HOMER_PROFILES;
+    const scan = Math.min(FOREIGN_SCAN_ROWS, (q.limit + 1) * 20);
+    const sql = `SELECT sid, max(create_date) AS t FROM (${profiles.map((p) => `(SELECT sid, create_date FROM ${tableName(p)}
+      WHERE ${time}${f ? ` AND ${f.cond}` : ''} ORDER BY create_date DESC LIMIT ${scan})`).join(' UNION ALL ')}) x
+      WHERE NOT EXISTS (SELECT 1 FROM hepflow_ids i WHERE i.key = x.sid) GROUP BY sid ORDER BY t DESC`;
+    const { rows } = await this.pool.query<{ sid: string }>(sql, args);
+    const out: GroupSummary[] = [];
+    const covered = new Set<string>();
+    for (const { sid } of rows) {
+      if (covered.has(sid)) continue;
+      const c = await this.foreignGroup(sid);
+      if (!c) continue;
+      for (const id of c.record.callIds) covered.add(id);
+      const s = summarize(foldCalls(c.record.messages), c.record.callIds, c.record.correlationIds);
+      if (!matches(q, s, c.record) || (cursor && !before(s, cursor))) continue;
+      out.push(s);
+      if (out.length > q.limit) break;
+    }
+    return out;
+  }
+
+  async getMessage(id: string): Promise<StoredMessage | null> {
+    const ref = parseMessageId(id);
+    if (!ref) return null;
+    const [m] = await this.readRows(`${selectRow(ref.profile)} WHERE create_date = $1 AND id = $2`, [isoMicros(ref.ts), ref.id]);
+    return m ?? null;
+  }
+
+  async findRequests(method: string, since: EpochMicros, until: EpochMicros): Promise<StoredMessage[]> {
+    const p = profileOf(1, method, method);
+    const found = await this.readRows(`${selectRow(p)} WHERE create_date BETWEEN $1 AND $2 AND data_header->>'method' = $3`,
+      [isoMicros(since), isoMicros(until), method]);
+    return found.sort(byTimeThenId);
+  }
+
+  /** Drops whole partitions past `before`, deletes older rows of the partition it cuts, then hepflow's rows. */
+  async purgeBefore(before: EpochMicros): Promise<number> {
+    let removed = await this.parts.dropBefore(before);
+    const cut = isoMicros(before);
+    for (const p of HOMER_PROFILES) removed += (await this.pool.query(`DELETE FROM ${tableName(p)} WHERE create_date < $1`, [cut])).rowCount ?? 0;
+    await inTransaction(this.pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_GROUPS]);
+      await c.query('DELETE FROM hepflow_extras WHERE create_date < $1', [cut]);
+      await c.query('DELETE FROM hepflow_links WHERE ts < $1', [before]);
+      await c.query(`WITH stale AS (DELETE FROM hepflow_groups WHERE "end" < $1 RETURNING id),
+        gone AS (DELETE FROM hepflow_ids WHERE group_id IN (SELECT id FROM stale) RETURNING key)
+        DELETE FROM hepflow_calls WHERE call_id IN (SELECT key FROM gone)`, [before]);
+    });
+    return removed;
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const n = async (sql: string) => Number((await this.pool.query(sql)).rows[0].n);
+    return {
+      messages: await n(`SELECT (${HOMER_PROFILES.map((p) => `(SELECT count(*) FROM ${tableName(p)})`).join(' + ')}) AS n`),
+      calls: await n('SELECT count(*) AS n FROM hepflow_calls'),
+      groups: await n('SELECT count(*) AS n FROM hepflow_groups WHERE start IS NOT NULL'),
+    };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.pool.end();
+  }
+}
+
+function newestFirst(a: GroupSummary, b: GroupSummary): number {
+  return b.start - a.start || (a.groupId < b.groupId ? 1 : a.groupId > b.groupId ? -1 : 0);
+}
+
+/** Strictly after the cursor in page order (start descending, then group id descending). */
+function before(s: GroupSummary, c: Cursor): boolean {
+  return s.start < c.start || (s.start === c.start && s.groupId < String(c.id));
+}
+
+/** Every filter of `q` against one whole group, as the SQLite store applies them. */
+function matches(q: CallQuery, s: GroupSummary, g: GroupRecord): boolean {
+  const ms = g.messages;
+  const ids = new Set([...g.callIds, ...g.correlationIds]);
+  if (q.from !== undefined && s.end < q.from) return false;
+  if (q.to !== undefined && s.start > q.to) return false;
+  if (q.callId && !ids.has(q.callId)) return false;
+  if (q.correlationId && !ids.has(q.correlationId)) return false;
+  if (q.user && !ms.some((m) => m.fromUser === q.user || m.toUser === q.user)) return false;
+  if (q.ip && !ms.some((m) => m.srcIp === q.ip || m.dstIp === q.ip)) return false;
+  if (q.method && !ms.some((m) => m.method === q.method!.toUpperCase())) return false;
+  if (q.status !== undefined && !ms.some((m) => m.status === q.status)) return false;
+  const t = q.q;
+  if (t && !ids.has(t) && !ms.some((m) => m.fromUser === t || m.toUser === t || m.srcIp === t || m.dstIp === t)) return false;
+  return true;
+}
+
+function toLink(r: Record<string, any>): StoredLink {
+  return { callId: r.call_id, target: r.target, rule: r.rule as LinkRule, header: r.header, value: r.value,
+    messageId: r.message_id, ts: Number(r.ts) };
+}
