@@ -40,7 +40,7 @@ async function blast(port: number, rate: number, startIndex: number): Promise<{ 
 
 async function hepflowRun(rate: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hepflow-bench-'));
-  const server = await spawnServer(['--store', join(dir, 'bench.db'), '--log-level', 'silent', '--no-tcp']);
+  const server = await spawnServer(['--store', join(dir, 'bench.db'), '--no-tcp']);
   const pid = server.child.pid!;
   const cpu0 = cpuSeconds(pid);
   const rssSamples: number[] = [];

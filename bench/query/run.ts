@@ -41,7 +41,7 @@ if (!existsSync(dbPath) || !values.db) {
   console.log(`stored ${total} messages (${calls} calls) in ${s.toFixed(1)} s through ingest: ${(total / s).toFixed(0)} msg/s`);
 }
 
-const server = await spawnServer(['--store', dbPath, '--log-level', 'silent', '--no-collector']);
+const server = await spawnServer(['--store', dbPath, '--no-collector']);
 async function time(path: string): Promise<number> {
   const t = performance.now();
   const res = await fetch(server.http + path);

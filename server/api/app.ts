@@ -14,6 +14,8 @@ import callsRoutes from './routes/calls.ts';
 import groupsRoutes from './routes/groups.ts';
 import messagesRoutes from './routes/messages.ts';
 import healthRoutes from './routes/health.ts';
+import importRoutes from './routes/import.ts';
+import exportRoutes from './routes/export.ts';
 
 export interface AppDeps {
   store: Store;
@@ -36,6 +38,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(callsRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(groupsRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(messagesRoutes, { ...deps, prefix: '/api/v1' });
+  await app.register(importRoutes, { ...deps, prefix: '/api/v1' });
+  await app.register(exportRoutes, { ...deps, prefix: '/api/v1' });
   app.get('/api/v1/config', async () => ({ aliases: deps.config.aliases }));
   await serveWebApp(app, deps.config.webDir);
   return app;

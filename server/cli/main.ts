@@ -2,12 +2,16 @@
 import { Command } from 'commander';
 import { registerServe } from './serve.ts';
 import { registerReplay } from './replay.ts';
+import { registerImport } from './import.ts';
+import { registerExport } from './export.ts';
 
 const program = new Command('hepflow')
   .description('One ladder diagram for a whole SIP call scenario, from HEP traces of OpenSIPS and Kamailio')
   .showHelpAfterError();
 registerServe(program);
 registerReplay(program);
+registerImport(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`hepflow: ${err.message}\n`);

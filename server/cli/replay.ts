@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { sendPackets, parseTarget } from '../replay/sender.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { sendScenarios } from './demo.ts';
-import { packetsFromCapture, packetsFromStore } from '../replay/sources.ts';
+import { packetsFromStore, replayCapture } from '../replay/sources.ts';
 import { loadConfig } from '../config.ts';
 
 export function registerReplay(program: Command): void {
@@ -28,7 +28,7 @@ export function registerReplay(program: Command): void {
         if (!chosen.length) throw new Error(`no scenario "${o.scenario}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
         sent = await sendScenarios(target, chosen, Date.now() * 1000, rate);
       } else if (o.pcap) {
-        sent = await sendPackets(target, packetsFromCapture(o.pcap, Number(o.captureId)), { rate });
+        sent = await replayCapture(o.pcap, target, { rate, captureId: Number(o.captureId) });
       } else {
         if (!o.id) throw new Error('--store needs --id');
         const config = loadConfig({ store: o.store });

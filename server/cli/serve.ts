@@ -15,8 +15,10 @@ export function registerServe(program: Command): void {
     const addr = (a: { host: string; port: number } | null) => (a ? `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` : null);
     log('listening', { http: server.httpUrl, hepUdp: addr(server.hepUdp), hepTcp: addr(server.hepTcp), store: server.store.kind });
     if (config.demo) {
-      if (!server.hepUdp) throw new Error('--demo needs the UDP collector');
-      const n = await loadDemo({ transport: 'udp', host: loopbackFor(server.hepUdp.host), port: server.hepUdp.port });
+      // Over TCP when it listens: the demo should arrive whole even on a busy machine.
+      const via = server.hepTcp ? { transport: 'tcp' as const, ...server.hepTcp } : server.hepUdp && { transport: 'udp' as const, ...server.hepUdp };
+      if (!via) throw new Error('--demo needs the collector (UDP or TCP)');
+      const n = await loadDemo({ transport: via.transport, host: loopbackFor(via.host), port: via.port });
       log('demo loaded', { packets: n, open: server.httpUrl });
     }
     const stop = async (signal: string) => {

@@ -26,24 +26,40 @@ export interface SendOptions {
 /** Packets sent per timer tick when rate-limited: fine-grained enough for smooth rates up to ~100k/s. */
 const TICK_MS = 10;
 
-export async function sendPackets(target: Target, packets: Iterable<Buffer> | AsyncIterable<Buffer>, o: SendOptions): Promise<number> {
-  const send = target.transport === 'udp' ? await udpSender(target) : await tcpSender(target);
-  let sent = 0;
+/** An open connection to a collector that paces what it sends to `rate` packets per second. */
+export interface PacedSender {
+  send(p: Buffer): Promise<void>;
+  close(): Promise<void>;
+  readonly sent: number;
+}
+
+export async function openSender(target: Target, o: SendOptions): Promise<PacedSender> {
+  const sock = target.transport === 'udp' ? await udpSender(target) : await tcpSender(target);
+  const every = Math.max(1, Math.floor((o.rate * TICK_MS) / 1000));
   const started = Date.now();
-  try {
-    for await (const p of packets) {
-      await send.write(p);
+  let sent = 0;
+  return {
+    get sent() { return sent; },
+    async send(p) {
+      await sock.write(p);
       sent++;
-      if (o.rate > 0 && sent % Math.max(1, Math.floor(o.rate * TICK_MS / 1000)) === 0) {
-        const due = started + (sent / o.rate) * 1000;
-        const wait = due - Date.now();
+      if (o.rate > 0 && sent % every === 0) {
+        const wait = started + (sent / o.rate) * 1000 - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-    }
+    },
+    close: () => sock.close(),
+  };
+}
+
+export async function sendPackets(target: Target, packets: Iterable<Buffer> | AsyncIterable<Buffer>, o: SendOptions): Promise<number> {
+  const sender = await openSender(target, o);
+  try {
+    for await (const p of packets) await sender.send(p);
   } finally {
-    await send.close();
+    await sender.close();
   }
-  return sent;
+  return sender.sent;
 }
 
 interface Sender {

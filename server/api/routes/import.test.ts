@@ -79,3 +79,20 @@ describe('POST /api/v1/import', () => {
     expect(statSync(SNGREP).size).toBe(one.length);
   });
 });
+
+describe('POST /api/v1/import, unusual requests', () => {
+  it('accepts an upload without a content type (a browser File of unknown type)', async () => {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    // fetch sends no Content-Type for a Blob whose type is empty, as a browser does for a dropped file.
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/import`, { method: 'POST', body: new Blob([readFileSync(resolve(PUBLIC, 'hep-wireshark-hep.pcap'))]) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ fileName: 'upload', hepPackets: 8 });
+  });
+
+  it('refuses an empty upload with 400', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/import', headers: { 'content-type': 'application/octet-stream' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('not-a-capture');
+  });
+});

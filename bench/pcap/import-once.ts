@@ -1,0 +1,44 @@
+/**
+ * One import, in its own process so its peak memory is its own. Prints one JSON line.
+ *   node --import tsx bench/pcap/import-once.ts FILE store STORE.db   → `hepflow import` core into SQLite
+ *   node --import tsx bench/pcap/import-once.ts FILE parse            → reader + extractor + SIP parser only
+ *   node --import tsx bench/pcap/import-once.ts FILE read             → reader + extractor only (the capture layer)
+ */
+import { createReadStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import { defaults } from '../../server/config.ts';
+import { Ingest } from '../../server/collector/ingest.ts';
+import { Metrics } from '../../server/collector/metrics.ts';
+import { openSqliteStore } from '../../server/store/sqlite.ts';
+import { runImport } from '../../server/cli/import.ts';
+import { importCapture } from '../../server/pcap/import.ts';
+import { parseSip } from '../../server/sip/parse.ts';
+
+const [file, mode, storePath] = process.argv.slice(2);
+const start = process.hrtime.bigint();
+let messages = 0;
+let bytes = 0;
+if (mode === 'store') {
+  const store = openSqliteStore(storePath);
+  const ingest = new Ingest({ store, config: defaults, metrics: new Metrics() });
+  const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+  const s = await runImport([file], { ingest, store, out: quiet });
+  await ingest.close();
+  messages = (await store.counts()).messages;
+  bytes = s.files[0].bytes;
+  await store.close();
+} else {
+  const opts = { correlationHeaders: defaults.correlationHeaders };
+  const r = await importCapture(createReadStream(file, { highWaterMark: 1 << 20 }), {
+    captureId: 'file:bench',
+    ingest: {
+      sip: (f) => void (mode === 'parse' && parseSip(f.payload.toString('utf8'), opts)),
+      hep: () => {},
+      flush: async () => {},
+    },
+  });
+  messages = r.sipMessages + r.hepPackets;
+  bytes = r.bytes;
+}
+const ms = Number(process.hrtime.bigint() - start) / 1e6;
+process.stdout.write(JSON.stringify({ mode, ms, bytes, messages, peakRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');

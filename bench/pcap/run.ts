@@ -1,0 +1,75 @@
+/**
+ * Capture import benchmark (issue 5): a generated ~200 MB capture of SIP over UDP and TCP,
+ * imported by `hepflow import` (into a temporary SQLite store), by the reader + SIP parser
+ * alone and by the reader + extractor alone, beside `tshark -r FILE -Y sip -T fields -e sip.Call-ID` on the same file.
+ * Prints MB/s, messages/s, peak memory, and the throughput ratio to tshark.
+ * A 50 MB file is imported too, to show that peak memory does not grow with the file's size.
+ *   npx tsx bench/pcap/run.ts [sizeMB]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCapture } from './generate.ts';
+import { tsharkAvailable } from '../../server/pcap/tshark.ts';
+
+interface Run { ms: number; bytes: number; messages: number; peakRssMiB: number }
+
+const sizeMB = Number(process.argv[2] ?? 200);
+const dir = mkdtempSync(join(tmpdir(), 'hepflow-bench-pcap-'));
+
+function importRun(file: string, mode: 'store' | 'parse' | 'read'): Run {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/pcap/import-once.ts', file, mode, join(dir, `${mode}-${Date.now()}.db`)], {
+    encoding: 'utf8', maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+/** tshark under /usr/bin/time: wall seconds and peak RSS (KiB), plus the Call-ID lines it printed. */
+function tsharkRun(file: string, bytes: number): Run {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'tshark', '-r', file, '-Y', 'sip', '-T', 'fields', '-e', 'sip.Call-ID'], {
+    encoding: 'utf8', maxBuffer: 1 << 30,
+  });
+  const [secs, kib] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  const messages = r.stdout.split('\n').filter(Boolean).length;
+  return { ms: secs * 1000, bytes, messages, peakRssMiB: kib / 1024 };
+}
+
+function line(name: string, r: Run): string {
+  const s = r.ms / 1000;
+  return `${name.padEnd(34)} ${(r.bytes / 1e6 / s).toFixed(1).padStart(7)} MB/s ${Math.round(r.messages / s).toString().padStart(9)} msg/s ` +
+    `${r.messages.toString().padStart(8)} msgs ${s.toFixed(2).padStart(7)} s  peak ${r.peakRssMiB.toFixed(0).padStart(5)} MiB`;
+}
+
+try {
+  const big = join(dir, 'bench.pcap');
+  const small = join(dir, 'bench-small.pcap');
+  const g = await generateCapture(big, sizeMB * 1e6);
+  const gs = await generateCapture(small, (sizeMB / 4) * 1e6);
+  console.log(`generated ${(g.bytes / 1e6).toFixed(1)} MB: ${g.calls} calls, ${g.messages} SIP messages (half UDP, half TCP)`);
+  console.log(`and ${(gs.bytes / 1e6).toFixed(1)} MB: ${gs.messages} messages, for the memory comparison\n`);
+
+  const store = importRun(big, 'store');
+  const parse = importRun(big, 'parse');
+  const read = importRun(big, 'read');
+  const storeSmall = importRun(small, 'store');
+  console.log(line('hepflow import (SQLite store)', store));
+  console.log(line('reader + SIP parser only', parse));
+  console.log(line('reader + extractor only (pcap layer)', read));
+  console.log(line(`hepflow import, ${(gs.bytes / 1e6).toFixed(0)} MB file`, storeSmall));
+  if (store.messages !== g.messages) console.log(`!! stored ${store.messages} of ${g.messages} messages`);
+
+  if (!tsharkAvailable()) {
+    console.log('\ntshark is not installed: no ratio (apt-get install -y tshark)');
+  } else {
+    const ts = tsharkRun(big, g.bytes);
+    console.log(line('tshark -Y sip -e sip.Call-ID', ts));
+    if (ts.messages !== g.messages) console.log(`!! tshark found ${ts.messages} of ${g.messages} messages`);
+    const rate = (r: Run) => r.bytes / r.ms;
+    console.log(`\nthroughput ratio to tshark: import ${(rate(store) / rate(ts)).toFixed(2)}x, reader+parser ${(rate(parse) / rate(ts)).toFixed(2)}x, ` +
+      `pcap layer ${(rate(read) / rate(ts)).toFixed(2)}x (target >= 3x)`);
+  }
+  console.log(`peak memory, ${(gs.bytes / 1e6).toFixed(0)} MB vs ${(g.bytes / 1e6).toFixed(0)} MB file: ${storeSmall.peakRssMiB.toFixed(0)} vs ${store.peakRssMiB.toFixed(0)} MiB`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

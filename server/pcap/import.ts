@@ -1,0 +1,147 @@
+/**
+ * Imports one capture: chunks in (from a file or an HTTP upload), SIP and HEP messages out to
+ * the collector's ingest, with the file as their capture point. Shared by `hepflow import` and
+ * POST /api/v1/import. No file or socket here: the caller supplies the chunks.
+ */
+import { PacketExtractor, type WireMeta } from './extract.ts';
+import { CaptureReader, type CaptureFormat, type ReadStop } from './reader.ts';
+import { callIdOf } from './sip-peek.ts';
+import type { SkipCounts } from './skip.ts';
+import type { HepRecord } from '../hep/types.ts';
+import type { Store } from '../store/types.ts';
+
+/** The part of server/collector/ingest.ts (`Ingest`) the importer calls. */
+export interface IngestPort {
+  hep(buf: Buffer, meta: { transport: 'udp' | 'tcp' | 'file'; peer: string; receivedAt: number }): void;
+  sip(frame: { ts: number; srcIp: string; srcPort: number; dstIp: string; dstPort: number; transport: string; payload: Buffer; captureId: string }): void;
+  /** Resolves once everything handed in so far is stored. */
+  flush(): Promise<void>;
+}
+
+export interface ImportProgress {
+  bytes: number;
+  packets: number;
+  sipMessages: number;
+  hepPackets: number;
+}
+
+/** What one capture held; JSON-ready. */
+export interface CaptureImport extends ImportProgress {
+  captureId: string;
+  format: CaptureFormat;
+  /** Distinct Call-IDs seen (SIP Call-ID; for non-SIP HEP, its correlation id). */
+  calls: number;
+  /** True when there were more Call-IDs than CALL_ID_TRACK_MAX, so `calls` is a lower bound. */
+  callsAtLeast: boolean;
+  /** The first CALL_ID_LIST_MAX Call-IDs, in order of first appearance. */
+  callIds: string[];
+  /** Earliest and latest message time, µs since the epoch; null when no message was found. */
+  timeRange: { from: number; to: number } | null;
+  skipped: SkipCounts;
+  /** Where a truncated or corrupt file stopped; null when it was read whole. */
+  stoppedAt: ReadStop | null;
+}
+
+export interface ImportOptions {
+  ingest: IngestPort;
+  /** "file:<basename>". */
+  captureId: string;
+  onProgress?: (p: ImportProgress) => void;
+  /** Messages handed to ingest between two awaited flushes: this bounds what waits in memory. */
+  flushEvery?: number;
+}
+
+/** Call-IDs listed in the answer, for the web app to open the search on them. */
+export const CALL_ID_LIST_MAX = 1000;
+/** Distinct Call-IDs counted exactly; the set stops growing here so memory stays bounded. */
+export const CALL_ID_TRACK_MAX = 200_000;
+/** Default flush interval, messages: one ingest batch worth, a few MB at most. */
+const FLUSH_EVERY = 2000;
+
+/**
+ * Reads the capture from `source` and ingests what it holds. Throws NotCaptureError from the
+ * first chunk when the bytes are no capture, before anything is handed to ingest.
+ */
+export async function importCapture(source: AsyncIterable<Buffer | Uint8Array | string>, opts: ImportOptions): Promise<CaptureImport> {
+  const { ingest, captureId } = opts;
+  const flushEvery = opts.flushEvery ?? FLUSH_EVERY;
+  const callIds = new Set<string>();
+  let callsAtLeast = false;
+  let from = Infinity;
+  let to = -Infinity;
+  let sipMessages = 0;
+  let hepPackets = 0;
+  let sinceFlush = 0;
+
+  const seen = (callId: string | null, ts: number) => {
+    if (ts < from) from = ts;
+    if (ts > to) to = ts;
+    sinceFlush++;
+    if (callId === null || callIds.has(callId)) return;
+    if (callIds.size < CALL_ID_TRACK_MAX) callIds.add(callId);
+    else callsAtLeast = true;
+  };
+
+  const extractor = new PacketExtractor({
+    sip(payload: Buffer, m: WireMeta) {
+      sipMessages++;
+      seen(callIdOf(payload), m.ts);
+      ingest.sip({ ts: m.ts, srcIp: m.srcIp, srcPort: m.srcPort, dstIp: m.dstIp, dstPort: m.dstPort, transport: m.transport, payload, captureId });
+    },
+    hep(packet: Buffer, record: HepRecord, m: WireMeta) {
+      hepPackets++;
+      const callId = record.protoType === 1 ? callIdOf(record.payload) : record.correlationId;
+      const ts = record.tsSec * 1_000_000 + record.tsUsec || m.ts;
+      seen(callId, ts);
+      // transport 'file': the record keeps its own capture point; peer names the file.
+      ingest.hep(packet, { transport: 'file', peer: captureId, receivedAt: m.ts });
+    },
+  });
+  const reader = new CaptureReader((p) => extractor.packet(p));
+  const progress = (): ImportProgress => ({ bytes: reader.bytesIn, packets: reader.packets, sipMessages, hepPackets });
+
+  for await (const chunk of source) {
+    reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (sinceFlush >= flushEvery) {
+      sinceFlush = 0;
+      await ingest.flush(); // back-pressure: the source is not read while the store catches up
+    }
+    opts.onProgress?.(progress());
+    if (reader.stop) break;
+  }
+  const stoppedAt = reader.end();
+  extractor.finish();
+  await ingest.flush();
+  opts.onProgress?.(progress());
+
+  return {
+    captureId,
+    format: reader.format!,
+    ...progress(),
+    calls: callIds.size,
+    callsAtLeast,
+    callIds: [...take(callIds, CALL_ID_LIST_MAX)],
+    timeRange: sipMessages + hepPackets > 0 ? { from, to } : null,
+    skipped: extractor.skipped,
+    stoppedAt,
+  };
+}
+
+function* take<T>(items: Iterable<T>, n: number): Iterable<T> {
+  if (n <= 0) return;
+  let i = 0;
+  for (const item of items) {
+    yield item;
+    if (++i >= n) return;
+  }
+}
+
+/** Distinct correlation groups the given Call-IDs belong to, as stored now. */
+export async function countGroups(store: Pick<Store, 'getGroup'>, callIds: Iterable<string>): Promise<number> {
+  const groups = new Set<string>();
+  for (const id of callIds) {
+    const g = await store.getGroup(id);
+    if (g) groups.add(g.groupId);
+  }
+  return groups.size;
+}

@@ -1,0 +1,72 @@
+/**
+ * Quick looks at SIP bytes without a full parse: is this a SIP start line, where do the headers
+ * end, what are Content-Length and Call-ID. The importer uses them to detect and frame SIP;
+ * server/sip/parse.ts does the real parsing later, in the ingest path.
+ */
+
+/** Longest start line looked at, bytes; a request URI longer than this is not credible SIP. */
+const START_LINE_MAX = 2048;
+
+/** RFC 3261 §25.1: Request-Line = Method SP Request-URI SP SIP-Version (Method is a token). */
+const REQUEST_LINE = /^[A-Za-z0-9.!%*_+`'~-]+ [A-Za-z][A-Za-z0-9+.-]*:\S+ SIP\/2\.0$/;
+/** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase. */
+const STATUS_LINE = /^SIP\/2\.0 [1-6]\d\d(?: |$)/;
+
+/** True when the bytes at `pos` begin with a SIP request or status line (on any port). */
+export function isSipStart(buf: Buffer, pos = 0): boolean {
+  const limit = Math.min(buf.length, pos + START_LINE_MAX);
+  const eol = buf.indexOf(0x0a, pos);
+  if (eol < 0 || eol >= limit) return false;
+  const lineEnd = eol > pos && buf[eol - 1] === 0x0d ? eol - 1 : eol;
+  const line = buf.toString('latin1', pos, lineEnd);
+  return line.startsWith('SIP/2.0 ') ? STATUS_LINE.test(line) : REQUEST_LINE.test(line);
+}
+
+/**
+ * Finds the next SIP start line at or after `from` that begins a line; -1 when none.
+ * Used to resynchronise a TCP stream picked up mid-message.
+ */
+export function findSipStart(buf: Buffer, from: number): number {
+  for (let pos = from; pos < buf.length; ) {
+    if ((pos === 0 || buf[pos - 1] === 0x0a) && isSipStart(buf, pos)) return pos;
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) return -1;
+    pos = nl + 1;
+  }
+  return -1;
+}
+
+/** Offset just past the blank line that ends the headers (CRLFCRLF, or bare LFLF); -1 when absent. */
+export function headerEnd(buf: Buffer, from: number): number {
+  const crlf = buf.indexOf('\r\n\r\n', from, 'latin1');
+  const lf = buf.indexOf('\n\n', from, 'latin1');
+  if (crlf < 0 && lf < 0) return -1;
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
+  return lf + 2;
+}
+
+/** Header lines start after a line feed (the start line comes first), so "\n" anchors them: faster than /^…/m. */
+const CONTENT_LENGTH = /\n(?:content-length|l)[ \t]*:[ \t]*(\d+)/i;
+const CALL_ID = /\n(?:call-id|i)[ \t]*:[ \t]*([^\r\n]*)/i;
+
+/** Content-Length (or compact "l") of a header block; null when absent (RFC 3261 §20.14). */
+export function contentLength(headers: string): number | null {
+  const m = CONTENT_LENGTH.exec(headers);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * The Call-ID (or compact "i") value of a SIP message; null when absent. From a Buffer the value
+ * is copied out on its own, so that keeping it does not keep the whole header text alive
+ * (V8 substrings point into their parent string).
+ */
+export function callIdOf(message: Buffer | string): string | null {
+  if (typeof message === 'string') return CALL_ID.exec(message)?.[1].trimEnd() || null;
+  const end = headerEnd(message, 0);
+  // latin1 maps byte i to char i, so match offsets are byte offsets.
+  const m = CALL_ID.exec(message.toString('latin1', 0, end < 0 ? message.length : end));
+  if (!m) return null;
+  const valueStart = m.index + m[0].length - m[1].length;
+  const value = message.toString('utf8', valueStart, valueStart + m[1].trimEnd().length);
+  return value || null;
+}
