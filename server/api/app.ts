@@ -3,6 +3,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyCompress from '@fastify/compress';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
@@ -17,6 +18,8 @@ import healthRoutes from './routes/health.ts';
 import importRoutes from './routes/import.ts';
 import exportRoutes from './routes/export.ts';
 
+const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 export interface AppDeps {
   store: Store;
   config: Config;
@@ -29,6 +32,14 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1024 * 1024 });
   app.addHook('onRequest', authHook(deps.config));
+  // A 20,000-message group is ~10 MB of JSON: compressed it is a tenth of that on the wire.
+  await app.register(fastifyCompress, { global: true, threshold: 4096, encodings: ['gzip', 'deflate'], zlibOptions: { level: 1 } });
+  // SIP is hostile input: the app renders it as text, and the page may run only its own scripts.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('content-security-policy', CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) app.log.error(err);

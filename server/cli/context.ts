@@ -38,12 +38,17 @@ export function addConfigOptions(cmd: Command, keys?: (keyof Config)[]): Command
   return cmd;
 }
 
-/** Only what the user typed counts as a flag; the rest falls through to env, file and defaults. */
+/**
+ * Only what the user typed counts as a flag; the rest falls through to env, file and defaults.
+ * Commander names a value after its flag (--alias → alias), so each is mapped to its config key.
+ */
 export function configFrom(cmd: Command): Config {
   const opts = cmd.opts();
   const typed: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(opts)) {
-    if (cmd.getOptionValueSource(key) === 'cli') typed[key] = value;
+  if (cmd.getOptionValueSource('config') === 'cli') typed.config = opts.config;
+  for (const [flags, key] of OPTIONS) {
+    const attr = new Option(flags).attributeName();
+    if (cmd.getOptionValueSource(attr) === 'cli') typed[key] = opts[attr];
   }
   if (typed.aliases) typed.aliases = parseAliases(typed.aliases as string[]);
   return loadConfig(typed);

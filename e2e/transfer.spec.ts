@@ -1,0 +1,52 @@
+/** Search by correlation id, open the attended transfer: one ladder with all three legs. */
+import { expect, test } from '@playwright/test';
+import { arrows, url } from './support/flow.ts';
+import { scenario } from './support/state.ts';
+
+// Tall enough for all 56 rows, so every arrow of the scenario is in the DOM at once.
+test.use({ viewport: { width: 1440, height: 2000 } });
+
+test('a correlation id search opens the transfer as one ladder with every leg', async ({ page }) => {
+  const s = scenario('attended-transfer-opensips');
+  // OpenSIPS forced the first call's Call-ID as HEP 0x0011 on the replacement leg.
+  const correlationId = s.callIds[0];
+  await page.goto(url('/?range=all'));
+  await page.getByTestId('search-correlationId').fill(correlationId);
+  await page.getByTestId('search-submit').click();
+  await expect(page).toHaveURL(/correlationId=/);
+  const rows = page.getByTestId('result-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('3'); // legs column
+  await rows.first().focus();
+  await page.keyboard.press('Enter');
+
+  await expect(page).toHaveURL(/\/flow\//);
+  const legs = page.getByTestId('leg');
+  await expect(legs).toHaveCount(3);
+  expect(await legs.evaluateAll((els) => els.map((e) => e.getAttribute('data-role')))).toEqual(s.roles);
+  // The legend says why each later leg joined (server's sentences).
+  await expect(legs.nth(1).locator('.Legend--why li')).not.toHaveCount(0);
+  await expect(legs.nth(2).locator('.Legend--why li')).not.toHaveCount(0);
+
+  await expect(page.getByTestId('message')).toHaveCount(s.messageCount);
+  const drawn = await arrows(page);
+  expect(drawn.map((a) => a.index)).toEqual([...Array(s.messageCount).keys()]);
+  expect(new Set(drawn.map((a) => a.callId))).toEqual(new Set(s.callIds));
+  expect(await page.getByTestId('endpoint').count()).toBeGreaterThanOrEqual(4); // Alice, proxy, Bob, Carol
+
+  await page.screenshot({ path: 'test-results/ladder.png', fullPage: false });
+});
+
+test('results are sortable and their filters live in the URL', async ({ page }) => {
+  await page.goto(url('/?range=all'));
+  await expect(page.getByTestId('result-row').first()).toBeVisible();
+  const counts = () => page.getByTestId('result-row').evaluateAll((els) => els.map((e) => Number(e.children[3].textContent)));
+  await page.getByRole('button', { name: /^Msgs/ }).click();
+  await expect(page).toHaveURL(/sort=messages&dir=asc/);
+  const up = await counts();
+  expect(up).toEqual([...up].sort((a, b) => a - b));
+  await page.getByRole('button', { name: /^Msgs/ }).click();
+  await expect(page).not.toHaveURL(/dir=asc/);
+  const down = await counts();
+  expect(down).toEqual([...down].sort((a, b) => b - a));
+});

@@ -1,0 +1,77 @@
+/**
+ * Every call to the hepflow API: fetch, check the status, validate the JSON (schema.ts).
+ * Components never call fetch; they use the hooks in queries.ts.
+ */
+import type { ApiCallPage, ApiGroup, ApiMessageDetail } from '../../../server/api/types.ts';
+import * as S from './schema.ts';
+
+const BASE = '/api/v1';
+
+export class ApiRequestError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+async function failure(res: Response): Promise<ApiRequestError> {
+  let code = 'http-error';
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as { error?: unknown; message?: unknown };
+    if (typeof body.error === 'string') code = body.error;
+    if (typeof body.message === 'string') message = body.message;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiRequestError(res.status, code, message);
+}
+
+async function getJson<T>(path: string, check: S.Check<T>, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(BASE + path, { signal, headers: { accept: 'application/json' } });
+  if (!res.ok) throw await failure(res);
+  return S.validate(check, await res.json());
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+/** One page of search results (GET /calls). */
+export function fetchCalls(params: Record<string, string>, cursor: string | null, limit: number, signal?: AbortSignal): Promise<ApiCallPage> {
+  return getJson(`/calls${query({ ...params, limit: String(limit), cursor: cursor ?? undefined })}`, S.callPage, signal);
+}
+
+/** A whole correlation group, by any Call-ID or correlation id of it. */
+export function fetchGroup(id: string, signal?: AbortSignal): Promise<ApiGroup> {
+  return getJson(`/groups/${encodeURIComponent(id)}`, S.group, signal);
+}
+
+export function fetchMessage(id: string, signal?: AbortSignal): Promise<ApiMessageDetail> {
+  return getJson(`/messages/${encodeURIComponent(id)}`, S.messageDetail, signal);
+}
+
+/** Uploads a capture file as the request body (streamed by the browser). */
+export async function uploadCapture(file: File): Promise<S.ImportSummary> {
+  const res = await fetch(`${BASE}/import${query({ name: file.name })}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', accept: 'application/json' },
+    body: file,
+  });
+  if (!res.ok) throw await failure(res);
+  return S.validate(S.importSummary, await res.json());
+}
+
+/**
+ * Above this many ids the pcap link asks for the whole group and says so: a GET URL past ~64 KB
+ * is refused by proxies and by the server's header limit.
+ */
+export const MAX_PCAP_IDS = 2000;
+
+/** The pcap download URL for a group, restricted to `ids` when given. */
+export function pcapUrl(groupId: string, ids: readonly string[] | null): string {
+  const restrict = ids !== null && ids.length <= MAX_PCAP_IDS ? { ids: ids.join(',') } : {};
+  return `${BASE}/groups/${encodeURIComponent(groupId)}/pcap${query(restrict)}`;
+}

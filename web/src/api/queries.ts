@@ -1,0 +1,61 @@
+/** TanStack Query hooks: the only way components reach the server (Jaeger src/hooks/use*Query.ts). */
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { fetchCalls, fetchGroup, fetchMessage, uploadCapture } from './client.ts';
+import { callsQuery, type SearchFilters } from '../search/search-params.ts';
+import { toFlowModel } from '../model/normalize.ts';
+
+/** Rows per search page: enough to fill a screen many times, small enough to answer fast. */
+export const SEARCH_PAGE = 500;
+/** Live refresh period for auto-refresh, ms. */
+export const AUTO_REFRESH_MS = 5000;
+
+/** Search results, paged by the server's cursor. Relative ranges are resolved at each fetch. */
+export function useCallsSearch(filters: SearchFilters) {
+  const { sort: _s, desc: _d, ...keyed } = filters;
+  return useInfiniteQuery({
+    queryKey: ['calls', keyed],
+    queryFn: ({ pageParam, signal }) => fetchCalls(callsQuery(filters, Date.now() * 1000), pageParam, SEARCH_PAGE, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
+    refetchInterval: filters.auto ? AUTO_REFRESH_MS : false,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A group as the view model (model/normalize.ts), by any Call-ID or correlation id of it. */
+export function useGroupQuery(id: string) {
+  return useQuery({
+    queryKey: ['group', id],
+    // Normalized in the query function, once per fetch: the cache holds the view model.
+    queryFn: ({ signal }) => fetchGroup(id, signal).then(toFlowModel),
+    staleTime: 30_000,
+  });
+}
+
+export function useMessageQuery(id: string | null) {
+  return useQuery({
+    queryKey: ['message', id],
+    queryFn: ({ signal }) => fetchMessage(id!, signal),
+    enabled: id !== null,
+    staleTime: Infinity, // a stored message never changes
+  });
+}
+
+/** Details of several messages (the compare view). */
+export function useMessagesQuery(ids: readonly string[]) {
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: ['message', id],
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchMessage(id, signal),
+      staleTime: Infinity,
+    })),
+  });
+}
+
+export function useImportMutation() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: uploadCapture,
+    onSuccess: () => client.invalidateQueries({ queryKey: ['calls'] }),
+  });
+}

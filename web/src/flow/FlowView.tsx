@@ -1,0 +1,165 @@
+/**
+ * The flow view of one loaded group: toolbar, legend and endpoint list, the ladder, and the
+ * message detail or compare pane. Wires URL state, prefs and per-view state to the pure parts.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { FlowModel } from '../model/normalize.ts';
+import { useFlowUrl } from '../state/useFlowUrl.ts';
+import { usePrefs } from '../state/store.prefs.ts';
+import { useView } from '../state/store.view.ts';
+import { MAX_SELECTED, serializeFlowState, toggleIn } from '../state/url-state.ts';
+import { buildFlowView } from './view-model.ts';
+import { moveVisible } from '../ladder/columns.ts';
+import { Ladder } from '../ladder/Ladder.tsx';
+import { zoneLabel } from '../model/time-format.ts';
+import { FlowToolbar } from './FlowToolbar.tsx';
+import { Legend } from './Legend.tsx';
+import { EndpointList } from './EndpointList.tsx';
+import { MessageDetail } from './MessageDetail.tsx';
+import { ComparePane } from './ComparePane.tsx';
+import { useLadderKeys } from './useLadderKeys.ts';
+
+interface Props {
+  model: FlowModel;
+  /** The id in the address (a Call-ID or correlation id); kept in shared links. */
+  routeId: string;
+}
+
+export function FlowView({ model, routeId }: Props) {
+  const [url, setUrl] = useFlowUrl();
+  const prefs = usePrefs();
+  const view = useView();
+  useEffect(() => view.reset(model.id), [model.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // The layout does not depend on the selection: keep a 20,000-row layout across clicks.
+  const shape = serializeFlowState({ ...url, selected: [] });
+  const fv = useMemo(() => buildFlowView(model, { ...url, selected: [] }), [model, shape]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const timeMode = url.timeMode ?? prefs.timeMode;
+  const zone = url.timeZone ?? prefs.timeZone;
+  const byId = useMemo(() => new Map(model.messages.map((m) => [m.id, m])), [model]);
+  const selected = url.selected.filter((id) => byId.has(id));
+  const selectedSet = useMemo(() => new Set(selected), [selected.join('\u0000')]); // eslint-disable-line react-hooks/exhaustive-deps
+  const rowOfMessage = useMemo(() => new Map(fv.layout.rows.map((r, i) => [r.message, i])), [fv.layout]);
+  const visibleColumns = useMemo(() => {
+    const byKey = new Map(fv.columns.map((c) => [c.key, c]));
+    return fv.visibleKeys.map((k) => byKey.get(k)!);
+  }, [fv]);
+
+  const [reveal, setReveal] = useState<{ row: number; token: number } | null>(null);
+  const token = useRef(0);
+  const revealRow = useCallback((row: number) => setReveal({ row, token: ++token.current }), []);
+
+  // A link that names a message opens scrolled to it, with the cursor on it.
+  useEffect(() => {
+    const first = url.selected[0];
+    const m = first ? byId.get(first) : undefined;
+    const row = m ? rowOfMessage.get(m.index) : undefined;
+    if (row !== undefined) {
+      view.setCursor(row);
+      revealRow(row);
+    }
+  }, [model.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onPick = useCallback(
+    (index: number, additive: boolean) => {
+      const m = model.messages[index];
+      const row = rowOfMessage.get(index);
+      if (row !== undefined) view.setCursor(row);
+      setUrl((s) => ({
+        selected: additive && s.selected.length > 0 && !s.selected.includes(m.id) ? [s.selected[0], m.id] : [m.id],
+      }));
+    },
+    [model, rowOfMessage, setUrl, view],
+  );
+
+  useLadderKeys({
+    rows: fv.layout.rows.length,
+    cursor: view.cursor,
+    onCursor: (row) => {
+      view.setCursor(row);
+      revealRow(row);
+    },
+    onOpen: (row) => {
+      const r = fv.layout.rows[row];
+      if (r) onPick(r.message, false);
+    },
+    onMark: (row) => {
+      const r = fv.layout.rows[row];
+      if (r) onPick(r.message, true);
+    },
+    onClose: () => setUrl({ selected: [] }),
+  });
+
+  const onZoom = useCallback((k: number) => useView.getState().setZoom({ k, x: 0, y: 0 }), []);
+  const hidden = useMemo(() => new Set(url.hiddenColumns), [url.hiddenColumns]);
+  const order = fv.columns.map((c) => c.key);
+  const timeLabel = `${timeMode === 'abs' ? 'Time' : timeMode === 'delta-prev' ? 'Δ previous (s)' : 'Δ first (s)'} · ${zoneLabel(zone, model.firstTs)}`;
+
+  return (
+    <div className="FlowView">
+      <FlowToolbar
+        model={model}
+        routeId={routeId}
+        url={url}
+        setUrl={setUrl}
+        fv={fv}
+        timeMode={timeMode}
+        zone={zone}
+        k={view.zoom.k}
+        onZoom={(k) => view.setZoom({ k, x: 0, y: 0 })}
+      />
+      <div className="FlowView--main">
+        <aside className="FlowView--side" aria-label="Legs and endpoints">
+          <Legend model={model} hiddenLegs={url.hiddenLegs} onToggle={(callId) => setUrl((s) => ({ hiddenLegs: toggleIn(s.hiddenLegs, callId) }))} onShowAll={() => setUrl({ hiddenLegs: [] })} />
+          <EndpointList
+            columns={fv.columns}
+            hidden={hidden}
+            pivotKey={fv.pivotKey}
+            onToggle={(key) => setUrl((s) => ({ hiddenColumns: toggleIn(s.hiddenColumns, key) }))}
+            onMove={(key, to) => setUrl({ columnOrder: moveVisible(order, new Set(), key, to) })}
+            onPivot={(key) => setUrl({ pivot: fv.columns.find((c) => c.key === key)?.endpoints[0] ?? null })}
+          />
+        </aside>
+        <Ladder
+          model={model}
+          layout={fv.layout}
+          columns={visibleColumns}
+          sides={fv.sides}
+          pivotKey={fv.pivotKey}
+          timeMode={timeMode}
+          zone={zone}
+          timeLabel={timeLabel}
+          selected={selectedSet}
+          cursor={view.cursor}
+          reveal={reveal}
+          k={view.zoom.k}
+          onZoom={onZoom}
+          onPick={onPick}
+          onMoveColumn={(key, to) => setUrl({ columnOrder: moveVisible(order, hidden, key, to) })}
+          onHideColumn={(key) => setUrl((s) => ({ hiddenColumns: toggleIn(s.hiddenColumns, key) }))}
+          onPivot={(key) => setUrl({ pivot: fv.columns.find((c) => c.key === key)?.endpoints[0] ?? null })}
+        />
+        {selected.length === 1 && (
+          <MessageDetail
+            id={selected[0]}
+            message={byId.get(selected[0])!}
+            model={model}
+            prevTs={prevShownTs(fv.layout.rows, rowOfMessage, model, byId.get(selected[0])!.index)}
+            zone={zone}
+            onClose={() => setUrl({ selected: [] })}
+          />
+        )}
+        {selected.length === MAX_SELECTED && (
+          <ComparePane ids={selected} model={model} byId={byId} zone={zone} onClose={() => setUrl({ selected: [] })} onDrop={(id) => setUrl({ selected: selected.filter((x) => x !== id) })} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function prevShownTs(rows: { message: number }[], rowOf: Map<number, number>, model: FlowModel, index: number): number | null {
+  const row = rowOf.get(index);
+  if (row === undefined || row === 0) return index > 0 ? model.messages[index - 1].ts : null;
+  return model.messages[rows[row - 1].message].ts;
+}

@@ -1,0 +1,117 @@
+/**
+ * One message: raw SIP (monospace), parsed headers, SDP, time, deltas and capture points.
+ * SIP is hostile input: it is only ever a text child here.
+ */
+import { useMessageQuery } from '../api/queries.ts';
+import type { FlowMessage, FlowModel } from '../model/normalize.ts';
+import { formatDateTime, formatDelta, type Zone } from '../model/time-format.ts';
+import { legColorVar } from '../ladder/colors.ts';
+
+interface Props {
+  id: string;
+  message: FlowMessage;
+  model: FlowModel;
+  /** Time of the message shown above this one, null for the first. */
+  prevTs: number | null;
+  zone: Zone;
+  onClose(): void;
+}
+
+export function MessageDetail({ id, message: m, model, prevTs, zone, onClose }: Props) {
+  const q = useMessageQuery(id);
+  const legPos = model.legPos.get(m.leg) ?? m.leg;
+  const leg = model.legs[legPos];
+  return (
+    <section className="DetailPane" aria-label="Message detail" data-testid="message-detail">
+      <header className="DetailPane--head">
+        <span className="Legend--swatch" style={{ background: legColorVar(legPos) }} aria-hidden />
+        <h2 className="DetailPane--title">{m.label}</h2>
+        <button type="button" className="btn" onClick={onClose} aria-label="Close message detail (Esc)">
+          ✕
+        </button>
+      </header>
+      <dl className="DetailPane--facts">
+        <dt>Time</dt>
+        <dd className="mono">
+          {formatDateTime(m.ts, zone)} {zone === 'utc' ? 'UTC' : 'local'}
+        </dd>
+        <dt>Δ previous</dt>
+        <dd className="mono">{prevTs === null ? '—' : `${formatDelta(m.ts - prevTs)} s`}</dd>
+        <dt>Δ first</dt>
+        <dd className="mono">{formatDelta(m.ts - model.firstTs)} s</dd>
+        <dt>Hop</dt>
+        <dd className="mono">
+          {m.src} → {m.dst} ({m.transport})
+        </dd>
+        <dt>Leg</dt>
+        <dd>
+          {m.leg + 1}. {leg?.roleText ?? ''} <span className="mono">{m.callId}</span>
+        </dd>
+        <dt>CSeq</dt>
+        <dd className="mono">{m.cseq ?? '—'}</dd>
+        <dt>Seen at</dt>
+        <dd data-testid="capture-points">
+          {m.captureIds.length} capture point{m.captureIds.length === 1 ? '' : 's'}: <span className="mono">{m.captureIds.join(', ')}</span>
+        </dd>
+        {m.retransmission && (
+          <>
+            <dt>Note</dt>
+            <dd>Retransmission (same transaction sent again on this hop)</dd>
+          </>
+        )}
+        {m.malformed !== null && (
+          <>
+            <dt>Malformed</dt>
+            <dd className="DetailPane--warn">{m.malformed}</dd>
+          </>
+        )}
+        {m.hepCorrelationId !== null && (
+          <>
+            <dt>HEP correlation</dt>
+            <dd className="mono">{m.hepCorrelationId}</dd>
+          </>
+        )}
+      </dl>
+      {q.isPending && <p role="status">Loading message…</p>}
+      {q.isError && <p role="alert">Could not load the message: {q.error.message}</p>}
+      {q.data && (
+        <>
+          <details open className="DetailPane--section">
+            <summary>Raw SIP</summary>
+            <pre className="DetailPane--raw mono" data-testid="raw-sip">
+              {q.data.raw}
+            </pre>
+          </details>
+          <details className="DetailPane--section">
+            <summary>Headers ({q.data.headers.length})</summary>
+            <table className="DetailPane--headers">
+              <tbody>
+                {q.data.headers.map((h, i) => (
+                  <tr key={i}>
+                    <th scope="row" className="mono">
+                      {h.name}
+                    </th>
+                    <td className="mono">{h.value}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+          {q.data.sdp && (
+            <details open className="DetailPane--section" data-testid="sdp">
+              <summary>SDP</summary>
+              <p className="mono">c= {q.data.sdp.connection ?? '—'}</p>
+              <ul>
+                {q.data.sdp.media.map((md, i) => (
+                  <li key={i} className="mono">
+                    {md.type} {md.connection ?? q.data.sdp?.connection ?? ''}:{md.port} {md.proto} [{md.formats.join(' ')}] {md.direction}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * One message of the ladder: time cell, arrow coloured by leg, label with marks. Text only:
+ * every SIP-derived string is a React text child, never markup.
+ */
+import { memo } from 'react';
+import type { FlowMessage } from '../model/normalize.ts';
+import type { LayoutRow } from './layout.ts';
+import type { Side } from './sides.ts';
+import { legColorVar, statusClass } from './colors.ts';
+
+export interface LadderRowProps {
+  row: LayoutRow;
+  message: FlowMessage;
+  side: Side;
+  legPosition: number;
+  time: string;
+  timeTitle: string;
+  /** Screen px: the zoom scale applied to world x. */
+  k: number;
+  width: number;
+  height: number;
+  selected: boolean;
+  cursor: boolean;
+  onPick(index: number, additive: boolean): void;
+}
+
+/** Arrowhead length and half-width, px. */
+const HEAD = 8;
+const HEAD_HALF = 4;
+/** Loop arrow width for a message that stays in one column, px. */
+const LOOP_W = 26;
+
+function LadderRowImpl({ row, message: m, side, legPosition, time, timeTitle, k, width, height, selected, cursor, onPick }: LadderRowProps) {
+  const x1 = row.x1 * k;
+  const x2 = row.x2 * k;
+  const ay = Math.round(height * 0.72) + 0.5;
+  const color = legColorVar(legPosition);
+  const dash = m.retransmission ? '4 3' : undefined;
+  const dir = x2 >= x1 ? 1 : -1;
+  const labelX = row.self ? x1 + LOOP_W + 6 : (x1 + x2) / 2;
+  const seen = m.captureIds.length;
+  const cls = ['LadderRow', selected ? 'is-selected' : '', cursor ? 'is-cursor' : ''].join(' ');
+  return (
+    <div
+      className={cls}
+      style={{ transform: `translateY(${row.y}px)`, height }}
+      onClick={(e) => onPick(m.index, e.shiftKey || e.metaKey || e.ctrlKey)}
+      data-row-index={m.index}
+    >
+      <div className="LadderRow--time mono" title={timeTitle}>
+        {time}
+      </div>
+      {/* the whole row is the click target, so the thin arrow needs no hit area of its own */}
+      <svg className="LadderRow--svg" width={width} height={height}>
+        <g
+          data-testid="message"
+          data-call-id={m.callId}
+          data-side={side}
+          data-index={m.index}
+          data-id={m.id}
+          data-leg={m.leg}
+          data-src={m.src}
+          data-dst={m.dst}
+          data-label={m.label}
+          className="LadderRow--arrow"
+          role="button"
+          aria-label={`${m.label} from ${m.src} to ${m.dst}`}
+        >
+          {row.self ? (
+            <>
+              <path d={`M${x1} ${height * 0.3} h${LOOP_W} V${ay} H${x1 + HEAD}`} fill="none" stroke={color} strokeWidth={1.5} strokeDasharray={dash} />
+              <path d={`M${x1} ${ay} l${HEAD} ${-HEAD_HALF} v${HEAD_HALF * 2} z`} fill={color} />
+            </>
+          ) : (
+            <>
+              <line x1={x1} y1={ay} x2={x2 - dir * HEAD} y2={ay} stroke={color} strokeWidth={1.5} strokeDasharray={dash} />
+              <path d={`M${x2} ${ay} l${-dir * HEAD} ${-HEAD_HALF} v${HEAD_HALF * 2} z`} fill={color} />
+            </>
+          )}
+          <text x={labelX} y={ay - 6} textAnchor={row.self ? 'start' : 'middle'} className={`LadderRow--label st-${statusClass(m.status)}`}>
+            {m.label}
+            {m.hasSdp && <tspan className="LadderRow--mark"> ▣SDP</tspan>}
+            {m.retransmission && <tspan className="LadderRow--mark is-warn"> ↻retrans</tspan>}
+            {seen > 1 && <tspan className="LadderRow--mark"> {`seen at ${seen}`}</tspan>}
+            {m.malformed !== null && <tspan className="LadderRow--mark is-warn"> ⚠malformed</tspan>}
+          </text>
+        </g>
+      </svg>
+    </div>
+  );
+}
+
+export const LadderRow = memo(LadderRowImpl);

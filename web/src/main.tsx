@@ -1,0 +1,27 @@
+/** Entry: one QueryClient, the router, the theme on <html>. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter } from 'react-router-dom';
+import { App } from './app/App.tsx';
+import './app/theme.css';
+
+const client = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 404 is an answer (unknown id), not a flaky network: retry only other failures, once.
+      retry: (count, err) => count < 1 && !(err instanceof Error && 'status' in err && (err as { status: number }).status < 500),
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={client}>
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);

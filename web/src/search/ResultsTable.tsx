@@ -1,0 +1,115 @@
+/**
+ * Search results: one row per correlation group, virtualized (only rows in view are in the DOM),
+ * sortable by column header. Enter or click opens the flow; arrow keys move between rows.
+ */
+import { type KeyboardEvent, useEffect, useMemo, useRef } from 'react';
+import type { ApiGroupSummary } from '../../../server/api/types.ts';
+import { uniformRowIndex } from '../ladder/row-index.ts';
+import { useVirtualRows } from '../ui/useVirtualRows.ts';
+import { formatDateTime, formatDuration, type Zone } from '../model/time-format.ts';
+import { statusClass } from '../ladder/colors.ts';
+import type { SortKey } from './search-params.ts';
+import './ResultsTable.css';
+
+/** 30 px rows: one line of 13 px text with room for the focus ring. */
+const ROW_H = 30;
+const HEAD_H = 32;
+
+interface Props {
+  items: ApiGroupSummary[];
+  zone: Zone;
+  sort: SortKey;
+  desc: boolean;
+  onSort(key: SortKey): void;
+  onOpen(groupId: string): void;
+  onEndReached(): void;
+}
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'start', label: 'Start' },
+  { key: 'duration', label: 'Duration' },
+  { key: 'legs', label: 'Legs' },
+  { key: 'messages', label: 'Msgs' },
+  { key: 'caller', label: 'Caller' },
+  { key: 'callee', label: 'Callee' },
+  { key: 'status', label: 'Status' },
+  { key: 'groupId', label: 'Call-ID / correlation' },
+];
+
+export function ResultsTable({ items, zone, sort, desc, onSort, onOpen, onEndReached }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const index = useMemo(() => uniformRowIndex(items.length, ROW_H), [items.length]);
+  const { start, end } = useVirtualRows(scroller, index, HEAD_H);
+  const atEnd = items.length > 0 && end >= items.length;
+  useEffect(() => {
+    if (atEnd) onEndReached();
+  }, [atEnd, items.length, onEndReached]);
+
+  const focusRow = (i: number) => {
+    const el = scroller.current;
+    if (!el || i < 0 || i >= items.length) return;
+    const top = i * ROW_H;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_H > el.scrollTop + el.clientHeight - HEAD_H) el.scrollTop = top + ROW_H - el.clientHeight + HEAD_H;
+    requestAnimationFrame(() => el.querySelector<HTMLElement>(`[data-row="${i}"]`)?.focus());
+  };
+
+  const onKey = (e: KeyboardEvent<HTMLDivElement>, i: number, id: string) => {
+    if (e.key === 'Enter') onOpen(id);
+    else if (e.key === 'ArrowDown' || e.key === 'j') focusRow(i + 1);
+    else if (e.key === 'ArrowUp' || e.key === 'k') focusRow(i - 1);
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <div className="ResultsTable" ref={scroller} role="table" aria-label="Search results" aria-rowcount={items.length + 1} data-testid="results">
+      <div className="ResultsTable--head" role="row" style={{ height: HEAD_H }}>
+        {COLUMNS.map((c) => (
+          <div key={c.key} role="columnheader" aria-sort={sort === c.key ? (desc ? 'descending' : 'ascending') : 'none'} className={`ResultsTable--cell ResultsTable--${c.key}`}>
+            <button type="button" className="ResultsTable--sort" onClick={() => onSort(c.key)}>
+              {c.label}
+              {sort === c.key ? (desc ? ' ▼' : ' ▲') : ''}
+            </button>
+          </div>
+        ))}
+      </div>
+      <div className="ResultsTable--body" style={{ height: items.length * ROW_H }}>
+        {items.length === 0 && <p className="ResultsTable--empty">No calls match. Widen the time range or clear a filter.</p>}
+        {items.slice(start, end).map((g, k) => {
+          const i = start + k;
+          return (
+            <div
+              key={g.groupId}
+              role="row"
+              tabIndex={0}
+              aria-rowindex={i + 2}
+              data-row={i}
+              data-testid="result-row"
+              data-group-id={g.groupId}
+              className="ResultsTable--row"
+              style={{ top: i * ROW_H, height: ROW_H }}
+              onClick={() => onOpen(g.groupId)}
+              onKeyDown={(e) => onKey(e, i, g.groupId)}
+            >
+              <div role="cell" className="ResultsTable--cell ResultsTable--start mono">{formatDateTime(g.start, zone).slice(0, 23)}</div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--duration">{formatDuration(g.duration)}</div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--legs">{g.legs}</div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--messages">{g.messages}</div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--caller">{g.caller ?? '—'}</div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--callee">{g.callee ?? '—'}</div>
+              <div role="cell" className={`ResultsTable--cell ResultsTable--status st-${statusClass(g.status)}`}>
+                {g.status ?? (g.method ? `${g.method} …` : '—')}
+              </div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--groupId mono" title={[...g.callIds, ...g.correlationIds].join('\n')}>
+                {g.groupId}
+                {g.callIds.length > 1 ? ` +${g.callIds.length - 1}` : ''}
+                {g.correlationIds.length > 0 ? ` · ${g.correlationIds[0]}` : ''}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
