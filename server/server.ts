@@ -31,7 +31,7 @@ export interface RunningServer {
 const RETENTION_SWEEP_MS = 60 * 60_000;
 
 export async function startServer(config: Config, log: Log = () => {}): Promise<RunningServer> {
-  const store = await openStore(config);
+  const store = await openStore(config, log);
   const metrics = new Metrics();
   const ingest = config.collector ? new Ingest({ store, config, metrics, log }) : null;
   const closers: (() => Promise<void>)[] = [];

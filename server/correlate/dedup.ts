@@ -32,7 +32,7 @@ export function foldDuplicates(messages: readonly StoredMessage[], windowMicros:
   for (const m of messages) {
     const key = copyKey(m);
     const candidates = open.get(key);
-    const hit = candidates?.find((f) => m.ts - f.message.ts <= windowMicros && !f.captureIds.includes(m.captureId));
+    const hit = candidates?.find((f) => m.ts - f.message.ts <= windowMicros && !f.captureIds.includes(m.captureId) && f.message.raw === m.raw);
     if (hit) {
       hit.captureIds.push(m.captureId);
       hit.duplicateIds.push(m.id);
@@ -51,8 +51,12 @@ export function foldDuplicates(messages: readonly StoredMessage[], windowMicros:
   return out;
 }
 
+/**
+ * Copies of one message share this short key; the payload itself is compared only among the
+ * candidates (hashing whole payloads as map keys costs more than the rest of the group view).
+ */
 function copyKey(m: StoredMessage): string {
-  return `${m.srcIp}\u0000${m.srcPort}\u0000${m.dstIp}\u0000${m.dstPort}\u0000${m.raw}`;
+  return `${m.srcIp}\u0000${m.srcPort}\u0000${m.dstIp}\u0000${m.dstPort}\u0000${m.raw.length}\u0000${m.callId}\u0000${m.viaBranch}`;
 }
 
 /**

@@ -158,3 +158,57 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('scenario %s', (_name,
     if (exp.labels) expect(messages.map((m) => m.label)).toEqual(exp.labels);
   });
 });
+
+describe('scenario details', () => {
+  const view = (name: string) => {
+    const run = findScenario(name)!.build(BASE);
+    const { groups } = ingest(run);
+    return { run, view: buildGroupView(groups[0], { aliases: run.aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS }) };
+  };
+
+  it('chain-full: the 7 SBC ↔ proxy messages are drawn once, seen at both capture points', () => {
+    const { run, view: v } = view('chain-full');
+    expect(run.packets.length).toBe(27);
+    const both = v.messages.filter((m) => m.captureIds.length === 2);
+    expect(both.map((m) => [m.src, m.dst].sort().join(' '))).toEqual(Array(7).fill('10.0.0.2:5060 10.0.0.5:5060'));
+    expect(both.every((m) => [...m.captureIds].sort().join() === '10,20' && m.duplicateIds.length === 1)).toBe(true);
+  });
+
+  it('chain-partial: the proxy traces only its callee side, so every hop is captured once', () => {
+    const { run, view: v } = view('chain-partial');
+    expect(run.packets.length).toBe(20);
+    const byCapture = (id: string) => new Set(v.messages.filter((m) => m.captureIds.includes(id)).map((m) => [m.src, m.dst].sort().join(' ')));
+    expect([...byCapture('20')]).toEqual(['10.0.0.5:5060 203.0.113.50:5060']);
+    expect([...byCapture('10')].sort()).toEqual(['10.0.0.2:5060 10.0.0.5:5060', '10.0.0.2:5060 198.51.100.20:5060']);
+  });
+
+  it('puts 0x0011 on every OpenSIPS packet and none on Kamailio trace_mode=1 packets', () => {
+    expect(findScenario('attended-transfer-kamailio')!.build(BASE).packets.every((p) => p.correlationId === null)).toBe(true);
+    const packets = findScenario('attended-transfer-opensips')!.build(BASE).packets;
+    expect(packets.every((p) => typeof p.correlationId === 'string')).toBe(true);
+    // The forced id (the first call's Call-ID) appears on the replacement call only.
+    const forced = packets.filter((p) => !String(p.payload).includes(`Call-ID: ${p.correlationId}\r\n`));
+    expect(new Set(forced.map((p) => /Call-ID: (.*)\r\n/.exec(String(p.payload))![1])).size).toBe(1);
+    expect(forced.length).toBe(11);
+  });
+
+  it('hostile: the markup travels untouched in From, User-Agent and X-Note', () => {
+    const { run } = view('hostile');
+    const invite = String(run.packets[0].payload);
+    expect(invite).toContain('From: "<script>window.__pwned=1</script>" <sip:alice@example.com>');
+    expect(invite).toContain('User-Agent: <img src=x onerror="window.__pwned=1">');
+    expect(invite).toContain('X-Note: <script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">');
+  });
+
+  it('call-pickup runs on IPv6 and shows bracketed endpoints', () => {
+    const { view: v } = view('call-pickup');
+    expect(v.endpoints.map((e) => e.id)).toEqual(['[2001:db8:10::10]:5060', '[2001:db8::5]:5060', '[2001:db8:10::20]:5060', '[2001:db8:10::30]:5060']);
+  });
+
+  it('long-call spans four hours in one dialog', () => {
+    const packets = findScenario('long-call')!.build(BASE).packets;
+    const span = packets.at(-1)!.tsSec - packets[0].tsSec;
+    expect(span).toBeGreaterThanOrEqual(4 * 3600);
+    expect(new Set(packets.map((p) => /Call-ID: (.*)\r\n/.exec(String(p.payload))![1])).size).toBe(1);
+  });
+});

@@ -9,11 +9,11 @@ export function isPostgresUrl(s: string): boolean {
   return /^postgres(ql)?:\/\//.test(s);
 }
 
-export async function openStore(config: Config): Promise<Store> {
+export async function openStore(config: Config, log?: (msg: string, fields?: object) => void): Promise<Store> {
   if (isPostgresUrl(config.store)) {
     // Loaded only when asked for, so that the default path never needs PostgreSQL's client.
     const { openPostgresStore } = await import('./postgres.ts');
-    return openPostgresStore(config);
+    return openPostgresStore(config, log);
   }
   mkdirSync(dirname(config.store), { recursive: true });
   return openThreadedSqliteStore(config.store);

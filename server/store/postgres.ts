@@ -17,7 +17,7 @@ import { createSchema, inTransaction, LOCK_GROUPS, Partitions } from './homer/dd
 import { fromHomerRow, messageId, parseMessageId, toHomerRow, type Extras, type ReadRow } from './homer/rows.ts';
 import { applyGrouping, type Written } from './homer/grouping.ts';
 import { byTimeThenId, CALL_SPAN_MICROS, closeGroup, type RowSource } from './homer/closure.ts';
-import { foldCalls, summarize } from './homer/summary.ts';
+import { foldCalls, summarize } from './summary.ts';
 import { containsPattern, ROWS_NAMING, ROWS_OF_SIDS, rowFilters, SEED_TIME, selectRow, sidsWhere } from './homer/sql.ts';
 
 type Log = (msg: string, fields?: object) => void;
@@ -102,8 +102,12 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** Reads rows with their hepflow_extras. */
   private async readRows(sql: string, args: unknown[]): Promise<StoredMessage[]> {
+    return (await this.readRaw(sql, args)).map((r) => fromHomerRow(r, this.correlationHeaders));
+  }
+
+  /** Reads Homer rows with their hepflow_extras. */
+  private async readRaw(sql: string, args: unknown[]): Promise<ReadRow[]> {
     const { rows } = await this.pool.query(sql, args);
     const read: ReadRow[] = rows.map((r) => ({ ...r, ts: Number(r.ts) }));
     if (read.length) {
@@ -116,7 +120,7 @@ export class PostgresStore implements Store {
         if (e) r.extras = { transport: e.transport, hepCorrelationId: e.hep_corr, protoType: e.proto_type, hasSdp: e.has_sdp, problems: e.problems };
       }
     }
-    return read.map((r) => fromHomerRow(r, this.correlationHeaders));
+    return read;
   }
 
   private readonly rowSource: RowSource = {
@@ -124,8 +128,8 @@ export class PostgresStore implements Store {
       const { rows } = await this.pool.query(SEED_TIME, [id]);
       return rows[0]?.ts == null ? null : Number(rows[0].ts);
     },
-    rowsNaming: (ids, from, to) => this.readRows(ROWS_NAMING, [ids, isoMicros(from), isoMicros(to),
-      ids.map((i) => `${i}_b2b-1`), ids.map(containsPattern)]) as unknown as Promise<ReadRow[]>,
+    rowsNaming: (ids, from, to) => this.readRaw(ROWS_NAMING, [ids, isoMicros(from), isoMicros(to),
+      ids.map((i) => `${i}_b2b-1`), ids.flatMap(likePatterns)]),
   };
 
   async getGroup(id: string): Promise<GroupRecord | null> {
@@ -160,10 +164,12 @@ export class PostgresStore implements Store {
     const cursor = q.cursor ? decodeCursor(q.cursor) : null;
     const [own, foreign] = await Promise.all([this.searchGrouped(q, cursor), this.searchForeign(q, cursor)]);
     const seen = new Set(own.map((g) => g.groupId));
-    const all = [...own, ...foreign.filter((g) => !seen.has(g.groupId))].sort(newestFirst);
+    const all = [...own, ...foreign.items.filter((g) => !seen.has(g.groupId))].sort(newestFirst);
     const page = all.slice(0, q.limit);
     const last = page[page.length - 1];
-    return { items: page, next: all.length > q.limit && last ? encodeCursor({ start: last.start, id: last.groupId }) : null };
+    // A capped scan for heplify's rows may have left older ones: offer another page.
+    const more = all.length > q.limit || foreign.capped;
+    return { items: page, next: more && last ? encodeCursor({ start: last.start, id: last.groupId }) : null };
   }
 
   /** Groups hepflow keeps (hepflow_groups), filtered like the SQLite store. */
@@ -176,13 +182,14 @@ export class PostgresStore implements Store {
     // A group overlapping the window may have its matching message up to a call's length outside it.
     const lo = q.from !== undefined ? q.from - CALL_SPAN_MICROS : NO_BOUND[0];
     const hi = q.to !== undefined ? q.to + CALL_SPAN_MICROS : NO_BOUND[1];
-    const time = `create_date BETWEEN ${arg(isoMicros(lo))} AND ${arg(isoMicros(hi))}`;
+    let timeSql = '';
+    const time = () => (timeSql ||= `create_date BETWEEN ${arg(isoMicros(lo))} AND ${arg(isoMicros(hi))}`);
     for (const id of [q.callId, q.correlationId]) if (id) where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key = ${arg(id)})`);
     const filters = rowFilters({ user: q.user, ip: q.ip, method: q.method, status: q.status }, arg);
-    for (const f of filters) where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key IN (${sidsWhere(f, time)}))`);
+    for (const f of filters) where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key IN (${sidsWhere(f, time())}))`);
     if (q.q) {
       const [f] = rowFilters({ q: q.q }, arg);
-      where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key = ${arg(q.q)} OR key IN (${sidsWhere(f, time)}))`);
+      where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key = ${arg(q.q)} OR key IN (${sidsWhere(f, time())}))`);
     }
     if (cursor) {
       const s = arg(cursor.start);
@@ -207,7 +214,7 @@ export class PostgresStore implements Store {
    * Calls heplify-server wrote that hepflow never grouped: the newest matching rows (at most
    * FOREIGN_SCAN_ROWS a table) whose Call-ID hepflow does not know, each closed into its group.
    */
-  private async searchForeign(q: CallQuery, cursor: Cursor | null): Promise<GroupSummary[]> {
+  private async searchForeign(q: CallQuery, cursor: Cursor | null): Promise<{ items: GroupSummary[]; capped: boolean }> {
     const args: unknown[] = [];
     const arg = (v: unknown) => { args.push(v); return `$${args.length}`; };
     const lo = q.from ?? NO_BOUND[0];
@@ -216,12 +223,13 @@ export class PostgresStore implements Store {
     // One filter picks candidates; every filter is then checked on the whole group.
     const [f] = rowFilters(q, arg);
     const profiles = f?.profiles ?? HOMER_PROFILES;
-    const scan = Math.min(FOREIGN_SCAN_ROWS, (q.limit + 1) * 20);
-    const sql = `SELECT sid, max(create_date) AS t FROM (${profiles.map((p) => `(SELECT sid, create_date FROM ${tableName(p)}
-      WHERE ${time}${f ? ` AND ${f.cond}` : ''} ORDER BY create_date DESC LIMIT ${scan})`).join(' UNION ALL ')}) x
+    const scan = Math.min(FOREIGN_SCAN_ROWS, (q.limit + 1) * 10);
+    const sql = `SELECT sid, max(create_date) AS t, bool_or(capped) AS capped FROM (SELECT *, count(*) OVER () >= ${scan} AS capped FROM (${profiles.map((p) => `(SELECT sid, create_date FROM ${tableName(p)}
+      WHERE ${time}${f ? ` AND ${f.cond}` : ''} ORDER BY create_date DESC LIMIT ${scan})`).join(' UNION ALL ')}) y) x
       WHERE NOT EXISTS (SELECT 1 FROM hepflow_ids i WHERE i.key = x.sid) GROUP BY sid ORDER BY t DESC`;
-    const { rows } = await this.pool.query<{ sid: string }>(sql, args);
+    const { rows } = await this.pool.query<{ sid: string; capped: boolean }>(sql, args);
     const out: GroupSummary[] = [];
+    const capped = rows.some((r) => r.capped);
     const covered = new Set<string>();
     for (const { sid } of rows) {
       if (covered.has(sid)) continue;
@@ -233,7 +241,7 @@ export class PostgresStore implements Store {
       out.push(s);
       if (out.length > q.limit) break;
     }
-    return out;
+    return { items: out, capped };
   }
 
   async getMessage(id: string): Promise<StoredMessage | null> {
@@ -305,6 +313,12 @@ function matches(q: CallQuery, s: GroupSummary, g: GroupRecord): boolean {
   const t = q.q;
   if (t && !ids.has(t) && !ms.some((m) => m.fromUser === t || m.toUser === t || m.srcIp === t || m.dstIp === t)) return false;
   return true;
+}
+
+/** A Call-ID as it may appear in raw: as is, and percent-encoded inside a Refer-To URI (RFC 3891 §6.1). */
+function likePatterns(id: string): string[] {
+  const encoded = id.replace(/[@;=?&%: ]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return encoded === id ? [containsPattern(id)] : [containsPattern(id), containsPattern(encoded)];
 }
 
 function toLink(r: Record<string, any>): StoredLink {

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './sqlite-schema.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { newCall, updateCall, type CallSummary } from './summary.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSummary, MessageInput, Store, StoreCounts,
   StoredLink, StoredMessage,
@@ -68,7 +69,7 @@ export class SqliteStore implements Store {
   }
 
   private insertBatch(batch: MessageInput[]): void {
-    const touchedCalls = new Map<string, Row>();
+    const touchedCalls = new Map<string, CallSummary>();
     for (const m of batch) {
       const id = Number(this.st.insertMessage.run(m.ts, m.callId, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
         m.captureId, m.hepCorrelationId, m.protoType, m.method, m.status, m.reason, m.cseqNum, m.cseqMethod, m.fromUser,
@@ -79,7 +80,7 @@ export class SqliteStore implements Store {
         this.ensureId(l.target, false);
         this.union(m.callId, l.target);
       }
-      const call = touchedCalls.get(m.callId) ?? this.st.callGet.get(m.callId) as Row | undefined ?? newCall(m);
+      const call = touchedCalls.get(m.callId) ?? this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
       touchedCalls.set(m.callId, updateCall(call, m));
     }
     const groups = new Set<number>();
@@ -267,28 +268,6 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
-}
-
-function newCall(m: MessageInput): Row {
-  return { call_id: m.callId, start: m.ts, end: m.ts, messages: 0, first_req_ts: null, method: null,
-    cseq_num: null, caller: null, callee: null, status: null, status_ts: null };
-}
-
-/**
- * Folds one message into its call's summary. The earliest request names caller, callee and
- * method; the final response (>= 200) to that request, latest seen, gives the status.
- */
-function updateCall(c: Row, m: MessageInput): Row {
-  const next: Row = { ...c, start: Math.min(c.start, m.ts), end: Math.max(c.end, m.ts), messages: c.messages + 1 };
-  if (m.method && (next.first_req_ts === null || m.ts < next.first_req_ts)) {
-    Object.assign(next, { first_req_ts: m.ts, method: m.method, cseq_num: m.cseqNum, caller: m.fromUser,
-      callee: m.ruriUser ?? m.toUser });
-  }
-  if (m.status !== null && m.status >= 200 && m.cseqMethod === next.method && m.cseqNum === next.cseq_num &&
-      (next.status_ts === null || m.ts >= next.status_ts)) {
-    Object.assign(next, { status: m.status, status_ts: m.ts });
-  }
-  return next;
 }
 
 function toMessage(r: Row): StoredMessage {

@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import type { MessageInput } from '../types.ts';
-import { type CallSummary, newCall, updateCall } from './summary.ts';
+import { type CallSummary, newCall, updateCall } from '../summary.ts';
 
 /** A message of the batch with its stored id ("<profile>:<id>:<µs>"). */
 export interface Written {

@@ -1,9 +1,9 @@
 /**
- * Per-call and per-group summaries for search, with the SQLite store's rules (sqlite.ts
- * updateCall / refreshGroup). Pure: the PostgreSQL store folds at insert (hepflow_calls) and, for
+ * Per-call and per-group summaries for search, shared by the SQLite and PostgreSQL stores
+ * (pure). Both fold at insert; the PostgreSQL store also folds, for
  * rows heplify-server wrote, at query time.
  */
-import type { EpochMicros, GroupSummary, MessageInput, StoredMessage } from '../types.ts';
+import type { EpochMicros, GroupSummary, MessageInput, StoredMessage } from './types.ts';
 
 /** One row of hepflow_calls. Times in µs since the epoch. */
 export interface CallSummary {
