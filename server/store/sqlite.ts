@@ -56,10 +56,13 @@ export class SqliteStore implements Store {
       groupSummary: db.prepare(`UPDATE groups SET first_call = @first_call, start = @start, end = @end, legs = @legs,
         messages = @messages, caller = @caller, callee = @callee, method = @method, status = @status WHERE id = @id`),
       groupIds: db.prepare(`SELECT key, is_call FROM ids WHERE group_id = ?`),
-      groupMessages: db.prepare(`SELECT m.* FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = ? ORDER BY m.ts, m.id`),
+      // Rows as arrays (.raw): several times faster than objects for a 20,000-message group.
+      groupMessages: db.prepare(`SELECT ${MESSAGE_COLUMNS.map((c) => 'm.' + c).join(', ')} FROM ids i
+        JOIN messages m ON m.call_id = i.key WHERE i.group_id = ? ORDER BY m.ts, m.id`).raw(true),
       groupLinks: db.prepare(`SELECT l.* FROM ids i JOIN links l ON l.call_id = i.key WHERE i.group_id = ? ORDER BY l.ts, l.message_id`),
-      message: db.prepare(`SELECT * FROM messages WHERE id = ?`),
-      requests: db.prepare(`SELECT * FROM messages WHERE method = ? AND ts BETWEEN ? AND ? ORDER BY ts, id`),
+      message: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE id = ?`).raw(true),
+      requests: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE method = ? AND ts BETWEEN ? AND ?
+        ORDER BY ts, id`).raw(true),
     };
     this.insertTx = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
   }
@@ -206,19 +209,19 @@ export class SqliteStore implements Store {
       groupId: s.groupId ?? id,
       callIds: s.callIds,
       correlationIds: s.correlationIds,
-      messages: (this.st.groupMessages.all(row.group_id) as Row[]).map(toMessage),
+      messages: (this.st.groupMessages.all(row.group_id) as unknown[][]).map(toMessage),
       links: (this.st.groupLinks.all(row.group_id) as Row[]).map(toLink),
     };
   }
 
   async getMessage(id: string): Promise<StoredMessage | null> {
     if (!/^\d+$/.test(id)) return null;
-    const row = this.st.message.get(Number(id)) as Row | undefined;
+    const row = this.st.message.get(Number(id)) as unknown[] | undefined;
     return row ? toMessage(row) : null;
   }
 
   async findRequests(method: string, since: EpochMicros, until: EpochMicros): Promise<StoredMessage[]> {
-    return (this.st.requests.all(method, since, until) as Row[]).map(toMessage);
+    return (this.st.requests.all(method, since, until) as unknown[][]).map(toMessage);
   }
 
   /** Deletes in chunks, one transaction each, yielding between chunks so ingest keeps going. */
@@ -270,14 +273,17 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function toMessage(r: Row): StoredMessage {
+/** Columns of a message row, in the order toMessage reads them. */
+const MESSAGE_COLUMNS = ['id', 'ts', 'call_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'transport', 'capture_id',
+  'hep_corr', 'proto_type', 'method', 'status', 'reason', 'cseq_num', 'cseq_method', 'from_user', 'from_tag', 'to_user',
+  'to_tag', 'ruri_user', 'user_agent', 'via_branch', 'has_sdp', 'raw', 'problems'] as const;
+
+function toMessage(r: any[]): StoredMessage {
   return {
-    id: String(r.id), ts: r.ts, callId: r.call_id, srcIp: r.src_ip, srcPort: r.src_port, dstIp: r.dst_ip,
-    dstPort: r.dst_port, transport: r.transport, captureId: r.capture_id, hepCorrelationId: r.hep_corr,
-    protoType: r.proto_type, method: r.method, status: r.status, reason: r.reason, cseqNum: r.cseq_num,
-    cseqMethod: r.cseq_method, fromUser: r.from_user, fromTag: r.from_tag, toUser: r.to_user, toTag: r.to_tag,
-    ruriUser: r.ruri_user, userAgent: r.user_agent, viaBranch: r.via_branch, hasSdp: !!r.has_sdp, raw: r.raw,
-    problems: r.problems,
+    id: String(r[0]), ts: r[1], callId: r[2], srcIp: r[3], srcPort: r[4], dstIp: r[5], dstPort: r[6], transport: r[7],
+    captureId: r[8], hepCorrelationId: r[9], protoType: r[10], method: r[11], status: r[12], reason: r[13],
+    cseqNum: r[14], cseqMethod: r[15], fromUser: r[16], fromTag: r[17], toUser: r[18], toTag: r[19], ruriUser: r[20],
+    userAgent: r[21], viaBranch: r[22], hasSdp: !!r[23], raw: r[24], problems: r[25],
   };
 }
 
