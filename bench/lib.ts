@@ -27,7 +27,7 @@ export async function spawnServer(args: string[]): Promise<ServerProcess> {
   return {
     child,
     http: listening.http,
-    hepPort: Number(listening.hepUdp.split(':').pop()),
+    hepPort: listening.hepUdp ? Number(listening.hepUdp.split(':').pop()) : 0,
     stop: () => new Promise((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }),
   };
 }

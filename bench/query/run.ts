@@ -54,6 +54,9 @@ function report(what: string, ms: number[]): void {
   console.log(`${what}: median ${percentile(ms, 50).toFixed(2)} ms, p99 ${percentile(ms, 99).toFixed(2)} ms (${ms.length} requests)`);
 }
 
+// The stored calls' time span (the database may come from an earlier run with --db).
+const newest = (await (await fetch(`${server.http}/api/v1/calls?limit=1`)).json()).items[0];
+const span = { from: newest.start - total * 100, to: newest.start };
 const callId = (n: number) => /Call-ID: (.*)\r\n/.exec(callMessage(n, 0).text)![1];
 const pick = () => Math.floor(Math.random() * calls);
 for (let i = 0; i < 20; i++) await time(`/api/v1/groups/${encodeURIComponent(callId(pick()))}`); // warm-up
@@ -61,15 +64,22 @@ const group: number[] = [];
 for (let i = 0; i < samples; i++) group.push(await time(`/api/v1/groups/${encodeURIComponent(callId(pick()))}`));
 report('group fetch', group);
 
-const searches = [
-  () => '/api/v1/calls?limit=100',
-  () => `/api/v1/calls?limit=100&from=${base + Math.floor(Math.random() * total * 100)}`,
-  () => `/api/v1/calls?limit=100&user=1${String(pick() % 1_000_000).padStart(6, '0')}`,
-  () => `/api/v1/calls?limit=100&q=${encodeURIComponent(callId(pick()))}`,
-  () => '/api/v1/calls?limit=100&method=BYE',
+const searches: [string, () => string][] = [
+  ['latest', () => '/api/v1/calls?limit=100'],
+  ['time range', () => `/api/v1/calls?limit=100&from=${span.from + Math.floor(Math.random() * (span.to - span.from))}`],
+  ['empty time range', () => `/api/v1/calls?limit=100&from=${span.to + 3_600_000_000}`],
+  ['user', () => `/api/v1/calls?limit=100&user=1${String(pick() % 1_000_000).padStart(6, '0')}`],
+  ['any id (q)', () => `/api/v1/calls?limit=100&q=${encodeURIComponent(callId(pick()))}`],
+  ['method', () => '/api/v1/calls?limit=100&method=BYE'],
+  ['status', () => '/api/v1/calls?limit=100&status=200'],
 ];
-const search: number[] = [];
-for (let i = 0; i < samples; i++) search.push(await time(searches[i % searches.length]()));
-report('search page (100 rows; recent, time range, user, id, method)', search);
+const all: number[] = [];
+for (const [name, make] of searches) {
+  const ms: number[] = [];
+  for (let i = 0; i < Math.ceil(samples / searches.length); i++) ms.push(await time(make()));
+  report(`  search page, ${name}`, [...ms]);
+  all.push(...ms);
+}
+report('search page (100 rows), all kinds', all);
 await server.stop();
 if (!values.db) rmSync(dir, { recursive: true, force: true });

@@ -46,6 +46,9 @@ const MAX_RECENT_REFERS = 10_000;
 export class Ingest {
   private readonly batcher: Batcher;
   private readonly recentRefers: ReferCandidate[] = [];
+  // Counter children resolved once: a labelled inc() hashes its labels on every call.
+  private readonly receivedBy;
+  private readonly decodedSip;
 
   constructor(private readonly d: IngestDeps) {
     const c = d.config;
@@ -56,12 +59,15 @@ export class Ingest {
       log: d.log ?? (() => {}),
     });
     d.metrics.pendingSource = () => this.batcher.pending;
+    const r = d.metrics.received;
+    this.receivedBy = { udp: r.labels('udp'), tcp: r.labels('tcp'), file: r.labels('file') };
+    this.decodedSip = d.metrics.decoded.labels('sip');
   }
 
   /** One HEP packet (a UDP datagram, a TCP frame, a HEP packet found in a capture file). */
   hep(buf: Buffer, meta: FrameMeta): void {
     const { metrics, config } = this.d;
-    metrics.received.inc({ transport: meta.transport });
+    this.receivedBy[meta.transport].inc();
     if (buf.length > config.maxPacketBytes) return void metrics.rejected.inc({ reason: 'too-large' });
     const r = decodeHep(buf);
     if (!r.ok) return void metrics.rejected.inc({ reason: r.reason });
@@ -69,7 +75,8 @@ export class Ingest {
     if (config.hepAuthKey !== null && rec.authKey !== config.hepAuthKey) {
       return void metrics.rejected.inc({ reason: 'bad-auth-key' });
     }
-    metrics.decoded.inc({ proto: PROTO_TYPE_NAMES.get(rec.protoType) ?? String(rec.protoType) });
+    if (rec.protoType === PROTO_TYPE.sip) this.decodedSip.inc();
+    else metrics.decoded.inc({ proto: PROTO_TYPE_NAMES.get(rec.protoType) ?? String(rec.protoType) });
     const ts = rec.tsSec === 0 && rec.tsUsec === 0 ? meta.receivedAt : rec.tsSec * 1_000_000 + rec.tsUsec;
     const base = {
       ts, srcIp: rec.srcIp, srcPort: rec.srcPort, dstIp: rec.dstIp, dstPort: rec.dstPort,
@@ -83,7 +90,7 @@ export class Ingest {
 
   /** One SIP message found outside HEP. */
   sip(f: CapturedSip): void {
-    this.d.metrics.received.inc({ transport: 'file' });
+    this.receivedBy.file.inc();
     this.sipText(f.payload.toString('utf8'), {
       ts: f.ts, srcIp: f.srcIp, srcPort: f.srcPort, dstIp: f.dstIp, dstPort: f.dstPort, transport: f.transport,
       captureId: f.captureId, hepCorrelationId: null, protoType: 1,

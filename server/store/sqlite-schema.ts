@@ -38,11 +38,17 @@ export const migrations: string[] = [
   );
   CREATE INDEX messages_call ON messages (call_id, ts);
   CREATE INDEX messages_ts ON messages (ts);
-  CREATE INDEX messages_from_user ON messages (from_user);
-  CREATE INDEX messages_to_user ON messages (to_user);
-  CREATE INDEX messages_src_ip ON messages (src_ip);
-  CREATE INDEX messages_dst_ip ON messages (dst_ip);
-  CREATE INDEX messages_method_ts ON messages (method, ts) WHERE method IS NOT NULL;
+  -- Blind-transfer matching looks up recent REFERs; no other method needs an index of its own.
+  CREATE INDEX messages_refer_ts ON messages (ts) WHERE method = 'REFER';
+
+  -- Search terms (users, addresses) once per call rather than one index entry per message: a
+  -- call repeats the same users and addresses in every message, and each index entry costs ingest.
+  CREATE TABLE terms (
+    kind    TEXT NOT NULL,                 -- 'user' (From/To user) or 'ip' (source/destination)
+    term    TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    PRIMARY KEY (kind, term, call_id)
+  ) WITHOUT ROWID;
 
   -- Every Call-ID and correlation id, with the group it belongs to.
   CREATE TABLE ids (
@@ -81,6 +87,7 @@ export const migrations: string[] = [
     status     INTEGER
   );
   CREATE INDEX groups_start ON groups (start, id);
+  CREATE INDEX groups_end ON groups (end);          -- "anything after from?" answered at once
 
   CREATE TABLE links (
     call_id    TEXT NOT NULL,

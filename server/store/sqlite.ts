@@ -28,6 +28,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly st;
   private readonly insertTx: (batch: MessageInput[]) => void;
+  private readonly requestStatements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
     db.pragma('journal_mode = WAL');
@@ -61,8 +62,7 @@ export class SqliteStore implements Store {
         JOIN messages m ON m.call_id = i.key WHERE i.group_id = ? ORDER BY m.ts, m.id`).raw(true),
       groupLinks: db.prepare(`SELECT l.* FROM ids i JOIN links l ON l.call_id = i.key WHERE i.group_id = ? ORDER BY l.ts, l.message_id`),
       message: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE id = ?`).raw(true),
-      requests: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE method = ? AND ts BETWEEN ? AND ?
-        ORDER BY ts, id`).raw(true),
+      insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
     };
     this.insertTx = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
   }
@@ -73,15 +73,30 @@ export class SqliteStore implements Store {
 
   private insertBatch(batch: MessageInput[]): void {
     const touchedCalls = new Map<string, CallSummary>();
+    const terms = new Set<string>();
+    const term = (kind: string, value: string | null, callId: string) => {
+      const key = `${kind}\n${value}\n${callId}`;
+      if (value && !terms.has(key)) {
+        terms.add(key);
+        this.st.insertTerm.run(kind, value, callId);
+      }
+    };
     for (const m of batch) {
       const id = Number(this.st.insertMessage.run(m.ts, m.callId, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
         m.captureId, m.hepCorrelationId, m.protoType, m.method, m.status, m.reason, m.cseqNum, m.cseqMethod, m.fromUser,
         m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems).lastInsertRowid);
-      this.ensureId(m.callId, true);
+      if (!touchedCalls.has(m.callId)) this.ensureId(m.callId, true); // once per call and batch
       for (const l of m.links) {
         this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
         this.ensureId(l.target, false);
         this.union(m.callId, l.target);
+      }
+      if (m.method) {
+        // A response travels its request's hop backwards with the same users: requests name every term.
+        term('user', m.fromUser, m.callId);
+        term('user', m.toUser, m.callId);
+        term('ip', m.srcIp, m.callId);
+        term('ip', m.dstIp, m.callId);
       }
       const call = touchedCalls.get(m.callId) ?? this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
       touchedCalls.set(m.callId, updateCall(call, m));
@@ -139,21 +154,20 @@ export class SqliteStore implements Store {
   async searchGroups(q: CallQuery): Promise<GroupPage> {
     const where: string[] = ['g.start IS NOT NULL'];
     const args: unknown[] = [];
-    if (q.from !== undefined) { where.push('g.end >= ?'); args.push(q.from); }
+    if (q.from !== undefined) {
+      // Pages are read newest first along the start index; when no group ends after `from`
+      // that walk would cover the whole table to find nothing, so ask the end index first.
+      if (!this.db.prepare('SELECT 1 FROM groups WHERE end >= ? LIMIT 1').get(q.from)) return { items: [], next: null };
+      where.push('g.end >= ?');
+      args.push(q.from);
+    }
     if (q.to !== undefined) { where.push('g.start <= ?'); args.push(q.to); }
     for (const id of [q.callId, q.correlationId]) {
       if (id) { where.push('g.id IN (SELECT group_id FROM ids WHERE key = ?)'); args.push(id); }
     }
-    if (q.user) {
-      where.push(`g.id IN (SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.from_user = ?
-        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.to_user = ?)`);
-      args.push(q.user, q.user);
-    }
-    if (q.ip) {
-      where.push(`g.id IN (SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.src_ip = ?
-        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.dst_ip = ?)`);
-      args.push(q.ip, q.ip);
-    }
+    const byTerm = `SELECT i.group_id FROM terms t JOIN ids i ON i.key = t.call_id WHERE t.kind = ? AND t.term = ?`;
+    if (q.user) { where.push(`g.id IN (${byTerm})`); args.push('user', q.user); }
+    if (q.ip) { where.push(`g.id IN (${byTerm})`); args.push('ip', q.ip); }
     if (q.method) {
       where.push('EXISTS (SELECT 1 FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = g.id AND m.method = ?)');
       args.push(q.method.toUpperCase());
@@ -164,12 +178,8 @@ export class SqliteStore implements Store {
     }
     if (q.q) {
       // Free text: any id, a user, or an address.
-      where.push(`g.id IN (SELECT group_id FROM ids WHERE key = ?
-        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.from_user = ?
-        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.to_user = ?
-        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.src_ip = ?
-        UNION SELECT i.group_id FROM messages m JOIN ids i ON i.key = m.call_id WHERE m.dst_ip = ?)`);
-      args.push(q.q, q.q, q.q, q.q, q.q);
+      where.push(`g.id IN (SELECT group_id FROM ids WHERE key = ? UNION ${byTerm} UNION ${byTerm})`);
+      args.push(q.q, 'user', q.q, 'ip', q.q);
     }
     const cursor = q.cursor ? decodeCursor(q.cursor) : null;
     if (cursor) {
@@ -221,7 +231,13 @@ export class SqliteStore implements Store {
   }
 
   async findRequests(method: string, since: EpochMicros, until: EpochMicros): Promise<StoredMessage[]> {
-    return (this.st.requests.all(method, since, until) as unknown[][]).map(toMessage);
+    // The method is written into the SQL so that the partial index on REFERs applies; it is a
+    // SIP token, checked here, never free text.
+    if (!/^[A-Z]+$/.test(method)) throw new Error(`not a SIP method: ${method}`);
+    const st = this.requestStatements.get(method) ?? this.db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages
+      WHERE method = '${method}' AND ts BETWEEN ? AND ? ORDER BY ts, id`).raw(true);
+    this.requestStatements.set(method, st);
+    return (st.all(since, until) as unknown[][]).map(toMessage);
   }
 
   /** Deletes in chunks, one transaction each, yielding between chunks so ingest keeps going. */
@@ -239,6 +255,7 @@ export class SqliteStore implements Store {
       const stale = this.db.prepare('SELECT id FROM groups WHERE end < ?').all(before) as Row[];
       for (const { id } of stale) {
         this.db.prepare('DELETE FROM calls WHERE call_id IN (SELECT key FROM ids WHERE group_id = ?)').run(id);
+        this.db.prepare('DELETE FROM terms WHERE call_id IN (SELECT key FROM ids WHERE group_id = ?)').run(id);
         this.db.prepare('DELETE FROM ids WHERE group_id = ?').run(id);
         this.st.groupDelete.run(id);
       }
