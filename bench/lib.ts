@@ -12,7 +12,8 @@ export interface ServerProcess {
 
 /** Starts `hepflow serve` on free ports and waits for its "listening" line. */
 export async function spawnServer(args: string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['bin/hepflow.js', 'serve', '--http-port', '0', '--hep-port', '0',
+  // The same V8 flag as bin/hepflow.js's shebang and `npm start`.
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', 'bin/hepflow.js', 'serve', '--http-port', '0', '--hep-port', '0',
     '--hep-host', '127.0.0.1', '--retention-days', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const listening = await new Promise<any>((resolve, reject) => {
