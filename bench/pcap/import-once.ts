@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { defaults } from '../../server/config.ts';
 import { Ingest } from '../../server/collector/ingest.ts';
 import { Metrics } from '../../server/collector/metrics.ts';
-import { openSqliteStore } from '../../server/store/sqlite.ts';
+import { openStore } from '../../server/store/open.ts';
 import { runImport } from '../../server/cli/import.ts';
 import { importCapture } from '../../server/pcap/import.ts';
 import { parseSip } from '../../server/sip/parse.ts';
@@ -19,8 +19,10 @@ const start = process.hrtime.bigint();
 let messages = 0;
 let bytes = 0;
 if (mode === 'store') {
-  const store = openSqliteStore(storePath);
-  const ingest = new Ingest({ store, config: defaults, metrics: new Metrics() });
+  // The store `hepflow import` opens: SQLite with its writer thread.
+  const config = { ...defaults, store: storePath };
+  const store = await openStore(config);
+  const ingest = new Ingest({ store, config, metrics: new Metrics() });
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
   const s = await runImport([file], { ingest, store, out: quiet });
   await ingest.close();
@@ -35,6 +37,7 @@ if (mode === 'store') {
       sip: (f) => void (mode === 'parse' && parseSip(f.payload.toString('utf8'), opts)),
       hep: () => {},
       flush: async () => {},
+      settle: async () => {},
     },
   });
   messages = r.sipMessages + r.hepPackets;

@@ -93,6 +93,15 @@ export class Batcher {
     }
   }
 
+  /** Resolves once at most `max` messages wait (the batch being written is not counted). */
+  async settle(max: number): Promise<void> {
+    while (this.queue.length > max) {
+      if (this.running) await this.running;
+      else if (this.backoffMs) await new Promise((r) => setTimeout(r, this.backoffMs));
+      else this.kick(0);
+    }
+  }
+
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;

@@ -174,6 +174,11 @@ export class Ingest {
     return this.batcher.flush();
   }
 
+  /** Resolves once at most `max` messages wait to be stored. */
+  settle(max: number): Promise<void> {
+    return this.batcher.settle(max);
+  }
+
   close(): Promise<void> {
     return this.batcher.close();
   }

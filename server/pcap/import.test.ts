@@ -17,6 +17,7 @@ function recorder() {
     sip: (f) => sip.push({ callId: /Call-ID: *(.*?)\r?\n/i.exec(f.payload.toString())?.[1] ?? null, captureId: f.captureId, transport: f.transport }),
     hep: (buf, meta) => hep.push({ peer: meta.peer, transport: meta.transport, bytes: buf.length }),
     flush: async () => void flushes++,
+    settle: async () => void flushes++,
   };
   return { port, sip, hep, flushes: () => flushes };
 }

@@ -16,6 +16,8 @@ export interface IngestPort {
   sip(frame: { ts: number; srcIp: string; srcPort: number; dstIp: string; dstPort: number; transport: string; payload: Buffer; captureId: string }): void;
   /** Resolves once everything handed in so far is stored. */
   flush(): Promise<void>;
+  /** Resolves once at most `max` messages wait to be stored: back-pressure that keeps writes pipelined. */
+  settle(max: number): Promise<void>;
 }
 
 export interface ImportProgress {
@@ -47,7 +49,7 @@ export interface ImportOptions {
   /** "file:<basename>". */
   captureId: string;
   onProgress?: (p: ImportProgress) => void;
-  /** Messages handed to ingest between two awaited flushes: this bounds what waits in memory. */
+  /** Most messages left waiting for the store while reading on: this bounds what waits in memory. */
   flushEvery?: number;
 }
 
@@ -55,8 +57,8 @@ export interface ImportOptions {
 export const CALL_ID_LIST_MAX = 1000;
 /** Distinct Call-IDs counted exactly; the set stops growing here so memory stays bounded. */
 export const CALL_ID_TRACK_MAX = 200_000;
-/** Default flush interval, messages: one ingest batch worth, a few MB at most. */
-const FLUSH_EVERY = 2000;
+/** Default backlog, messages: a few ingest batches, a few MB at most, so parsing and writing overlap. */
+const FLUSH_EVERY = 10_000;
 
 /**
  * Reads the capture from `source` and ingests what it holds. Throws NotCaptureError from the
@@ -104,7 +106,7 @@ export async function importCapture(source: AsyncIterable<Buffer | Uint8Array | 
     reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if (sinceFlush >= flushEvery) {
       sinceFlush = 0;
-      await ingest.flush(); // back-pressure: the source is not read while the store catches up
+      await ingest.settle(flushEvery); // back-pressure: the source is not read while the store catches up
     }
     opts.onProgress?.(progress());
     if (reader.stop) break;

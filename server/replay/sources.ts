@@ -52,6 +52,9 @@ export async function replayCapture(path: string, target: Target, o: SendOptions
       queue = [];
       for (const p of out) await sender.send(p);
     },
+    settle() {
+      return this.flush();
+    },
   };
   try {
     await importCapture(createReadStream(path), { ingest: port, captureId: `file:${basename(path)}` });
