@@ -1,0 +1,44 @@
+/**
+ * The response schemas are the API's written contract: every answer the server gives for real
+ * traffic must match them exactly (no field missing, none extra).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import Ajv from 'ajv';
+import { findScenario, layoutScenarios } from '../scenarios/index.ts';
+import { encodeHep3 } from '../hep/encode.ts';
+import { sendPackets } from '../replay/sender.ts';
+import { startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
+import { callPageSchema, groupSchema, messageDetailSchema } from './schemas.ts';
+
+const ajv = new Ajv({ allErrors: true });
+const check = (schema: object, data: unknown) => {
+  const validate = ajv.compile(schema);
+  expect(validate(data) ? [] : validate.errors).toEqual([]);
+};
+
+describe('API responses match their schemas', () => {
+  let s: TestServer;
+  const names = ['attended-transfer-opensips', 'chain-full', 'hostile'];
+  const laid = layoutScenarios(names.map((n) => findScenario(n)!), 1_760_000_000_000_000);
+  beforeAll(async () => {
+    s = await startTestServer();
+    const packets = laid.flatMap(({ run }) => run.packets.map(encodeHep3));
+    await sendPackets({ transport: 'tcp', host: '127.0.0.1', port: s.hepTcp!.port }, packets, { rate: 0 });
+    await waitFor(async () => (await s.store.counts()).messages >= packets.length, 'scenarios stored');
+  });
+  afterAll(async () => { await s.stop(); });
+
+  it('GET /api/v1/calls', async () => {
+    const page = (await s.get('/api/v1/calls?limit=10')).body;
+    expect(page.items).toHaveLength(3);
+    check(callPageSchema, page);
+  });
+
+  it('GET /api/v1/groups/:id and /api/v1/messages/:id for every message of each scenario', async () => {
+    for (const { run } of laid) {
+      const g = (await s.get(`/api/v1/groups/${encodeURIComponent(run.expected.groups[0].callIds[0])}`)).body;
+      check(groupSchema, g);
+      for (const m of g.messages.slice(0, 12)) check(messageDetailSchema, (await s.get(`/api/v1/messages/${m.id}`)).body);
+    }
+  });
+});
