@@ -16,6 +16,9 @@ import type { LinkRule } from '../correlate/types.ts';
 
 type Row = Record<string, any>;
 
+/** Page cache per connection, KiB. */
+const CACHE_KIB = 64 * 1024;
+
 /** Rows deleted per transaction by the retention sweep, so that ingest never waits long. */
 const PURGE_CHUNK = 5000;
 
@@ -34,6 +37,9 @@ export class SqliteStore implements Store {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across a process crash, fast commits
     db.pragma('busy_timeout = 5000');
+    // 64 MiB page cache (SQLite's default is 2 MiB): the Call-ID index is written all over as
+    // calls interleave, and re-reading its pages from the OS cost ~20% of ingest (bench/query).
+    db.pragma(`cache_size = -${CACHE_KIB}`);
     migrate(db);
     this.st = {
       insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, src_ip, src_port, dst_ip, dst_port, transport,

@@ -27,9 +27,17 @@ async function failure(res: Response): Promise<ApiRequestError> {
 }
 
 async function getJson<T>(path: string, check: S.Check<T>, signal?: AbortSignal): Promise<T> {
+  performance.mark('TMPPERF fetch');
   const res = await fetch(BASE + path, { signal, headers: { accept: 'application/json' } });
+  performance.mark('TMPPERF headers');
   if (!res.ok) throw await failure(res);
-  return S.validate(check, await res.json());
+  const txt = await res.text();
+  performance.mark('TMPPERF body');
+  const j = JSON.parse(txt);
+  performance.mark('TMPPERF parsed');
+  const out = S.validate(check, j);
+  performance.mark('TMPPERF validated');
+  return out;
 }
 
 function query(params: Record<string, string | undefined>): string {

@@ -35,6 +35,7 @@ export function FlowView({ model, routeId }: Props) {
   const shape = serializeFlowState({ ...url, selected: [] });
   const fv = useMemo(() => buildFlowView(model, { ...url, selected: [] }), [model, shape]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  performance.mark('TMPPERF fvdone');
   const timeMode = url.timeMode ?? prefs.timeMode;
   const zone = url.timeZone ?? prefs.timeZone;
   const byId = useMemo(() => new Map(model.messages.map((m) => [m.id, m])), [model]);
@@ -91,6 +92,7 @@ export function FlowView({ model, routeId }: Props) {
     onClose: () => setUrl({ selected: [] }),
   });
 
+  useEffect(() => { performance.mark('TMPPERF committed'); }, []);
   const onZoom = useCallback((k: number) => useView.getState().setZoom({ k, x: 0, y: 0 }), []);
   const hidden = useMemo(() => new Set(url.hiddenColumns), [url.hiddenColumns]);
   const order = fv.columns.map((c) => c.key);

@@ -37,6 +37,7 @@ export function sidesFor(model: FlowModel, keyOf: ReadonlyMap<string, string>, p
 }
 
 export function buildFlowView(model: FlowModel, url: FlowUrlState): FlowView {
+  performance.mark('TMPPERF fv0');
   const all = groupColumns(model.endpoints, model.messages, url.grouping);
   const keyOf = keyIndex(all);
   const order = applyOrder(
@@ -48,10 +49,12 @@ export function buildFlowView(model: FlowModel, url: FlowUrlState): FlowView {
   const hiddenCols = new Set(url.hiddenColumns);
   const visibleKeys = order.filter((k) => !hiddenCols.has(k));
 
+  performance.mark('TMPPERF columns');
   const pivotEndpoint = url.pivot !== null && keyOf.has(url.pivot) ? url.pivot : defaultPivot(model.messages);
   const pivotKey = pivotEndpoint === null ? null : (keyOf.get(pivotEndpoint) ?? null);
   const sides = sidesFor(model, keyOf, pivotKey);
 
+  performance.mark('TMPPERF sides');
   const hiddenCallIds = new Set(url.hiddenLegs);
   const hiddenLegs = new Set(model.legs.filter((l) => hiddenCallIds.has(l.callId)).map((l) => l.index));
 
@@ -62,5 +65,6 @@ export function buildFlowView(model: FlowModel, url: FlowUrlState): FlowView {
     sides,
     sideMode: url.side,
   });
+  performance.mark('TMPPERF layout');
   return { columns, visibleKeys, keyOf, pivotEndpoint, pivotKey, sides, hiddenLegs, layout };
 }
