@@ -4,6 +4,7 @@
  */
 import type { ApiEndpoint, ApiGroup, ApiLeg, ApiMessage } from '../api/types.ts';
 import { PROTO_TYPE } from '../hep/chunks.ts';
+import { aliasOf } from '../config.ts';
 import type { GroupRecord, StoredMessage } from '../store/types.ts';
 import { foldDuplicates, type Folded } from './dedup.ts';
 import { legLinks } from './explain.ts';
@@ -89,7 +90,7 @@ function endpointsOf(folded: Folded[], aliases: Record<string, string>): ApiEndp
   const out = new Map<string, ApiEndpoint>();
   const add = (ip: string, port: number): void => {
     const id = endpointId(ip, port);
-    if (!out.has(id)) out.set(id, { id, ip, port, alias: aliases[id] ?? aliases[`${ip}:${port}`] ?? aliases[ip] ?? null });
+    if (!out.has(id)) out.set(id, { id, ip, port, alias: aliases[id] ?? aliasOf(aliases, ip, port) });
   };
   for (const { message: m } of folded) {
     add(m.srcIp, m.srcPort);
