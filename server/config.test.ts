@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { loadConfig, defaults, envName, aliasOf } from './config.ts';
+import { loadConfig, defaults, envName } from './config.ts';
+import { aliasOf } from './correlate/view.ts';
 import { addConfigOptions, configFrom } from './cli/context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hepflow-config-'));

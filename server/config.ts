@@ -179,8 +179,3 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> & { con
   if (!['silent', 'info', 'debug'].includes(config.logLevel)) throw new Error(`logLevel must be silent, info or debug`);
   return config;
 }
-
-/** Alias for an endpoint: "ip:port" first, then "ip". */
-export function aliasOf(aliases: Record<string, string>, ip: string, port: number): string | null {
-  return aliases[`${ip}:${port}`] ?? aliases[ip] ?? null;
-}

@@ -4,7 +4,6 @@
  */
 import type { ApiEndpoint, ApiGroup, ApiLeg, ApiMessage } from '../api/types.ts';
 import { PROTO_TYPE } from '../hep/chunks.ts';
-import { aliasOf } from '../config.ts';
 import type { GroupRecord, StoredMessage } from '../store/types.ts';
 import { foldDuplicates, type Folded } from './dedup.ts';
 import { legLinks } from './explain.ts';
@@ -21,6 +20,11 @@ export interface GroupViewOptions {
 /** Column key of an address: "ip:port", "[ip]:port" for IPv6 (as Homer writes hosts). */
 export function endpointId(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** Alias of an endpoint: "[v6]:port" or "ip:port" first, then the bare address. */
+export function aliasOf(aliases: Record<string, string>, ip: string, port: number): string | null {
+  return aliases[endpointId(ip, port)] ?? aliases[`${ip}:${port}`] ?? aliases[ip] ?? null;
 }
 
 export function buildGroupView(rec: GroupRecord, opts: GroupViewOptions): ApiGroup {
@@ -90,7 +94,7 @@ function endpointsOf(folded: Folded[], aliases: Record<string, string>): ApiEndp
   const out = new Map<string, ApiEndpoint>();
   const add = (ip: string, port: number): void => {
     const id = endpointId(ip, port);
-    if (!out.has(id)) out.set(id, { id, ip, port, alias: aliases[id] ?? aliasOf(aliases, ip, port) });
+    if (!out.has(id)) out.set(id, { id, ip, port, alias: aliasOf(aliases, ip, port) });
   };
   for (const { message: m } of folded) {
     add(m.srcIp, m.srcPort);
