@@ -180,3 +180,34 @@ describe('HTTP authentication', () => {
     expect(s.hepUdp).toBeNull();
   });
 });
+
+describe('collector limits', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer({ maxTcpConnections: 1, tcpIdleMs: 300, maxPacketBytes: 600 }); });
+  afterAll(async () => { await s.stop(); });
+
+  const connect = async () => {
+    const sock = net.connect(s.hepTcp!.port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    return sock;
+  };
+  const closed = (sock: net.Socket) => new Promise<void>((r) => (sock.destroyed ? r() : sock.once('close', () => r())));
+
+  it('refuses TCP connections past the limit and closes idle ones', async () => {
+    const first = await connect();
+    const second = await connect();
+    await closed(second); // over the limit: the server drops it at once
+    await closed(first); // silent past tcpIdleMs
+    const third = await connect(); // the slot is free again
+    third.end(hep({ payload: 'OPTIONS sip:x SIP/2.0\r\nCall-ID: small\r\nCSeq: 1 OPTIONS\r\n\r\n', ipProtocol: IP_PROTOCOL.tcp }));
+    await waitFor(async () => (await s.get('/api/v1/groups/small', true)).status === 200, 'a message over the freed slot');
+  });
+
+  it('counts and skips packets larger than the configured maximum', async () => {
+    const big = hep({ payload: invite('too-big', 'X-Pad: ' + 'x'.repeat(700)) });
+    expect(big.length).toBeGreaterThan(600);
+    await sendPackets({ transport: 'udp', host: '127.0.0.1', port: s.hepUdp!.port }, [big], { rate: 0 });
+    await waitFor(async () => metric((await s.get<string>('/metrics')).body, 'hepflow_packets_rejected_total{reason="too-large"}') === 1, 'too-large counted');
+    expect((await s.get('/api/v1/groups/too-big', true)).status).toBe(404);
+  });
+});

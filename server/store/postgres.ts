@@ -16,6 +16,7 @@ import { HOMER_PROFILES, isoMicros, partitionStepMicros, profileOf, tableName, t
 import { createSchema, inTransaction, LOCK_GROUPS, Partitions } from './homer/ddl.ts';
 import { fromHomerRow, messageId, parseMessageId, toHomerRow, type Extras, type ReadRow } from './homer/rows.ts';
 import { applyGrouping, type Written } from './homer/grouping.ts';
+import { HomerWriter } from './homer/ingest.ts';
 import { byTimeThenId, CALL_SPAN_MICROS, closeGroup, type RowSource } from './homer/closure.ts';
 import { foldCalls, summarize } from './summary.ts';
 import { containsPattern, ROWS_NAMING, ROWS_OF_SIDS, rowFilters, SEED_TIME, selectRow, sidsWhere } from './homer/sql.ts';
@@ -53,6 +54,7 @@ export async function openPostgresStore(config: Config, log: Log = () => {}): Pr
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly timer: NodeJS.Timeout;
+  private readonly homer = new HomerWriter();
 
   constructor(private readonly pool: pg.Pool, private readonly parts: Partitions,
     private readonly correlationHeaders: string[], private readonly log: Log) {
@@ -72,23 +74,9 @@ export class PostgresStore implements Store {
     const rows = batch.map(toHomerRow);
     await this.parts.ensure(rows);
     await inTransaction(this.pool, async (c) => {
-      const written: Written[] = new Array(batch.length);
-      const extras: { profile: HomerProfile; id: string; ts: number; sid: string; x: Extras }[] = [];
-      for (const p of HOMER_PROFILES) {
-        const idx = rows.flatMap((r, i) => (r.profile === p ? [i] : []));
-        if (!idx.length) continue;
-        const col = <K extends keyof (typeof rows)[number]>(k: K) => idx.map((i) => rows[i][k]);
-        const res = await c.query<{ id: string }>(`INSERT INTO ${tableName(p)} (sid, create_date, protocol_header, data_header, raw)
-          SELECT * FROM unnest($1::varchar[], $2::timestamptz[], $3::jsonb[], $4::jsonb[], $5::varchar[]) RETURNING id`,
-        [col('sid'), idx.map((i) => isoMicros(rows[i].ts)), col('protocolHeader'), col('dataHeader'), col('raw')]);
-        // RETURNING yields rows in unnest order: the i-th id is the i-th message of this table.
-        idx.forEach((i, k) => {
-          const id = res.rows[k].id;
-          written[i] = { m: batch[i], messageId: messageId(p, id, rows[i].ts) };
-          const x = rows[i].extras;
-          if (x) extras.push({ profile: p, id, ts: rows[i].ts, sid: rows[i].sid, x });
-        });
-      }
+      const ids = await this.homer.write(c, rows);
+      const written: Written[] = batch.map((m, i) => ({ m, messageId: messageId(rows[i].profile, ids[i], rows[i].ts) }));
+      const extras = rows.flatMap((r, i) => (r.extras ? [{ profile: r.profile, id: ids[i], ts: r.ts, sid: r.sid, x: r.extras }] : []));
       if (extras.length) {
         await c.query(`INSERT INTO hepflow_extras (profile, id, create_date, sid, transport, hep_corr, proto_type, has_sdp, problems)
           SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bool[], $9::text[])`,
