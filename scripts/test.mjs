@@ -24,7 +24,11 @@ if (!existsSync(chromium) && !(chromium === '/usr/bin/chromium' && ensureDebian(
   console.error(`no Chromium at ${chromium}: install it with "sudo apt-get install -y chromium" or set CHROMIUM_PATH`);
   process.exit(1);
 }
-ensureDebian('tshark', 'tshark'); // pcap export is checked against Wireshark's reader
+// Real peers for the integration tests: pcap export is checked against Wireshark's reader, and
+// Kamailio with SIPp sends real HEP. Without them (not root) those suites say they were skipped.
+ensureDebian('tshark', 'tshark');
+ensureDebian('kamailio', 'kamailio');
+ensureDebian('sipp', 'sip-tester');
 
 mkdirSync('.tmp', { recursive: true });
 rmSync('.tmp/vitest.json', { force: true });
