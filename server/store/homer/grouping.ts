@@ -22,9 +22,15 @@ export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise
   for (const w of items) for (const l of w.m.links) keys.add(l.target);
 
   const existing = new Map<string, { group: string; isCall: boolean }>();
-  const found = await c.query<{ key: string; group_id: string; is_call: boolean }>(
-    'SELECT key, group_id, is_call FROM hepflow_ids WHERE key = ANY($1)', [[...keys]]);
-  for (const r of found.rows) existing.set(r.key, { group: r.group_id, isCall: r.is_call });
+  // Sizes of the groups involved come along, to pick each component's winner (union by size).
+  const sizes = new Map<string, number>();
+  const found = await c.query<{ key: string; group_id: string; is_call: boolean; size: number | null }>(
+    'SELECT i.key, i.group_id, i.is_call, g.size FROM hepflow_ids i LEFT JOIN hepflow_groups g ON g.id = i.group_id WHERE i.key = ANY($1)',
+    [[...keys]]);
+  for (const r of found.rows) {
+    existing.set(r.key, { group: r.group_id, isCall: r.is_call });
+    sizes.set(r.group_id, r.size ?? 0);
+  }
 
   // Union-find over existing groups ("g:<id>") and ids not seen before ("k:<key>").
   const parent = new Map<string, string>();
@@ -51,13 +57,6 @@ export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise
     else comp(find(`k:${k}`)).fresh.push(k);
   }
 
-  // Sizes of the groups involved, to pick each component's winner (union by size).
-  const gids = [...components.values()].flatMap((x) => [...x.groups]);
-  const sizes = new Map<string, number>();
-  if (gids.length) {
-    const r = await c.query<{ id: string; size: number }>('SELECT id, size FROM hepflow_groups WHERE id = ANY($1)', [gids]);
-    for (const row of r.rows) sizes.set(row.id, row.size);
-  }
   const newComps: { fresh: string[] }[] = [];
   const moves: [string, string][] = []; // loser → winner
   const grow = new Map<string, number>(); // winner → rows added
@@ -77,12 +76,15 @@ export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise
     newComps.forEach((x, i) => { for (const k of x.fresh) groupOfKey.set(k, r.rows[i].id); });
   }
   if (moves.length) {
-    await c.query(`UPDATE hepflow_ids i SET group_id = m.w FROM unnest($1::bigint[], $2::bigint[]) AS m(l, w) WHERE i.group_id = m.l`,
+    // "AND ... = ANY($1)" (here and below) gives the planner the index path whatever its statistics say.
+    await c.query(`UPDATE hepflow_ids i SET group_id = m.w FROM unnest($1::bigint[], $2::bigint[]) AS m(l, w)
+      WHERE i.group_id = m.l AND i.group_id = ANY($1)`,
       [moves.map((m) => m[0]), moves.map((m) => m[1])]);
     await c.query('DELETE FROM hepflow_groups WHERE id = ANY($1)', [moves.map((m) => m[0])]);
   }
   if (grow.size) {
-    await c.query(`UPDATE hepflow_groups g SET size = g.size + d.n FROM unnest($1::bigint[], $2::int[]) AS d(id, n) WHERE g.id = d.id`,
+    await c.query(`UPDATE hepflow_groups g SET size = g.size + d.n FROM unnest($1::bigint[], $2::int[]) AS d(id, n)
+      WHERE g.id = d.id AND g.id = ANY($1)`,
       [[...grow.keys()], [...grow.values()]]);
   }
   const fresh = [...groupOfKey.keys()];
@@ -131,20 +133,21 @@ async function insertLinks(c: pg.PoolClient, items: Written[]): Promise<void> {
 
 /**
  * Recomputes the search row of every group holding one of `callIds`: first leg, span, counts.
- * Per group through the indexes (LATERAL on hepflow_ids_group, then hepflow_calls' key), so the
- * cost follows the groups touched, not the table: a plain join over `group_id IN (...)` let the
- * planner hash-join whole-table scans once the tables grew (75 ms a batch at 100k calls).
+ * The cost must follow the groups touched, not the tables: `= ANY(ARRAY(subquery))` hands each
+ * step to the planner as an array parameter, which it reads through the index (hepflow_ids_group,
+ * then hepflow_calls' key) whatever its statistics say. A plain join on `group_id IN (...)` got
+ * whole-table hash joins once the tables grew (75 ms a batch at 100k calls, growing with them).
  */
 async function refreshGroups(c: pg.PoolClient, callIds: string[]): Promise<void> {
-  await c.query(`UPDATE hepflow_groups h SET first_call = f.call_id, start = f.start, "end" = a.e, legs = a.legs,
-      messages = a.msgs, caller = f.caller, callee = f.callee, method = f.method, status = f.status
-    FROM (SELECT DISTINCT group_id FROM hepflow_ids WHERE key = ANY($1)) g
-    CROSS JOIN LATERAL (SELECT c.call_id, c.start, c.caller, c.callee, c.method, c.status
-            FROM hepflow_ids i JOIN hepflow_calls c ON c.call_id = i.key WHERE i.group_id = g.group_id
-           ORDER BY c.start, c.call_id LIMIT 1) f
-    CROSS JOIN LATERAL (SELECT max(c."end") AS e, count(*) AS legs, sum(c.messages) AS msgs
-            FROM hepflow_ids i JOIN hepflow_calls c ON c.call_id = i.key WHERE i.group_id = g.group_id) a
-    WHERE h.id = g.group_id`, [callIds]);
+  await c.query(`WITH m AS MATERIALIZED (SELECT group_id, key FROM hepflow_ids
+        WHERE group_id = ANY(ARRAY(SELECT group_id FROM hepflow_ids WHERE key = ANY($1)))),
+    f AS (SELECT DISTINCT ON (m.group_id) m.group_id, c.call_id, c.start, c.caller, c.callee, c.method, c.status,
+            max(c."end") OVER w AS e, count(*) OVER w AS legs, sum(c.messages) OVER w AS msgs
+          FROM m JOIN hepflow_calls c ON c.call_id = m.key WHERE c.call_id = ANY(ARRAY(SELECT key FROM m))
+          WINDOW w AS (PARTITION BY m.group_id) ORDER BY m.group_id, c.start, c.call_id)
+    UPDATE hepflow_groups h SET first_call = f.call_id, start = f.start, "end" = f.e, legs = f.legs, messages = f.msgs,
+      caller = f.caller, callee = f.callee, method = f.method, status = f.status
+      FROM f WHERE h.id = f.group_id`, [callIds]);
 }
 
 function nullNum(v: unknown): number | null {
