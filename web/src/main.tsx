@@ -1,4 +1,6 @@
 /** Entry: one QueryClient, the router, the theme on <html>. */
+// First: starts loading a flow link's group while the rest boots.
+import './api/boot-prefetch.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';

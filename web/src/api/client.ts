@@ -4,6 +4,7 @@
  */
 import type { ApiCallPage, ApiGroup, ApiMessageDetail } from '../../../server/api/types.ts';
 import * as S from './schema.ts';
+import { flowIdOf, startEarly, takeEarly } from './early.ts';
 
 const BASE = '/api/v1';
 
@@ -27,17 +28,12 @@ async function failure(res: Response): Promise<ApiRequestError> {
 }
 
 async function getJson<T>(path: string, check: S.Check<T>, signal?: AbortSignal): Promise<T> {
-  performance.mark('TMPPERF fetch');
-  const res = await fetch(BASE + path, { signal, headers: { accept: 'application/json' } });
-  performance.mark('TMPPERF headers');
+  return readJson(await fetch(BASE + path, { signal, headers: { accept: 'application/json' } }), check);
+}
+
+async function readJson<T>(res: Response, check: S.Check<T>): Promise<T> {
   if (!res.ok) throw await failure(res);
-  const txt = await res.text();
-  performance.mark('TMPPERF body');
-  const j = JSON.parse(txt);
-  performance.mark('TMPPERF parsed');
-  const out = S.validate(check, j);
-  performance.mark('TMPPERF validated');
-  return out;
+  return S.validate(check, await res.json());
 }
 
 function query(params: Record<string, string | undefined>): string {
@@ -53,8 +49,18 @@ export function fetchCalls(params: Record<string, string>, cursor: string | null
 }
 
 /** A whole correlation group, by any Call-ID or correlation id of it. */
-export function fetchGroup(id: string, signal?: AbortSignal): Promise<ApiGroup> {
-  return getJson(`/groups/${encodeURIComponent(id)}`, S.group, signal);
+export async function fetchGroup(id: string, signal?: AbortSignal): Promise<ApiGroup> {
+  const started = takeEarly(id);
+  if (started) return readJson(await started, S.group);
+  return getJson(groupPath(id), S.group, signal);
+}
+
+const groupPath = (id: string) => `/groups/${encodeURIComponent(id)}`;
+
+/** Starts loading the group of a flow address during boot (early.ts); no-op for other pages. */
+export function prefetchFlow(pathname: string): void {
+  const id = flowIdOf(pathname);
+  if (id !== null) startEarly(id, BASE + groupPath(id));
 }
 
 export function fetchMessage(id: string, signal?: AbortSignal): Promise<ApiMessageDetail> {

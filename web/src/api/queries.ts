@@ -27,7 +27,7 @@ export function useGroupQuery(id: string) {
   return useQuery({
     queryKey: ['group', id],
     // Normalized in the query function, once per fetch: the cache holds the view model.
-    queryFn: ({ signal }) => fetchGroup(id, signal).then((g) => { const m = toFlowModel(g); performance.mark('TMPPERF normalized'); return m; }),
+    queryFn: ({ signal }) => fetchGroup(id, signal).then(toFlowModel),
     staleTime: 30_000,
   });
 }

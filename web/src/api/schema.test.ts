@@ -1,5 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { SchemaError, callPage, group, validate } from './schema.ts';
+import type { ApiMessage } from '../../../server/api/types.ts';
+import { SchemaError, callPage, group, message, messages, validate } from './schema.ts';
+
+const goodMessage: ApiMessage = {
+  id: 'm1', callId: 'c1', leg: 0, ts: 1_700_000_000_000_000, srcIp: '10.0.0.1', srcPort: 5060, dstIp: '10.0.0.2', dstPort: 5060,
+  src: '10.0.0.1:5060', dst: '10.0.0.2:5060', transport: 'udp', protoType: 1, method: 'INVITE', status: null, reason: null,
+  cseq: '1 INVITE', cseqMethod: 'INVITE', label: 'INVITE', hasSdp: true, captureIds: ['1'], duplicateIds: [],
+  hepCorrelationId: null, retransmission: false, malformed: null, fromUser: 'alice', toUser: null,
+};
+
+/** Values of every JSON kind, right or wrong depending on the field. */
+const PROBES: unknown[] = [undefined, null, 0, 7.5, Number.NaN, Number.POSITIVE_INFINITY, '', 'x', true, false, [], ['a'], [1], {}];
+
+const throws = (f: () => unknown): boolean => {
+  try {
+    f();
+    return false;
+  } catch (err) {
+    if (!(err instanceof SchemaError)) throw err;
+    return true;
+  }
+};
 
 describe('response schemas', () => {
   it('accepts a well-formed call page', () => {
@@ -18,5 +39,24 @@ describe('response schemas', () => {
 
   it('refuses a non-object answer', () => {
     expect(() => validate(callPage, '<html>')).toThrow('expected object');
+  });
+
+  it('checks group messages by the same rules as the generic message check, field for field', () => {
+    expect(messages([goodMessage], null)).toEqual([goodMessage]);
+    for (const key of Object.keys(goodMessage)) {
+      for (const probe of PROBES) {
+        const m = { ...goodMessage, [key]: probe };
+        expect({ key, probe, fast: throws(() => messages([goodMessage, m], null)) }).toEqual({ key, probe, fast: throws(() => message(m, null)) });
+      }
+    }
+  });
+
+  it('names the wrong field of a message found by the fast check', () => {
+    const bad = { id: 'g', callIds: ['g'], correlationIds: [], legs: [], endpoints: [], messages: [goodMessage, { ...goodMessage, captureIds: [1] }] };
+    expect(() => validate(group, bad)).toThrow('$.messages[1].captureIds[0]');
+  });
+
+  it('refuses a message that is not an object', () => {
+    for (const v of [null, 'm', [goodMessage]]) expect(throws(() => messages([v], null))).toBe(true);
   });
 });

@@ -107,8 +107,48 @@ const messageShape = {
 
 export const message = obj<ApiMessage>(messageShape);
 
+const isStr = (v: unknown): boolean => typeof v === 'string';
+const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const isNStr = (v: unknown): boolean => v === null || typeof v === 'string';
+const isNNum = (v: unknown): boolean => v === null || isNum(v);
+function isStrs(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
+}
+
+/**
+ * `message` as one function of plain property reads: the same rules, field for field (the test
+ * checks every field against `messageShape`). Messages parsed from one JSON text share one hidden
+ * class, so these reads stay monomorphic, where the generic `obj` loop reads keys by name through
+ * one megamorphic call site: on 20,000 messages ~2 ms instead of ~20 ms.
+ */
+function messageOk(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const m = v as Record<keyof ApiMessage, unknown>;
+  return (
+    isStr(m.id) && isStr(m.callId) && isNum(m.leg) && isNum(m.ts) && isStr(m.srcIp) && isNum(m.srcPort) && isStr(m.dstIp) &&
+    isNum(m.dstPort) && isStr(m.src) && isStr(m.dst) && isStr(m.transport) && isNum(m.protoType) && isNStr(m.method) &&
+    isNNum(m.status) && isNStr(m.reason) && isNStr(m.cseq) && isNStr(m.cseqMethod) && isStr(m.label) &&
+    typeof m.hasSdp === 'boolean' && isStrs(m.captureIds) && isStrs(m.duplicateIds) && isNStr(m.hepCorrelationId) &&
+    typeof m.retransmission === 'boolean' && isNStr(m.malformed) && isNStr(m.fromUser) && isNStr(m.toUser)
+  );
+}
+
+const slowMessages = arr(message);
+
+/** A group's messages: the fast check first; on a failure the generic one, which names the field. */
+export const messages: Check<ApiMessage[]> = (v, path) => {
+  if (path === null && Array.isArray(v)) {
+    let ok = true;
+    for (let i = 0; i < v.length && ok; i++) ok = messageOk(v[i]);
+    if (ok) return v as ApiMessage[];
+  }
+  return slowMessages(v, path);
+};
+
 export const group = obj<ApiGroup>({
-  id: str, callIds: strs, correlationIds: strs, legs: arr(leg), endpoints: arr(endpoint), messages: arr(message),
+  id: str, callIds: strs, correlationIds: strs, legs: arr(leg), endpoints: arr(endpoint), messages,
 });
 
 type Sdp = NonNullable<ApiMessageDetail['sdp']>;

@@ -7,7 +7,7 @@ import { lineDiff, sipLines } from './diff.ts';
 interface Props {
   ids: string[];
   model: FlowModel;
-  byId: Map<string, FlowMessage>;
+  byId: ReadonlyMap<string, FlowMessage>;
   zone: Zone;
   onClose(): void;
   onDrop(id: string): void;

@@ -3,12 +3,12 @@
  * message detail or compare pane. Wires URL state, prefs and per-view state to the pure parts.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { FlowModel } from '../model/normalize.ts';
+import type { FlowMessage, FlowModel } from '../model/normalize.ts';
 import { useFlowUrl } from '../state/useFlowUrl.ts';
 import { usePrefs } from '../state/store.prefs.ts';
 import { useView } from '../state/store.view.ts';
 import { MAX_SELECTED, serializeFlowState, toggleIn } from '../state/url-state.ts';
-import { buildFlowView } from './view-model.ts';
+import { columnStage, type FlowView as FlowViewModel, hiddenLegIndexes, layoutStage, orderStage, sideStage } from './view-model.ts';
 import { moveVisible } from '../ladder/columns.ts';
 import { Ladder } from '../ladder/Ladder.tsx';
 import { zoneLabel } from '../model/time-format.ts';
@@ -31,17 +31,33 @@ export function FlowView({ model, routeId }: Props) {
   const view = useView();
   useEffect(() => view.reset(model.id), [model.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // The layout does not depend on the selection: keep a 20,000-row layout across clicks.
-  const shape = serializeFlowState({ ...url, selected: [] });
-  const fv = useMemo(() => buildFlowView(model, { ...url, selected: [] }), [model, shape]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Each stage is memoized on its own inputs (view-model.ts): a click, a time mode or a side
+  // mode change does not redo the columns and sides of a 20,000-message group. URL lists are
+  // compared by content, since every URL change parses them afresh.
+  const cols = useMemo(() => columnStage(model, url.grouping), [model, url.grouping]);
+  const orderKey = url.columnOrder.join('\u0000');
+  const hiddenColsKey = url.hiddenColumns.join('\u0000');
+  const ordered = useMemo(() => orderStage(cols.all, url.columnOrder, url.hiddenColumns), [cols, orderKey, hiddenColsKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const sided = useMemo(() => sideStage(model, cols.keyOf, url.pivot), [model, cols, url.pivot]);
+  const hiddenLegsKey = url.hiddenLegs.join('\u0000');
+  const hiddenLegs = useMemo(() => hiddenLegIndexes(model, url.hiddenLegs), [model, hiddenLegsKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const layout = useMemo(
+    () => layoutStage(model, cols.keyOf, ordered.visibleKeys, sided.sides, hiddenLegs, url.side),
+    [model, cols, ordered, sided, hiddenLegs, url.side],
+  );
+  const fv = useMemo<FlowViewModel>(() => ({ ...ordered, keyOf: cols.keyOf, ...sided, hiddenLegs, layout }), [ordered, cols, sided, hiddenLegs, layout]);
 
-  performance.mark('TMPPERF fvdone');
   const timeMode = url.timeMode ?? prefs.timeMode;
   const zone = url.timeZone ?? prefs.timeZone;
-  const byId = useMemo(() => new Map(model.messages.map((m) => [m.id, m])), [model]);
+  // Message id → message, built on the first selection only: a plain open never needs it.
+  const messagesById = useMemo(() => {
+    let map: Map<string, FlowMessage> | null = null;
+    return () => (map ??= new Map(model.messages.map((m) => [m.id, m])));
+  }, [model]);
+  const byId = url.selected.length > 0 ? messagesById() : NO_MESSAGES;
   const selected = url.selected.filter((id) => byId.has(id));
   const selectedSet = useMemo(() => new Set(selected), [selected.join('\u0000')]); // eslint-disable-line react-hooks/exhaustive-deps
-  const rowOfMessage = useMemo(() => new Map(fv.layout.rows.map((r, i) => [r.message, i])), [fv.layout]);
+  const rowOfMessage = useMemo(() => rowsOfMessages(fv.layout.rows, model.messages.length), [fv.layout, model]);
   const visibleColumns = useMemo(() => {
     const byKey = new Map(fv.columns.map((c) => [c.key, c]));
     return fv.visibleKeys.map((k) => byKey.get(k)!);
@@ -55,8 +71,8 @@ export function FlowView({ model, routeId }: Props) {
   useEffect(() => {
     const first = url.selected[0];
     const m = first ? byId.get(first) : undefined;
-    const row = m ? rowOfMessage.get(m.index) : undefined;
-    if (row !== undefined) {
+    const row = m ? rowOfMessage[m.index] : -1;
+    if (row >= 0) {
       view.setCursor(row);
       revealRow(row);
     }
@@ -65,8 +81,8 @@ export function FlowView({ model, routeId }: Props) {
   const onPick = useCallback(
     (index: number, additive: boolean) => {
       const m = model.messages[index];
-      const row = rowOfMessage.get(index);
-      if (row !== undefined) view.setCursor(row);
+      const row = rowOfMessage[index];
+      if (row >= 0) view.setCursor(row);
       setUrl((s) => ({
         selected: additive && s.selected.length > 0 && !s.selected.includes(m.id) ? [s.selected[0], m.id] : [m.id],
       }));
@@ -92,7 +108,6 @@ export function FlowView({ model, routeId }: Props) {
     onClose: () => setUrl({ selected: [] }),
   });
 
-  useEffect(() => { performance.mark('TMPPERF committed'); }, []);
   const onZoom = useCallback((k: number) => useView.getState().setZoom({ k, x: 0, y: 0 }), []);
   const hidden = useMemo(() => new Set(url.hiddenColumns), [url.hiddenColumns]);
   const order = fv.columns.map((c) => c.key);
@@ -160,8 +175,17 @@ export function FlowView({ model, routeId }: Props) {
   );
 }
 
-function prevShownTs(rows: { message: number }[], rowOf: Map<number, number>, model: FlowModel, index: number): number | null {
-  const row = rowOf.get(index);
-  if (row === undefined || row === 0) return index > 0 ? model.messages[index - 1].ts : null;
+const NO_MESSAGES: ReadonlyMap<string, FlowMessage> = new Map();
+
+/** Message index → displayed row, -1 for a message not shown. */
+function rowsOfMessages(rows: readonly { message: number }[], count: number): Int32Array {
+  const out = new Int32Array(count).fill(-1);
+  for (let i = 0; i < rows.length; i++) out[rows[i].message] = i;
+  return out;
+}
+
+function prevShownTs(rows: { message: number }[], rowOf: Int32Array, model: FlowModel, index: number): number | null {
+  const row = rowOf[index];
+  if (row <= 0) return index > 0 ? model.messages[index - 1].ts : null;
   return model.messages[rows[row - 1].message].ts;
 }

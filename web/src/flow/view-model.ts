@@ -1,11 +1,13 @@
 /**
- * Everything the flow view derives from the group and the URL state, in one pure function:
- * columns in order, the pivot, every message's side, and the ladder layout.
- * Memoized by its caller (FlowPage) on its inputs.
+ * Everything the flow view derives from the group and the URL state: columns in order, the
+ * pivot, every message's side, and the ladder layout. Pure, in stages, so that the caller
+ * (FlowView) memoizes each stage on its own inputs: changing the side mode redoes the layout
+ * only, reordering columns does not redo the sides, the time mode redoes nothing.
+ * `buildFlowView` runs all stages at once.
  */
 import type { FlowModel } from '../model/normalize.ts';
-import { applyOrder, type ColumnDef, groupColumns, keyIndex } from '../ladder/columns.ts';
-import { computeSides, defaultPivot, type Side } from '../ladder/sides.ts';
+import { applyOrder, type ColumnDef, type Grouping, groupColumns, keyIndex } from '../ladder/columns.ts';
+import { computeSides, defaultPivot, type Side, type SideMode } from '../ladder/sides.ts';
 import { type LadderLayout, layoutLadder } from '../ladder/layout.ts';
 import type { FlowUrlState } from '../state/url-state.ts';
 
@@ -25,46 +27,56 @@ export interface FlowView {
   layout: LadderLayout;
 }
 
+/** Stage 1 (group, grouping): columns in default order and the endpoint → column map. */
+export interface ColumnStage {
+  all: ColumnDef[];
+  keyOf: Map<string, string>;
+}
+
+export function columnStage(model: FlowModel, grouping: Grouping): ColumnStage {
+  const all = groupColumns(model.endpoints, model.messages, grouping);
+  return { all, keyOf: keyIndex(all) };
+}
+
+/** Stage 2 (+ column order, hidden columns): columns in display order and those drawn. */
+export function orderStage(all: readonly ColumnDef[], columnOrder: readonly string[], hiddenColumns: readonly string[]): Pick<FlowView, 'columns' | 'visibleKeys'> {
+  const order = applyOrder(
+    all.map((c) => c.key),
+    columnOrder,
+  );
+  const byKey = new Map(all.map((c) => [c.key, c]));
+  const hidden = new Set(hiddenColumns);
+  return { columns: order.map((k) => byKey.get(k)!), visibleKeys: order.filter((k) => !hidden.has(k)) };
+}
+
+/** Stage 3 (group, columns, pivot): the pivot and the side of every message. */
+export function sideStage(model: FlowModel, keyOf: ReadonlyMap<string, string>, pivot: string | null): Pick<FlowView, 'pivotEndpoint' | 'pivotKey' | 'sides'> {
+  const pivotEndpoint = pivot !== null && keyOf.has(pivot) ? pivot : defaultPivot(model.messages);
+  const pivotKey = pivotEndpoint === null ? null : (keyOf.get(pivotEndpoint) ?? null);
+  return { pivotEndpoint, pivotKey, sides: sidesFor(model, keyOf, pivotKey) };
+}
+
 /** The side of every message, with endpoints mapped to their columns (sides follow the grouping on screen). */
 export function sidesFor(model: FlowModel, keyOf: ReadonlyMap<string, string>, pivotKey: string | null): Side[] {
-  const msgs = model.messages.map((m) => ({
-    leg: m.leg,
-    src: keyOf.get(m.src) ?? m.src,
-    dst: keyOf.get(m.dst) ?? m.dst,
-    method: m.method,
-  }));
-  return computeSides(msgs, pivotKey);
+  return computeSides(model.messages, pivotKey, keyOf);
+}
+
+/** Leg indexes of the hidden legs' Call-IDs. */
+export function hiddenLegIndexes(model: FlowModel, hiddenCallIds: readonly string[]): Set<number> {
+  const ids = new Set(hiddenCallIds);
+  return new Set(model.legs.filter((l) => ids.has(l.callId)).map((l) => l.index));
+}
+
+/** Stage 4 (everything above, hidden legs, side mode): the ladder layout. */
+export function layoutStage(model: FlowModel, keyOf: ReadonlyMap<string, string>, visibleKeys: readonly string[], sides: readonly Side[], hiddenLegs: ReadonlySet<number>, sideMode: SideMode): LadderLayout {
+  return layoutLadder(model.messages, { columns: visibleKeys, keyOf, hiddenLegs, sides, sideMode });
 }
 
 export function buildFlowView(model: FlowModel, url: FlowUrlState): FlowView {
-  performance.mark('TMPPERF fv0');
-  const all = groupColumns(model.endpoints, model.messages, url.grouping);
-  const keyOf = keyIndex(all);
-  const order = applyOrder(
-    all.map((c) => c.key),
-    url.columnOrder,
-  );
-  const byKey = new Map(all.map((c) => [c.key, c]));
-  const columns = order.map((k) => byKey.get(k)!);
-  const hiddenCols = new Set(url.hiddenColumns);
-  const visibleKeys = order.filter((k) => !hiddenCols.has(k));
-
-  performance.mark('TMPPERF columns');
-  const pivotEndpoint = url.pivot !== null && keyOf.has(url.pivot) ? url.pivot : defaultPivot(model.messages);
-  const pivotKey = pivotEndpoint === null ? null : (keyOf.get(pivotEndpoint) ?? null);
-  const sides = sidesFor(model, keyOf, pivotKey);
-
-  performance.mark('TMPPERF sides');
-  const hiddenCallIds = new Set(url.hiddenLegs);
-  const hiddenLegs = new Set(model.legs.filter((l) => hiddenCallIds.has(l.callId)).map((l) => l.index));
-
-  const layout = layoutLadder(model.messages, {
-    columns: visibleKeys,
-    keyOf,
-    hiddenLegs,
-    sides,
-    sideMode: url.side,
-  });
-  performance.mark('TMPPERF layout');
+  const { all, keyOf } = columnStage(model, url.grouping);
+  const { columns, visibleKeys } = orderStage(all, url.columnOrder, url.hiddenColumns);
+  const { pivotEndpoint, pivotKey, sides } = sideStage(model, keyOf, url.pivot);
+  const hiddenLegs = hiddenLegIndexes(model, url.hiddenLegs);
+  const layout = layoutStage(model, keyOf, visibleKeys, sides, hiddenLegs, url.side);
   return { columns, visibleKeys, keyOf, pivotEndpoint, pivotKey, sides, hiddenLegs, layout };
 }

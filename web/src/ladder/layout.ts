@@ -68,13 +68,21 @@ export function layoutLadder(messages: readonly LayoutMessage[], opts: LayoutOpt
     colPos.set(key, i);
     return { key, x: columnWidth * (i + 0.5) };
   });
+  // Endpoint id → visible column position, once per endpoint rather than twice per message.
+  const posOf = new Map<string, number>();
+  for (const [id, key] of opts.keyOf) {
+    const p = colPos.get(key);
+    if (p !== undefined) posOf.set(id, p);
+  }
+  const pos = (id: string) => posOf.get(id) ?? (opts.keyOf.has(id) ? undefined : colPos.get(id));
+  const anyHiddenLeg = opts.hiddenLegs.size > 0;
   const rows: LayoutRow[] = [];
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    if (opts.hiddenLegs.has(m.leg)) continue;
+    if (anyHiddenLeg && opts.hiddenLegs.has(m.leg)) continue;
     if (!sideVisible(opts.sides[i] ?? 'other', opts.sideMode)) continue;
-    const from = colPos.get(opts.keyOf.get(m.src) ?? m.src);
-    const to = colPos.get(opts.keyOf.get(m.dst) ?? m.dst);
+    const from = pos(m.src);
+    const to = pos(m.dst);
     if (from === undefined || to === undefined) continue;
     rows.push({
       message: i,

@@ -117,6 +117,23 @@ describe('computeSides', () => {
   it('marks every message other without a pivot', () => {
     expect(computeSides(b2b, null).every((s) => s === 'other')).toBe(true);
   });
+
+  it('reads endpoint ids through keyOf as their columns, as if given re-keyed messages', () => {
+    //  Endpoints: the SBC answers on two ports, folded into one column by IP; A and B unmapped.
+    const keyOf = new Map([
+      ['SBC:5060', 'SBC'],
+      ['SBC:5080', 'SBC'],
+    ]);
+    const byPort = b2b.map((m) => ({ ...m, src: m.src === 'SBC' ? `SBC:${m.leg === 0 ? 5060 : 5080}` : m.src, dst: m.dst === 'SBC' ? `SBC:${m.leg === 0 ? 5060 : 5080}` : m.dst }));
+    expect(computeSides(byPort, 'SBC', keyOf)).toEqual(computeSides(b2b, 'SBC'));
+    expect(computeSides(byPort, 'SBC')).toEqual(b2b.map(() => 'other'));
+  });
+
+  it('finds the path of a leg without INVITE among all its messages', () => {
+    //  leg 0 INVITE A -> P -> B; leg 1 MESSAGE B -> P -> C, with a 200 back on the first hop
+    const ms = [msg(0, 'A', 'P', 'INVITE'), msg(1, 'B', 'P', 'MESSAGE'), msg(0, 'P', 'B', 'INVITE'), msg(1, 'P', 'C', 'MESSAGE'), msg(1, 'P', 'B')];
+    expect(computeSides(ms, 'P')).toEqual(['caller', 'caller', 'callee', 'callee', 'caller']);
+  });
 });
 
 describe('sideVisible', () => {

@@ -60,41 +60,58 @@ export function defaultPivot(messages: readonly { method: string | null; dst: st
   return invite ? invite.dst : null;
 }
 
-/** The side of every message (same indexes as `messages`) for a pivot column. */
-export function computeSides(messages: readonly SideMessage[], pivot: string | null): Side[] {
-  const byLeg = new Map<number, SideMessage[]>();
+/**
+ * The side of every message (same indexes as `messages`) for a pivot column. With `keyOf`,
+ * `src`/`dst` are endpoint ids and are read as their columns (ids it lacks are their own
+ * column), so a caller passes its messages as they are instead of a re-keyed copy of each.
+ */
+export function computeSides(messages: readonly SideMessage[], pivot: string | null, keyOf?: ReadonlyMap<string, string>): Side[] {
+  const col = keyOf === undefined ? (id: string) => id : (id: string) => keyOf.get(id) ?? id;
+  // A leg's path only needs its INVITEs (legPath), so only those are gathered, re-keyed; a leg
+  // without any INVITE gets all its messages in a second pass (rare: MESSAGE, OPTIONS pings).
+  const pools = new Map<number, SideMessage[]>();
   for (const m of messages) {
-    let list = byLeg.get(m.leg);
-    if (!list) byLeg.set(m.leg, (list = []));
-    list.push(m);
+    let pool = pools.get(m.leg);
+    if (!pool) pools.set(m.leg, (pool = []));
+    if (m.method === 'INVITE') pool.push({ leg: m.leg, src: col(m.src), dst: col(m.dst), method: m.method });
+  }
+  const noInvite = new Set([...pools].filter(([, pool]) => pool.length === 0).map(([leg]) => leg));
+  if (noInvite.size > 0) {
+    for (const m of messages) if (noInvite.has(m.leg)) pools.get(m.leg)!.push({ leg: m.leg, src: col(m.src), dst: col(m.dst), method: m.method });
   }
   const paths = new Map<number, string[]>();
-  for (const [leg, list] of byLeg) paths.set(leg, legPath(list));
+  for (const [leg, pool] of pools) paths.set(leg, legPath(pool));
 
   const { upstream, downstream } = reach(pivot, [...paths.values()]);
-  // Per leg: hop key "a\u0000b" (both directions) → side.
-  const hopSides = new Map<number, Map<string, Side>>();
+  // Per leg: source column → destination column → side, both directions of every hop.
+  const hopSides = new Map<number, Map<string, Map<string, Side>>>();
   for (const [leg, path] of paths) {
-    const hops = new Map<string, Side>();
+    const hops = new Map<string, Map<string, Side>>();
+    const set = (a: string, b: string, side: Side) => {
+      let to = hops.get(a);
+      if (!to) hops.set(a, (to = new Map()));
+      to.set(b, side);
+    };
     const p = pivot === null ? -1 : path.indexOf(pivot);
     const whole = p === -1 ? detachedLegSide(path, upstream, downstream) : null;
     for (let i = 0; i + 1 < path.length; i++) {
       const side: Side = whole ?? (i < p ? 'caller' : 'callee');
-      hops.set(hopKey(path[i], path[i + 1]), side);
-      hops.set(hopKey(path[i + 1], path[i]), side);
+      set(path[i], path[i + 1], side);
+      set(path[i + 1], path[i], side);
     }
     hopSides.set(leg, hops);
   }
-  return messages.map((m) => hopSides.get(m.leg)?.get(hopKey(m.src, m.dst)) ?? 'other');
+  const out = new Array<Side>(messages.length);
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    out[i] = hopSides.get(m.leg)?.get(col(m.src))?.get(col(m.dst)) ?? 'other';
+  }
+  return out;
 }
 
 /** True when a message of side `side` is shown under side mode `mode`. */
 export function sideVisible(side: Side, mode: SideMode): boolean {
   return mode === 'both' || side === mode;
-}
-
-function hopKey(a: string, b: string): string {
-  return `${a}\u0000${b}`;
 }
 
 function detachedLegSide(path: readonly string[], upstream: Set<string>, downstream: Set<string>): Side {
