@@ -15,7 +15,7 @@ import {
   VENDOR,
   describeChunk,
 } from './chunks.ts';
-import { formatIpv4, formatIpv6 } from './inet.ts';
+import { formatIpv6 } from './inet.ts';
 import { decodeHepLegacy } from './legacy.ts';
 import {
   decompressPayload,
@@ -63,7 +63,7 @@ export function decodeHep(buf: Buffer): HepDecodeResult {
 }
 
 /** Chunks read into the record whose values have a fixed size; their size is enforced. */
-const SIZE_CHECKED: ReadonlySet<number> = new Set([
+const SIZE_CHECKED = [
   CHUNK.ipFamily,
   CHUNK.ipProtocol,
   CHUNK.srcIp4,
@@ -77,95 +77,120 @@ const SIZE_CHECKED: ReadonlySet<number> = new Set([
   CHUNK.protoType,
   CHUNK.captureId,
   CHUNK.vlan,
-]);
+];
 
-/** What the chunks said, before the record is checked for completeness. */
+/** Required value size by chunk type (0: not checked), an array lookup on the hot path. */
+const FIXED_SIZE = new Uint8Array(256);
+for (const type of SIZE_CHECKED) FIXED_SIZE[type] = VALUE_TYPE_SIZE[GENERIC_CHUNKS.get(type)!.type]!;
+
+/**
+ * What the chunks said, before the record is checked for completeness. Values are read in place:
+ * numbers at once, bytes as offsets into the packet (-1: chunk absent), so that a packet costs
+ * no Buffer view per chunk.
+ */
 interface Hep3Fields {
-  family?: number;
-  ipProtocol?: number;
-  srcIp4?: Uint8Array;
-  dstIp4?: Uint8Array;
-  srcIp6?: Uint8Array;
-  dstIp6?: Uint8Array;
-  srcPort?: number;
-  dstPort?: number;
-  tsSec?: number;
-  tsUsec?: number;
-  protoType?: number;
-  captureId?: number;
-  authKey?: string;
-  payload?: { bytes: Uint8Array; compressed: boolean };
-  correlationId?: string;
-  vlan?: number;
-  nodeName?: string;
-  extraCorrelation?: Record<string, string> | null;
+  family: number;
+  ipProtocol: number;
+  srcIp4: number;
+  dstIp4: number;
+  srcIp6: number;
+  dstIp6: number;
+  srcPort: number;
+  dstPort: number;
+  tsSec: number;
+  tsUsec: number;
+  protoType: number;
+  captureId: number;
+  authKey: string | null;
+  payloadAt: number;
+  payloadEnd: number;
+  compressed: boolean;
+  correlationId: string | null;
+  vlan: number;
+  nodeName: string | null;
+  extraCorrelation: Record<string, string> | null;
 }
 
 function decodeHep3(buf: Buffer): HepDecodeResult {
   if (buf.length < HEP3_HEADER_BYTES) return reject('short-header', `${buf.length} bytes`);
-  const total = buf.readUInt16BE(4); // spec: counts the whole packet, header included
+  const total = u16(buf, 4); // spec: counts the whole packet, header included
   if (total !== buf.length) {
     return reject('length-mismatch', `header says ${total} bytes, packet has ${buf.length}`);
   }
 
-  const f: Hep3Fields = {};
+  const f: Hep3Fields = {
+    family: -1, ipProtocol: -1, srcIp4: -1, dstIp4: -1, srcIp6: -1, dstIp6: -1, srcPort: -1, dstPort: -1,
+    tsSec: -1, tsUsec: -1, protoType: -1, captureId: -1, authKey: null, payloadAt: -1, payloadEnd: -1,
+    compressed: false, correlationId: null, vlan: -1, nodeName: null, extraCorrelation: null,
+  };
   for (let off = HEP3_HEADER_BYTES; off < buf.length; ) {
     if (buf.length - off < CHUNK_HEADER_BYTES) {
       return reject('chunk-overrun', `${buf.length - off} stray bytes at offset ${off}`);
     }
-    const vendor = buf.readUInt16BE(off);
-    const type = buf.readUInt16BE(off + 2);
-    const length = buf.readUInt16BE(off + 4); // includes the 6-byte chunk header
+    const vendor = u16(buf, off);
+    const type = u16(buf, off + 2);
+    const length = u16(buf, off + 4); // includes the 6-byte chunk header
     if (length < CHUNK_HEADER_BYTES || off + length > buf.length) {
       return reject('chunk-overrun', `chunk ${describeChunk(type)} at offset ${off} has length ${length}`);
     }
-    const value = buf.subarray(off + CHUNK_HEADER_BYTES, off + length);
+    const at = off + CHUNK_HEADER_BYTES;
     off += length;
     if (vendor !== VENDOR.generic) continue;
 
-    const spec = GENERIC_CHUNKS.get(type);
-    if (!spec) continue;
-    const size = VALUE_TYPE_SIZE[spec.type];
-    if (size !== undefined && SIZE_CHECKED.has(type) && value.length !== size) {
-      return reject('bad-chunk-size', `chunk ${describeChunk(type)} has ${value.length} value bytes, expected ${size}`);
+    const size = type < FIXED_SIZE.length ? FIXED_SIZE[type] : 0;
+    if (size !== 0 && off - at !== size) {
+      return reject('bad-chunk-size', `chunk ${describeChunk(type)} has ${off - at} value bytes, expected ${size}`);
     }
-    readChunk(f, type, value);
+    readChunk(f, type, buf, at, off);
   }
-  return finishHep3(f);
+  return finishHep3(buf, f);
 }
 
-function readChunk(f: Hep3Fields, type: number, value: Buffer): void {
+function u16(buf: Buffer, at: number): number {
+  return (buf[at] << 8) | buf[at + 1];
+}
+
+function u32(buf: Buffer, at: number): number {
+  return buf[at] * 0x1000000 + ((buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]);
+}
+
+/** Reads the value at buf[at, end) of a generic chunk; chunks not part of HepRecord are skipped. */
+function readChunk(f: Hep3Fields, type: number, buf: Buffer, at: number, end: number): void {
   switch (type) {
-    case CHUNK.ipFamily: f.family = value[0]; break;
-    case CHUNK.ipProtocol: f.ipProtocol = value[0]; break;
-    case CHUNK.srcIp4: f.srcIp4 = value; break;
-    case CHUNK.dstIp4: f.dstIp4 = value; break;
-    case CHUNK.srcIp6: f.srcIp6 = value; break;
-    case CHUNK.dstIp6: f.dstIp6 = value; break;
-    case CHUNK.srcPort: f.srcPort = value.readUInt16BE(0); break;
-    case CHUNK.dstPort: f.dstPort = value.readUInt16BE(0); break;
-    case CHUNK.tsSec: f.tsSec = value.readUInt32BE(0); break;
-    case CHUNK.tsUsec: f.tsUsec = value.readUInt32BE(0); break;
-    case CHUNK.protoType: f.protoType = value[0]; break;
-    case CHUNK.captureId: f.captureId = value.readUInt32BE(0); break;
-    case CHUNK.authKey: f.authKey = readChunkString(value); break;
-    case CHUNK.payload: f.payload = { bytes: value, compressed: false }; break;
-    case CHUNK.compressedPayload: f.payload = { bytes: value, compressed: true }; break;
-    case CHUNK.correlationId: f.correlationId = readChunkString(value); break;
-    case CHUNK.vlan: f.vlan = value.readUInt16BE(0); break;
-    case CHUNK.nodeName: f.nodeName = readChunkString(value); break;
+    case CHUNK.ipFamily: f.family = buf[at]; break;
+    case CHUNK.ipProtocol: f.ipProtocol = buf[at]; break;
+    case CHUNK.srcIp4: f.srcIp4 = at; break;
+    case CHUNK.dstIp4: f.dstIp4 = at; break;
+    case CHUNK.srcIp6: f.srcIp6 = at; break;
+    case CHUNK.dstIp6: f.dstIp6 = at; break;
+    case CHUNK.srcPort: f.srcPort = u16(buf, at); break;
+    case CHUNK.dstPort: f.dstPort = u16(buf, at); break;
+    case CHUNK.tsSec: f.tsSec = u32(buf, at); break;
+    case CHUNK.tsUsec: f.tsUsec = u32(buf, at); break;
+    case CHUNK.protoType: f.protoType = buf[at]; break;
+    case CHUNK.captureId: f.captureId = u32(buf, at); break;
+    case CHUNK.authKey: f.authKey = readChunkString(buf, at, end); break;
+    case CHUNK.payload:
+    case CHUNK.compressedPayload:
+      f.payloadAt = at;
+      f.payloadEnd = end;
+      f.compressed = type === CHUNK.compressedPayload;
+      break;
+    case CHUNK.correlationId: f.correlationId = readChunkString(buf, at, end); break;
+    case CHUNK.vlan: f.vlan = u16(buf, at); break;
+    case CHUNK.nodeName: f.nodeName = readChunkString(buf, at, end); break;
     // A malformed type-101 chunk is ignored (null), not a reason to refuse the packet.
-    case CHUNK.extraCorrelation: f.extraCorrelation = parseExtraCorrelation(value); break;
-    default: break; // known to the table but not part of HepRecord (MOS, MACs, ...)
+    case CHUNK.extraCorrelation: f.extraCorrelation = parseExtraCorrelation(buf.subarray(at, end)); break;
+    default: break; // known to the table but not part of HepRecord (MOS, MACs, ...), or unknown
   }
 }
 
-function finishHep3(f: Hep3Fields): HepDecodeResult {
+function finishHep3(buf: Buffer, f: Hep3Fields): HepDecodeResult {
   let family: HepRecord['family'];
-  if (f.family === undefined) {
+  if (f.family === -1) {
     // No 0x0001 chunk: a complete pair of address chunks tells the family.
-    if (f.srcIp4 && f.dstIp4) family = 'ipv4';
-    else if (f.srcIp6 && f.dstIp6) family = 'ipv6';
+    if (f.srcIp4 >= 0 && f.dstIp4 >= 0) family = 'ipv4';
+    else if (f.srcIp6 >= 0 && f.dstIp6 >= 0) family = 'ipv6';
     else return reject('missing-addresses', `no chunk ${describeChunk(CHUNK.ipFamily)} and no complete address pair`);
   } else if (f.family === ADDRESS_FAMILY.ipv4) {
     family = 'ipv4';
@@ -175,50 +200,56 @@ function finishHep3(f: Hep3Fields): HepDecodeResult {
     return reject('bad-family', `family ${f.family}`);
   }
 
-  const [src, dst] = family === 'ipv4' ? [f.srcIp4, f.dstIp4] : [f.srcIp6, f.dstIp6];
-  if (!src || !dst) {
-    const [srcId, dstId] = family === 'ipv4' ? [CHUNK.srcIp4, CHUNK.dstIp4] : [CHUNK.srcIp6, CHUNK.dstIp6];
+  const v4 = family === 'ipv4';
+  const [src, dst] = v4 ? [f.srcIp4, f.dstIp4] : [f.srcIp6, f.dstIp6];
+  if (src < 0 || dst < 0) {
+    const [srcId, dstId] = v4 ? [CHUNK.srcIp4, CHUNK.dstIp4] : [CHUNK.srcIp6, CHUNK.dstIp6];
     return reject('missing-addresses', `${family} needs chunks ${describeChunk(srcId)} and ${describeChunk(dstId)}`);
   }
-  const format = family === 'ipv4' ? formatIpv4 : formatIpv6;
 
-  if (!f.payload) {
+  if (f.payloadAt < 0) {
     return reject('missing-payload', `no chunk ${describeChunk(CHUNK.payload)} or ${describeChunk(CHUNK.compressedPayload)}`);
   }
-  let payload: Buffer;
-  if (f.payload.compressed) {
-    const inflated = decompressPayload(f.payload.bytes);
+  // A view into the packet, not a copy: callers decode it to text at once, and one that keeps
+  // the bytes longer copies them.
+  let payload = buf.subarray(f.payloadAt, f.payloadEnd);
+  if (f.compressed) {
+    const inflated = decompressPayload(payload);
     if (!Buffer.isBuffer(inflated)) return inflated;
     payload = inflated;
-  } else {
-    payload = Buffer.from(f.payload.bytes); // a copy: the record must not pin the socket's buffer
   }
-  const protoType = f.protoType ?? PROTO_TYPE.reserved;
+  const protoType = f.protoType === -1 ? PROTO_TYPE.reserved : f.protoType;
   if (protoType === PROTO_TYPE.sip) {
     payload = unwrapOpensipsJson(payload);
     if (payload.length === 0) return reject('missing-payload', 'empty SIP payload');
   }
+  const time = normalizeTime(Math.max(0, f.tsSec), Math.max(0, f.tsUsec));
 
   return {
     ok: true,
     record: {
       version: 3,
       family,
-      ipProtocol: f.ipProtocol ?? 0,
-      srcIp: format(src),
-      dstIp: format(dst),
-      srcPort: f.srcPort ?? 0,
-      dstPort: f.dstPort ?? 0,
-      ...normalizeTime(f.tsSec ?? 0, f.tsUsec ?? 0),
+      ipProtocol: Math.max(0, f.ipProtocol),
+      srcIp: v4 ? ipv4At(buf, src) : formatIpv6(buf.subarray(src, src + 16)),
+      dstIp: v4 ? ipv4At(buf, dst) : formatIpv6(buf.subarray(dst, dst + 16)),
+      srcPort: Math.max(0, f.srcPort),
+      dstPort: Math.max(0, f.dstPort),
+      tsSec: time.tsSec,
+      tsUsec: time.tsUsec,
       protoType,
-      captureId: f.captureId ?? null,
-      authKey: f.authKey ?? null,
+      captureId: f.captureId === -1 ? null : f.captureId,
+      authKey: f.authKey,
       payload,
-      compressed: f.payload.compressed,
-      correlationId: f.correlationId ?? null,
-      vlan: f.vlan ?? null,
-      nodeName: f.nodeName ?? null,
-      extraCorrelation: f.extraCorrelation ?? null,
+      compressed: f.compressed,
+      correlationId: f.correlationId,
+      vlan: f.vlan === -1 ? null : f.vlan,
+      nodeName: f.nodeName,
+      extraCorrelation: f.extraCorrelation,
     },
   };
+}
+
+function ipv4At(buf: Buffer, at: number): string {
+  return `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
 }

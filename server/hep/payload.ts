@@ -89,10 +89,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Text of a string chunk (0x000e, 0x0011, 0x0013): UTF-8, with trailing NUL bytes dropped,
  * because C agents sometimes count the string terminator in the chunk length.
  */
-export function readChunkString(bytes: Uint8Array): string {
-  let end = bytes.length;
-  while (end > 0 && bytes[end - 1] === 0) end--;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8');
+export function readChunkString(buf: Buffer, at: number, end: number): string {
+  while (end > at && buf[end - 1] === 0) end--;
+  return buf.toString('utf8', at, end);
 }
 
 const USEC_PER_SEC = 1_000_000;

@@ -19,7 +19,8 @@ export interface HepRecord {
   captureId: number | null;
   /** Auth key (chunk 0x000e), null when absent. */
   authKey: string | null;
-  /** Captured payload, decompressed (0x0010) and, for SIP, unwrapped from OpenSIPS' {"payload": ...}. */
+  /** Captured payload, decompressed (0x0010) and, for SIP, unwrapped from OpenSIPS' {"payload": ...}.
+   * A view into the packet when neither applied: copy it to keep it longer than the packet. */
   payload: Buffer;
   /** True when the payload came in chunk 0x0010. */
   compressed: boolean;
