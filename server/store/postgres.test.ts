@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openPostgresStore } from './postgres.ts';
-import { describeStoreSuite, makeCall, makeMessage } from './store.suite.ts';
+import { describeGroupReadsSuite, describeStoreSuite, makeCall, makeMessage } from './store.suite.ts';
 import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from './homer/testdb.ts';
 import type { Store } from './types.ts';
 
@@ -8,16 +8,18 @@ const T0 = 1_700_000_000_000_000; // µs: 2023-11-14 22:13:20 UTC
 
 describe.skipIf(noPostgres)('PostgreSQL', () => {
   const dbs = new Map<Store, TestDatabase>();
-  describeStoreSuite('PostgreSQL', {
+  const harness = {
     async open() {
       const db = await createTestDatabase();
       const store = await openPostgresStore(pgConfig(db.url));
       dbs.set(store, db);
       return store;
     },
-    async destroy(store) {
+    async destroy(store: Store) {
       await store.close();
       await dbs.get(store)!.drop();
     },
-  });
+  };
+  describeStoreSuite('PostgreSQL', harness);
+  describeGroupReadsSuite('PostgreSQL', harness);
 });

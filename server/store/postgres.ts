@@ -9,7 +9,8 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts';
 import type {
-  CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSummary, MessageInput, Store, StoreCounts, StoredLink, StoredMessage,
+  CallQuery, EpochMicros, GroupPage, GroupReads, GroupRecord, GroupSlice, GroupSummary, MessageInput, Store, StoreCounts,
+  StoredLink, StoredMessage,
 } from './types.ts';
 import type { LinkRule } from '../correlate/types.ts';
 import { HOMER_PROFILES, isoMicros, partitionStepMicros, profileOf, tableName, type HomerProfile } from './homer/tables.ts';
@@ -32,7 +33,7 @@ const FOREIGN_SCAN_ROWS = 2000;
 /** A time bound that prunes nothing, for searches without a window (µs, year 1970 and 2100). */
 const NO_BOUND: [EpochMicros, EpochMicros] = [0, 4_102_444_800_000_000];
 
-export async function openPostgresStore(config: Config, log: Log = () => {}): Promise<Store> {
+export async function openPostgresStore(config: Config, log: Log = () => {}): Promise<PostgresStore> {
   const step = partitionStepMicros(config.pgPartitionStep);
   const pool = new pg.Pool({
     connectionString: config.store, max: config.pgPool, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -51,7 +52,7 @@ export async function openPostgresStore(config: Config, log: Log = () => {}): Pr
   }
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, GroupReads {
   readonly kind = 'postgres' as const;
   private readonly timer: NodeJS.Timeout;
   private readonly homer = new HomerWriter();
@@ -121,8 +122,44 @@ export class PostgresStore implements Store {
   };
 
   async getGroup(id: string): Promise<GroupRecord | null> {
+    const g = await this.readGroup(id);
+    return g ? { groupId: g.groupId, callIds: g.callIds, correlationIds: g.correlationIds, messages: g.messages, links: g.links } : null;
+  }
+
+  /** Payloads come with the rows here (the SIP fields are parsed from them), so a slice costs what the group costs. */
+  getGroupSlice(id: string, limit?: number): Promise<GroupSlice | null> {
+    return this.readGroup(id, limit);
+  }
+
+  async getPayloads(ids: readonly string[]): Promise<Map<string, string>> {
+    const byProfile = new Map<HomerProfile, { key: string; id: string; ts: EpochMicros }[]>();
+    for (const key of ids) {
+      const ref = parseMessageId(key);
+      if (!ref) continue;
+      const refs = byProfile.get(ref.profile) ?? [];
+      refs.push({ key, id: ref.id, ts: ref.ts });
+      byProfile.set(ref.profile, refs);
+    }
+    const out = new Map<string, string>();
+    await Promise.all([...byProfile].map(async ([p, refs]) => {
+      const { rows } = await this.pool.query<{ id: string; raw: string }>(`SELECT id::text AS id, raw FROM ${tableName(p)}
+        WHERE (create_date, id) IN (SELECT * FROM unnest($1::timestamptz[], $2::bigint[]))`,
+      [refs.map((r) => isoMicros(r.ts)), refs.map((r) => r.id)]);
+      const keyOf = new Map(refs.map((r) => [r.id, r.key]));
+      for (const r of rows) out.set(keyOf.get(r.id)!, r.raw);
+    }));
+    return out;
+  }
+
+  /** The group of `id`, its `limit` earliest messages when given (in byTimeThenId order). */
+  private async readGroup(id: string, limit?: number): Promise<(GroupRecord & { complete: boolean }) | null> {
     const known = await this.pool.query('SELECT group_id FROM hepflow_ids WHERE key = $1', [id]);
-    if (!known.rows.length) return (await this.foreignGroup(id))?.record ?? null;
+    if (!known.rows.length) {
+      const rec = (await this.foreignGroup(id))?.record;
+      if (!rec) return null;
+      const cut = limit !== undefined && rec.messages.length > limit;
+      return { ...rec, messages: cut ? rec.messages.slice(0, limit) : rec.messages, complete: !cut };
+    }
     const gid = known.rows[0].group_id;
     const [ids, group] = await Promise.all([
       this.pool.query<{ key: string; is_call: boolean }>('SELECT key, is_call FROM hepflow_ids WHERE group_id = $1', [gid]),
@@ -130,16 +167,21 @@ export class PostgresStore implements Store {
     ]);
     const callIds = ids.rows.filter((r) => r.is_call).map((r) => r.key);
     const g = group.rows[0];
-    const messages = callIds.length && g?.start != null
-      ? await this.readRows(ROWS_OF_SIDS, [callIds, isoMicros(Number(g.start)), isoMicros(Number(g.end))]) : [];
+    const range = callIds.length && g?.start != null ? [callIds, isoMicros(Number(g.start)), isoMicros(Number(g.end))] : null;
+    // One row past the limit says whether more follow; "C" compares profiles as byTimeThenId does.
+    const rows = range === null ? []
+      : limit === undefined ? await this.readRows(ROWS_OF_SIDS, range)
+      : await this.readRows(`SELECT * FROM (${ROWS_OF_SIDS}) r ORDER BY ts::int8, profile COLLATE "C", id::int8 LIMIT $4`, [...range, limit + 1]);
+    const complete = limit === undefined || rows.length <= limit;
     const links = await this.pool.query('SELECT * FROM hepflow_links WHERE call_id = ANY($1) ORDER BY ts, message_id',
       [ids.rows.map((r) => r.key)]);
     return {
       groupId: g?.first_call ?? id,
       callIds,
       correlationIds: ids.rows.filter((r) => !r.is_call).map((r) => r.key),
-      messages: messages.sort(byTimeThenId),
+      messages: rows.sort(byTimeThenId).slice(0, complete ? rows.length : limit),
       links: links.rows.map(toLink),
+      complete,
     };
   }
 

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from './sqlite.ts';
 import { openThreadedSqliteStore } from './sqlite-threaded.ts';
-import { describeStoreSuite, makeCall } from './store.suite.ts';
+import { describeGroupReadsSuite, describeStoreSuite, makeCall } from './store.suite.ts';
+import { openStore } from './open.ts';
+import { defaults } from '../config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hepflow-sqlite-'));
 let n = 0;
@@ -17,6 +19,16 @@ describeStoreSuite('SQLite', {
 
 describeStoreSuite('SQLite with a writer thread', {
   async open() { return openThreadedSqliteStore(join(dir, `threaded-${n++}.db`)); },
+  async destroy(store) { await store.close(); },
+});
+
+describeGroupReadsSuite('SQLite', {
+  async open() { return openSqliteStore(join(dir, `reads-${n++}.db`)); },
+  async destroy(store) { await store.close(); },
+});
+
+describeGroupReadsSuite('SQLite as the server opens it', {
+  async open() { return openStore({ ...defaults, store: join(dir, `served-${n++}.db`) }); },
   async destroy(store) { await store.close(); },
 });
 

@@ -3,7 +3,7 @@
  * against a real SQLite file and a real PostgreSQL database.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import type { MessageInput, Store } from './types.ts';
+import type { GroupReads, MessageInput, Store } from './types.ts';
 
 const T0 = 1_700_000_000_000_000; // µs
 
@@ -31,10 +31,10 @@ export function makeCall(callId: string, t: number, o: Partial<MessageInput> = {
   ];
 }
 
-export interface StoreHarness {
-  open(): Promise<Store>;
+export interface StoreHarness<S extends Store = Store> {
+  open(): Promise<S>;
   /** Called after each test: drop the database or delete the file. */
-  destroy(store: Store): Promise<void>;
+  destroy(store: S): Promise<void>;
 }
 
 export function describeStoreSuite(name: string, h: StoreHarness): void {
@@ -184,6 +184,58 @@ export function describeStoreSuite(name: string, h: StoreHarness): void {
         raw: 'ERROR:something failed', ts: T0 + 5 })]);
       const g = await store.getGroup('log-call');
       expect(g?.messages.filter((m) => m.protoType === 100).map((m) => m.raw)).toEqual(['ERROR:something failed']);
+    });
+  });
+}
+
+/** The group view's reads (GroupReads), for the stores that have them. */
+export function describeGroupReadsSuite(name: string, h: StoreHarness<Store & GroupReads>): void {
+  describe(`${name} group reads`, () => {
+    let store: Store & GroupReads;
+    beforeEach(async () => { store = await h.open(); });
+    afterEach(async () => { await h.destroy(store); });
+
+    /*
+     * One call of six messages, then three more at one µs (a tie the limit may cut):
+     *   T0 … T0+5.001s   INVITE 100 200 ACK BYE 200          T0+6s ×3   OPTIONS (ids in write order)
+     */
+    async function storedGroup() {
+      await store.insert(makeCall('c1', T0));
+      await store.insert([0, 1, 2].map((i) => makeMessage({ callId: 'c1', ts: T0 + 6_000_000, method: 'OPTIONS', cseqNum: 3 + i,
+        cseqMethod: 'OPTIONS', raw: `OPTIONS ${i}` })));
+      return (await store.getGroup('c1'))!;
+    }
+
+    it('reads a group\'s messages without their payloads, in the order getGroup answers', async () => {
+      const full = await storedGroup();
+      const slice = await store.getGroupSlice('c1');
+      expect(slice).toMatchObject({ groupId: 'c1', callIds: ['c1'], correlationIds: [], links: full.links, complete: true });
+      expect(full.messages).toMatchObject(slice!.messages);
+      expect(slice!.messages.map((m) => m.id)).toEqual(full.messages.map((m) => m.id));
+    });
+
+    it('reads the earliest `limit` messages and says whether more follow', async () => {
+      const full = await storedGroup();
+      const ids = (n?: number) => store.getGroupSlice('c1', n).then((s) => [s!.messages.map((m) => m.id), s!.complete]);
+      const first = (n: number) => full.messages.slice(0, n).map((m) => m.id);
+      expect(await ids(7)).toEqual([first(7), false]);
+      expect(await ids(1)).toEqual([first(1), false]);
+      expect(await ids(9)).toEqual([first(9), true]);
+      expect(await ids(100)).toEqual([first(9), true]);
+    });
+
+    it('answers null for an id it never saw', async () => {
+      await storedGroup();
+      expect(await store.getGroupSlice('nope')).toBeNull();
+      expect(await store.getGroupSlice('nope', 5)).toBeNull();
+    });
+
+    it('reads the payloads of the messages named, leaving out ids it does not hold', async () => {
+      const full = await storedGroup();
+      const [a, , c] = full.messages;
+      const got = await store.getPayloads([a.id, c.id, 'nope', '999999', `1_call:999999:${T0}`]);
+      expect(got).toEqual(new Map([[a.id, a.raw], [c.id, c.raw]]));
+      expect(await store.getPayloads([])).toEqual(new Map());
     });
   });
 }

@@ -41,10 +41,15 @@ export interface MessageInput {
   links: LinkInput[];
 }
 
-/** A message as stored: the input plus its id. */
-export interface StoredMessage extends Omit<MessageInput, 'links'> {
+/** A stored message without its payload: what the group view reads (it never sends payloads). */
+export interface MessageMeta extends Omit<MessageInput, 'links' | 'raw'> {
   /** Store-specific id, opaque to callers. */
   id: string;
+}
+
+/** A message as stored: the input plus its id. */
+export interface StoredMessage extends MessageMeta {
+  raw: string;
 }
 
 /** A link as stored, with the message that carried it. */
@@ -99,14 +104,20 @@ export interface GroupPage {
   next: string | null;
 }
 
-/** Everything stored for one group: the raw material of the group view. */
-export interface GroupRecord {
+/** Everything stored for one group (pcap export, replay); `M` without payloads for the group view. */
+export interface GroupRecord<M extends MessageMeta = StoredMessage> {
   groupId: string;
   callIds: string[];
   correlationIds: string[];
   /** In time order (ts, then id). */
-  messages: StoredMessage[];
+  messages: M[];
   links: StoredLink[];
+}
+
+/** The raw material of the group view: a group's messages without payloads, all or the earliest. */
+export interface GroupSlice extends GroupRecord<MessageMeta> {
+  /** False when a limit left later messages out. */
+  complete: boolean;
 }
 
 /** A REFER seen earlier, used to find the call a blind transfer places (built by the collector). */
@@ -143,4 +154,16 @@ export interface Store {
   purgeBefore(before: EpochMicros): Promise<number>;
   counts(): Promise<StoreCounts>;
   close(): Promise<void>;
+}
+
+/**
+ * The reads behind the group view (GET /groups/:id), which needs neither every payload nor, for
+ * a first screen, every message. Both stores implement it beside Store (open.ts explains why it is
+ * not part of Store).
+ */
+export interface GroupReads {
+  /** The group of `id` (any Call-ID or correlation id of it), at most its `limit` earliest messages; null when unknown. */
+  getGroupSlice(id: string, limit?: number): Promise<GroupSlice | null>;
+  /** Payloads of the messages named, by id; ids not stored are left out. */
+  getPayloads(ids: readonly string[]): Promise<Map<string, string>>;
 }
