@@ -70,9 +70,18 @@ const LIST_HEADERS = new Set([
 
 /** Full lower-case header name: "Call-ID" and "i" both give "call-id". */
 export function canonicalName(name: string): string {
+  const known = seenNames.get(name);
+  if (known !== undefined) return known;
   const lower = name.trim().toLowerCase();
-  return lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
+  const canonical = lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
+  // Traffic repeats a few dozen spellings; the cap keeps hostile input from growing the map.
+  if (seenNames.size < MAX_SEEN_NAMES) seenNames.set(name, canonical);
+  return canonical;
 }
+
+/** Spellings already canonicalised ("Call-ID", "CALL-ID", "i"), so each costs one lookup. */
+const seenNames = new Map<string, string>();
+const MAX_SEEN_NAMES = 1000;
 
 /** True when RFC 3261 lets the header (canonical name) carry several comma-separated values. */
 export function isListHeader(canonical: string): boolean {
