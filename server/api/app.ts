@@ -7,7 +7,7 @@ import fastifyCompress from '@fastify/compress';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
-import type { Store } from '../store/types.ts';
+import type { GroupReads, Store } from '../store/types.ts';
 import type { Metrics } from '../collector/metrics.ts';
 import type { Ingest } from '../collector/ingest.ts';
 import { authHook } from './auth.ts';
@@ -21,7 +21,7 @@ import exportRoutes from './routes/export.ts';
 const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface AppDeps {
-  store: Store;
+  store: Store & GroupReads;
   config: Config;
   metrics: Metrics;
   /** Present when this process collects; capture upload needs it. */

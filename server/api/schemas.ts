@@ -42,7 +42,7 @@ const messageProps = {
 export const messageSchema = obj(messageProps);
 
 export const groupSchema = obj({
-  id: str, callIds: strs, correlationIds: strs, legs: { type: 'array', items: legSchema },
+  id: str, callIds: strs, correlationIds: strs, complete: bool, legs: { type: 'array', items: legSchema },
   endpoints: { type: 'array', items: endpointSchema }, messages: { type: 'array', items: messageSchema },
 });
 

@@ -116,6 +116,11 @@ export interface ApiGroup {
   id: string;
   callIds: string[];
   correlationIds: string[];
+  /**
+   * False when `?limit=N` left later messages out: then legs, endpoints and messages are those of
+   * the group's first N stored messages only.
+   */
+  complete: boolean;
   legs: ApiLeg[];
   endpoints: ApiEndpoint[];
   messages: ApiMessage[];

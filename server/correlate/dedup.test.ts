@@ -1,6 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEDUP_WINDOW_MICROS, foldDuplicates } from './dedup.ts';
-import { makeStored, T0 } from './fixtures.ts';
+import type { StoredMessage } from '../store/types.ts';
+import { DEDUP_WINDOW_MICROS, duplicateCandidates, foldDuplicates as foldWith } from './dedup.ts';
+import { makeStored, payloadsOf, T0 } from './fixtures.ts';
+
+/** Folds with every payload at hand. */
+const foldDuplicates = (messages: StoredMessage[], windowMicros?: number) => foldWith(messages, payloadsOf(messages), windowMicros);
 
 /*
  * SBC (capture "10") and proxy (capture "20") both trace the SBC → proxy hop:
@@ -60,5 +65,57 @@ describe('foldDuplicates', () => {
     const log1 = makeStored({ protoType: 100, method: null, cseqNum: null, raw: 'log' });
     const log2 = makeStored({ ts: T0 + 600_000, protoType: 100, method: null, cseqNum: null, raw: 'log' });
     expect(foldDuplicates([log1, log2]).map((f) => f.retransmission)).toEqual([false, false]);
+  });
+});
+
+/*
+ * The API reads payloads only for the candidates (api/group-view.ts). Proxy P traced by capture
+ * points "10" and "20"; A → P seen by both, P → B by "20" only:
+ *   t0        INVITE A→P  by 10      t0+200µs  INVITE A→P  by 20   → a pair: both candidates
+ *   t0+1ms    INVITE P→B  by 20      t0+2ms    INVITE P→B  by 20   → one capture point: none
+ */
+describe('duplicateCandidates', () => {
+  const AP = { srcIp: '10.0.1.10', dstIp: '10.0.0.5' };
+  const PB = { srcIp: '10.0.0.5', dstIp: '10.0.1.20' };
+
+  it('names both messages of a pair on one hop seen from two capture points', () => {
+    const a = makeStored({ ts: T0, captureId: '10', ...AP });
+    const b = makeStored({ ts: T0 + 200, captureId: '20', ...AP });
+    const c = makeStored({ ts: T0 + 1000, captureId: '20', ...PB });
+    const d = makeStored({ ts: T0 + 2000, captureId: '20', ...PB });
+    expect(duplicateCandidates([a, b, c, d]).sort()).toEqual([a.id, b.id].sort());
+  });
+
+  it('names none for one capture point, other hops, other branches or pairs further apart than the window', () => {
+    const a = makeStored({ ts: T0, captureId: '10' });
+    expect(duplicateCandidates([a, makeStored({ ts: T0 + 1, captureId: '10' })])).toEqual([]);
+    expect(duplicateCandidates([a, makeStored({ ts: T0 + 1, captureId: '20', dstPort: 5080 })])).toEqual([]);
+    expect(duplicateCandidates([a, makeStored({ ts: T0 + 1, captureId: '20', viaBranch: 'z9hG4bK-2' })])).toEqual([]);
+    expect(duplicateCandidates([a, makeStored({ ts: T0 + 500_001, captureId: '20' })], 500_000)).toEqual([]);
+  });
+
+  it('folds with the candidates\' payloads only exactly as with every payload', () => {
+    // Few values per field, so that hops, branches, capture points and payloads collide often.
+    const message = fc.record({
+      dt: fc.integer({ min: 0, max: 400_000 }),
+      captureId: fc.constantFrom('10', '20', '30'),
+      dstIp: fc.constantFrom('10.0.0.5', '10.0.1.20'),
+      viaBranch: fc.constantFrom('z9hG4bK-1', 'z9hG4bK-2'),
+      status: fc.constantFrom(null, 200),
+      raw: fc.constantFrom('x', 'y'),
+    });
+    fc.assert(fc.property(fc.array(message, { maxLength: 30 }), (specs) => {
+      let ts = T0;
+      const messages = specs.map(({ dt, status, ...o }) => makeStored({ ts: (ts += dt), status, method: status === null ? 'INVITE' : null, ...o }));
+      const wanted = new Set(duplicateCandidates(messages));
+      const some = new Map(messages.filter((m) => wanted.has(m.id)).map((m) => [m.id, m.raw]));
+      expect(foldWith(messages, some)).toEqual(foldWith(messages, payloadsOf(messages)));
+    }));
+  });
+
+  it('does not fold a pair whose payloads are unknown', () => {
+    const a = makeStored({ ts: T0, captureId: '10', raw: 'INVITE x' });
+    const b = makeStored({ ts: T0 + 300, captureId: '20', raw: 'INVITE x' });
+    expect(foldWith([a, b], new Map())).toHaveLength(2);
   });
 });

@@ -5,7 +5,7 @@
  * Leg numbers in sentences count from 1 ("leg 1" is index 0). Pure.
  */
 import type { ApiLink } from '../api/types.ts';
-import type { StoredLink, StoredMessage } from '../store/types.ts';
+import type { MessageMeta, StoredLink } from '../store/types.ts';
 import type { LinkRule } from './types.ts';
 
 /** Ids longer than this are shortened in sentences: the full id stays in `target` / `value`. */
@@ -65,7 +65,7 @@ export function legLinks(
   legCount: number,
   legOf: ReadonlyMap<string, number>,
   links: readonly StoredLink[],
-  messageById: ReadonlyMap<string, StoredMessage>,
+  messageById: ReadonlyMap<string, MessageMeta>,
 ): ApiLink[][] {
   const out: ApiLink[][] = Array.from({ length: legCount }, () => []);
   const seen = new Set<string>();

@@ -51,6 +51,11 @@ export function makeResponse(req: StoredMessage, status: number, reason: string,
   });
 }
 
+/** Every message's payload by id, as foldDuplicates and buildGroupView take them. */
+export function payloadsOf(messages: readonly StoredMessage[]): Map<string, string> {
+  return new Map(messages.map((m) => [m.id, m.raw]));
+}
+
 export function makeLink(o: Partial<StoredLink> & Pick<StoredLink, 'callId' | 'target' | 'rule'>): StoredLink {
   return { header: null, value: o.target, messageId: 'm0', ts: T0, ...o };
 }

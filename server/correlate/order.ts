@@ -3,11 +3,11 @@
  * what it forwards with one gettimeofday() tick, so equal times are common; the ladder must still
  * read top-down as things happened. Pure.
  */
-import type { StoredMessage } from '../store/types.ts';
+import type { MessageMeta } from '../store/types.ts';
 
 /** The fields cause ordering reads. */
 export type OrderFacts = Pick<
-  StoredMessage,
+  MessageMeta,
   'ts' | 'callId' | 'method' | 'status' | 'cseqNum' | 'cseqMethod' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort'
 >;
 

@@ -22,7 +22,7 @@
  * Texts number legs from 1 ("Leg 1" is index 0).
  */
 import type { LegRole } from '../api/types.ts';
-import type { StoredLink, StoredMessage } from '../store/types.ts';
+import type { MessageMeta, StoredLink } from '../store/types.ts';
 import type { LinkRule } from './types.ts';
 
 /** Park orbits / park feature users: "park", "parking+701", "valet-3". */
@@ -43,7 +43,7 @@ export interface LegFacts {
   index: number;
   callId: string;
   /** The leg's messages without duplicate copies, in time order. */
-  messages: StoredMessage[];
+  messages: MessageMeta[];
 }
 
 export interface LegRoleResult {
@@ -54,7 +54,7 @@ export interface LegRoleResult {
 interface Facts extends LegFacts {
   start: number;
   /** Initial INVITE hops (no To tag, first INVITE CSeq), in time order; empty when none. */
-  hops: StoredMessage[];
+  hops: MessageMeta[];
   /** Time of the first 2xx to the initial INVITE, null when never answered. */
   answeredAt: number | null;
   /** Request-URI and To users of the initial INVITE's hops. */

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupRecord, StoredMessage } from '../store/types.ts';
-import { A, B, C, hop, makeLink, makeResponse, makeStored, P, T0 } from './fixtures.ts';
+import { A, B, C, hop, makeLink, makeResponse, makeStored, P, payloadsOf, T0 } from './fixtures.ts';
 import { buildGroupView, endpointId } from './view.ts';
 
-const OPTS = { aliases: { '10.0.0.5': 'Main proxy', '10.0.1.20:5060': 'Bob' }, dedupWindowMicros: 500_000 };
+const ALIASES = { '10.0.0.5': 'Main proxy', '10.0.1.20:5060': 'Bob' };
 
-function record(messages: StoredMessage[], links: GroupRecord['links'] = [], o: Partial<GroupRecord> = {}): GroupRecord {
-  return { groupId: messages[0].callId, callIds: [...new Set(messages.map((m) => m.callId))], correlationIds: [], messages, links, ...o };
+/** A whole group, payloads included. */
+type Whole = GroupRecord & { complete: true };
+
+function record(messages: StoredMessage[], links: GroupRecord['links'] = [], o: Partial<GroupRecord> = {}): Whole {
+  return { groupId: messages[0].callId, callIds: [...new Set(messages.map((m) => m.callId))], correlationIds: [], messages, links, complete: true, ...o };
+}
+
+/** The view with every payload at hand. */
+function viewOf(rec: Whole) {
+  return buildGroupView(rec, { aliases: ALIASES, dedupWindowMicros: 500_000, payloads: payloadsOf(rec.messages) });
 }
 
 /*
@@ -17,7 +25,7 @@ function record(messages: StoredMessage[], links: GroupRecord['links'] = [], o: 
  *   T0+5s     B→P INVITE c2 (Replaces c1), captured by "1" and again by "2" 300 µs later
  *   T0+5.5s   B→P INVITE c2 retransmitted, captured by "1"
  */
-function transferGroup(): GroupRecord {
+function transferGroup(): Whole {
   const inv = makeStored({ id: 'z1', callId: 'c1', ...hop(A, P) });
   const fwd = makeStored({ id: 'a1', callId: 'c1', ...hop(P, B), viaBranch: 'z9hG4bK-p' });
   const ok1 = makeResponse(fwd, 200, 'OK', { id: 'a2', ts: T0 + 1_000_000 });
@@ -34,7 +42,7 @@ function transferGroup(): GroupRecord {
 }
 
 describe('buildGroupView', () => {
-  const view = buildGroupView(transferGroup(), OPTS);
+  const view = viewOf(transferGroup());
 
   it('answers the group ids as stored', () => {
     expect([view.id, view.callIds, view.correlationIds]).toEqual(['c1', ['c1', 'c2'], ['corr-9']]);
@@ -79,14 +87,14 @@ describe('buildGroupView', () => {
 
   it('writes IPv6 endpoints in brackets', () => {
     expect(endpointId('2001:db8::5', 5060)).toBe('[2001:db8::5]:5060');
-    const v = buildGroupView(record([makeStored({ srcIp: '2001:db8::1', dstIp: '2001:db8::5' })]), OPTS);
+    const v = viewOf(record([makeStored({ srcIp: '2001:db8::1', dstIp: '2001:db8::5' })]));
     expect(v.endpoints.map((e) => e.id)).toEqual(['[2001:db8::1]:5060', '[2001:db8::5]:5060']);
     expect(v.messages[0]).toMatchObject({ src: '[2001:db8::1]:5060', dst: '[2001:db8::5]:5060' });
   });
 
   it('labels a response without reason by its code and a malformed message as such', () => {
     const req = makeStored({ id: 'r' });
-    const v = buildGroupView(record([req, makeResponse(req, 183, '', { id: 's', ts: T0 + 1, reason: null }), makeStored({ id: 'x', ts: T0 + 2, method: null, problems: 'bad-start-line' })]), OPTS);
+    const v = viewOf(record([req, makeResponse(req, 183, '', { id: 's', ts: T0 + 1, reason: null }), makeStored({ id: 'x', ts: T0 + 2, method: null, problems: 'bad-start-line' })]));
     expect(v.messages.map((m) => [m.label, m.malformed])).toEqual([['INVITE', null], ['183', null], ['(malformed)', 'bad-start-line']]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { ApiEndpoint, ApiGroup, ApiLeg, ApiMessage } from '../api/types.ts';
 import { PROTO_TYPE } from '../hep/chunks.ts';
-import type { GroupRecord, StoredMessage } from '../store/types.ts';
+import type { GroupSlice, MessageMeta } from '../store/types.ts';
 import { foldDuplicates, type Folded } from './dedup.ts';
 import { legLinks } from './explain.ts';
 import { orderByCause } from './order.ts';
@@ -15,6 +15,8 @@ export interface GroupViewOptions {
   aliases: Record<string, string>;
   /** Duplicate-capture window, µs (see dedup.ts). */
   dedupWindowMicros: number;
+  /** Payloads by message id, of at least the messages dedup.ts duplicateCandidates names. */
+  payloads: ReadonlyMap<string, string>;
 }
 
 /** Column key of an address: "ip:port", "[ip]:port" for IPv6 (as Homer writes hosts). */
@@ -27,14 +29,18 @@ export function aliasOf(aliases: Record<string, string>, ip: string, port: numbe
   return aliases[endpointId(ip, port)] ?? aliases[`${ip}:${port}`] ?? aliases[ip] ?? null;
 }
 
-export function buildGroupView(rec: GroupRecord, opts: GroupViewOptions): ApiGroup {
+/**
+ * The view of what `rec` holds: of a slice that is not complete, legs, endpoints and roles are
+ * those of its messages only.
+ */
+export function buildGroupView(rec: GroupSlice, opts: GroupViewOptions): ApiGroup {
   // Stable sort by time: the record is in (ts, id) order already; ids are opaque, so ties keep it.
   const inTime = [...rec.messages].sort((a, b) => a.ts - b.ts);
-  const folded = orderByCause(foldDuplicates(inTime, opts.dedupWindowMicros), (f) => f.message);
+  const folded = orderByCause(foldDuplicates(inTime, opts.payloads, opts.dedupWindowMicros), (f) => f.message);
 
   const legIds = legCallIds(folded);
   const legOf = new Map(legIds.map((id, i) => [id, i]));
-  const msgLeg = (m: StoredMessage): number => legOf.get(m.callId) ?? linkedLeg(m.callId, rec, legOf);
+  const msgLeg = (m: MessageMeta): number => legOf.get(m.callId) ?? linkedLeg(m.callId, rec, legOf);
   const perLeg: Folded[][] = legIds.map(() => []);
   for (const f of folded) perLeg[msgLeg(f.message)].push(f);
 
@@ -63,6 +69,7 @@ export function buildGroupView(rec: GroupRecord, opts: GroupViewOptions): ApiGro
     id: rec.groupId,
     callIds: rec.callIds,
     correlationIds: rec.correlationIds,
+    complete: rec.complete,
     legs,
     endpoints: endpointsOf(folded, opts.aliases),
     messages: folded.map((f) => apiMessage(f, msgLeg(f.message))),
@@ -76,7 +83,7 @@ function legCallIds(folded: Folded[]): string[] {
 }
 
 /** Leg of a log/RTCP message filed under a correlation id: the first leg linked to that id. */
-function linkedLeg(id: string, rec: GroupRecord, legOf: Map<string, number>): number {
+function linkedLeg(id: string, rec: GroupSlice, legOf: Map<string, number>): number {
   let best = Infinity;
   for (const l of rec.links) {
     if (l.target === id) best = Math.min(best, legOf.get(l.callId) ?? Infinity);
@@ -85,7 +92,7 @@ function linkedLeg(id: string, rec: GroupRecord, legOf: Map<string, number>): nu
 }
 
 /** Status of the first final response to the leg's first request, null when none came. */
-function finalStatus(first: StoredMessage, msgs: StoredMessage[]): number | null {
+function finalStatus(first: MessageMeta, msgs: MessageMeta[]): number | null {
   const r = msgs.find((m) => m.status !== null && m.status >= 200 && m.cseqNum === first.cseqNum && m.cseqMethod === first.method);
   return r?.status ?? null;
 }
@@ -104,7 +111,7 @@ function endpointsOf(folded: Folded[], aliases: Record<string, string>): ApiEndp
 }
 
 /** Arrow label: method, "status reason", or the payload kind for non-SIP captures. */
-function label(m: StoredMessage): string {
+function label(m: MessageMeta): string {
   if (m.method) return m.method;
   if (m.status !== null) return m.reason ? `${m.status} ${m.reason}` : String(m.status);
   if (m.protoType === PROTO_TYPE.sip) return '(malformed)';

@@ -5,13 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BLIND_TRANSFER_WINDOW_MICROS, blindTransferLink, matchBlindTransfer, referRecordOf, type ReferCandidate } from '../correlate/blind.ts';
-import { DEDUP_WINDOW_MICROS } from '../correlate/dedup.ts';
+import { DEDUP_WINDOW_MICROS, duplicateCandidates } from '../correlate/dedup.ts';
 import { linksOf } from '../correlate/links.ts';
 import { buildGroupView } from '../correlate/view.ts';
 import { decodeHep } from '../hep/decode.ts';
 import { encodeHep3 } from '../hep/encode.ts';
 import { parseSip } from '../sip/parse.ts';
 import type { SipMessage } from '../sip/types.ts';
+import type { ApiGroup } from '../api/types.ts';
 import type { GroupRecord, StoredLink, StoredMessage } from '../store/types.ts';
 import { findScenario, layoutScenarios, SCENARIOS, scenarioPackets } from './index.ts';
 import type { ScenarioRun } from './types.ts';
@@ -95,6 +96,13 @@ function group(messages: StoredMessage[], links: StoredLink[]): GroupRecord[] {
 
 const sortRules = (r: string[]): string[] => [...new Set(r)].sort();
 
+/** The view as the API builds it (api/group-view.ts): with the payloads of dedup's candidates only. */
+function viewOf(g: GroupRecord, aliases: Record<string, string>): ApiGroup {
+  const wanted = new Set(duplicateCandidates(g.messages, DEDUP_WINDOW_MICROS));
+  const payloads = new Map(g.messages.filter((m) => wanted.has(m.id)).map((m) => [m.id, m.raw]));
+  return buildGroupView({ ...g, complete: true }, { aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS, payloads });
+}
+
 describe('scenario library', () => {
   it('has unique names and at least the scenarios the correlation issue lists', () => {
     const names = SCENARIOS.map((s) => s.name);
@@ -143,14 +151,14 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('scenario %s', (_name,
       const g = groups.find((x) => x.callIds.includes(eg.callIds[0]));
       expect(g, 'group of the first Call-ID').toBeDefined();
       expect([...g!.callIds].sort()).toEqual([...eg.callIds].sort());
-      const view = buildGroupView(g!, { aliases: run.aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS });
+      const view = viewOf(g!, run.aliases);
       expect(view.legs.map((l) => ({ callId: l.callId, role: l.role, linkRules: sortRules(l.links.map((k) => k.rule)) })))
         .toEqual(eg.legs.map((l) => ({ ...l, linkRules: sortRules(l.linkRules) })));
     }
   });
 
   it('folds duplicate captures to the expected message count, with one side per message', () => {
-    const views = groups.map((g) => buildGroupView(g, { aliases: run.aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS }));
+    const views = groups.map((g) => viewOf(g, run.aliases));
     const messages = views.flatMap((v) => v.messages);
     expect(messages.length).toBe(exp.messageCount);
     expect(exp.sides.length).toBe(exp.messageCount);
@@ -163,7 +171,7 @@ describe('scenario details', () => {
   const view = (name: string) => {
     const run = findScenario(name)!.build(BASE);
     const { groups } = ingest(run);
-    return { run, view: buildGroupView(groups[0], { aliases: run.aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS }) };
+    return { run, view: viewOf(groups[0], run.aliases) };
   };
 
   it('chain-full: the 7 SBC ↔ proxy messages are drawn once, seen at both capture points', () => {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import type { ApiMessageDetail } from '../types.ts';
-import { buildGroupView } from '../../correlate/view.ts';
+import { loadGroupView } from '../group-view.ts';
 import { parseSip } from '../../sip/parse.ts';
 import { errorSchema, messageDetailSchema } from '../schemas.ts';
 
@@ -11,9 +11,8 @@ export default async function messagesRoutes(app: FastifyInstance, { store, conf
     schema: { response: { 200: messageDetailSchema, 404: errorSchema } },
   }, async (req, reply) => {
     const stored = await store.getMessage(req.params.id);
-    const rec = stored && await store.getGroup(stored.callId);
     // The message as its group presents it: leg, capture points, retransmission flag.
-    const view = rec && buildGroupView(rec, { aliases: config.aliases, dedupWindowMicros: config.dedupWindowMicros });
+    const view = stored && await loadGroupView(store, config, stored.callId);
     const shown = view?.messages.find((m) => m.id === stored!.id || m.duplicateIds.includes(stored!.id));
     if (!stored || !shown) return reply.code(404).send({ error: 'not-found', message: `no message "${req.params.id}"` });
     const sip = stored.protoType === 1 ? parseSip(stored.raw, { correlationHeaders: config.correlationHeaders }) : null;

@@ -32,7 +32,7 @@ describe('response schemas', () => {
   });
 
   it('names the path of the first wrong field', () => {
-    const bad = { id: 'g', callIds: ['g'], correlationIds: [], legs: [], endpoints: [{ id: 'x', ip: 'x', port: '5060', alias: null }], messages: [] };
+    const bad = { id: 'g', callIds: ['g'], correlationIds: [], complete: true, legs: [], endpoints: [{ id: 'x', ip: 'x', port: '5060', alias: null }], messages: [] };
     expect(() => validate(group, bad)).toThrow(SchemaError);
     expect(() => validate(group, bad)).toThrow('$.endpoints[0].port');
   });
@@ -52,7 +52,7 @@ describe('response schemas', () => {
   });
 
   it('names the wrong field of a message found by the fast check', () => {
-    const bad = { id: 'g', callIds: ['g'], correlationIds: [], legs: [], endpoints: [], messages: [goodMessage, { ...goodMessage, captureIds: [1] }] };
+    const bad = { id: 'g', callIds: ['g'], correlationIds: [], complete: true, legs: [], endpoints: [], messages: [goodMessage, { ...goodMessage, captureIds: [1] }] };
     expect(() => validate(group, bad)).toThrow('$.messages[1].captureIds[0]');
   });
 

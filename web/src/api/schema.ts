@@ -148,7 +148,7 @@ export const messages: Check<ApiMessage[]> = (v, path) => {
 };
 
 export const group = obj<ApiGroup>({
-  id: str, callIds: strs, correlationIds: strs, legs: arr(leg), endpoints: arr(endpoint), messages,
+  id: str, callIds: strs, correlationIds: strs, complete: bool, legs: arr(leg), endpoints: arr(endpoint), messages,
 });
 
 type Sdp = NonNullable<ApiMessageDetail['sdp']>;

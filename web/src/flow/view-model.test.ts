@@ -22,6 +22,7 @@ const group: ApiGroup = {
   id: 'leg-a',
   callIds: ['leg-a', 'leg-b'],
   correlationIds: [],
+  complete: true,
   legs: [
     { index: 0, callId: 'leg-a', role: 'b2b-inbound', roleText: 'Inbound', links: [], fromUser: 'alice', toUser: 'bob', start: 1000, messages: 2, status: 200 },
     { index: 1, callId: 'leg-b', role: 'b2b-outbound', roleText: 'Outbound', links: [], fromUser: 'alice', toUser: 'bob', start: 2000, messages: 2, status: 200 },

@@ -16,6 +16,8 @@ export interface FlowModel {
   id: string;
   callIds: string[];
   correlationIds: string[];
+  /** False for the first page of a large group, shown while the whole group loads. */
+  complete: boolean;
   legs: ApiLeg[];
   endpoints: ApiEndpoint[];
   /** In time order, ties broken by cause (model/order.ts). */
@@ -37,6 +39,7 @@ export function toFlowModel(group: ApiGroup): FlowModel {
     id: group.id,
     callIds: group.callIds,
     correlationIds: group.correlationIds,
+    complete: group.complete,
     legs: group.legs,
     endpoints: group.endpoints,
     messages,
