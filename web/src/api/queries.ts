@@ -1,8 +1,8 @@
 /** TanStack Query hooks: the only way components reach the server (Jaeger src/hooks/use*Query.ts). */
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { fetchCalls, fetchGroup, fetchMessage, uploadCapture } from './client.ts';
+import { fetchCalls, fetchGroup, fetchGroupStart, fetchMessage, uploadCapture } from './client.ts';
 import { callsQuery, type SearchFilters } from '../search/search-params.ts';
-import { toFlowModel } from '../model/normalize.ts';
+import { type FlowModel, toFlowModel } from '../model/normalize.ts';
 
 /** Rows per search page: enough to fill a screen many times, small enough to answer fast. */
 export const SEARCH_PAGE = 500;
@@ -22,13 +22,28 @@ export function useCallsSearch(filters: SearchFilters) {
   });
 }
 
-/** A group as the view model (model/normalize.ts), by any Call-ID or correlation id of it. */
+/**
+ * A group as the view model (model/normalize.ts), by any Call-ID or correlation id of it. A
+ * large group arrives twice: its first page (`complete` false) is the data while the whole
+ * group loads, so that the first screen is drawn at once; then the whole group replaces it.
+ */
 export function useGroupQuery(id: string) {
   return useQuery({
     queryKey: ['group', id],
     // Normalized in the query function, once per fetch: the cache holds the view model.
-    queryFn: ({ signal }) => fetchGroup(id, signal).then(toFlowModel),
-    staleTime: 30_000,
+    queryFn: async ({ client, queryKey, signal }) => {
+      // A refetch of a whole group keeps showing it until the new one is in.
+      if (!client.getQueryData<FlowModel>(queryKey)?.complete) {
+        const start = toFlowModel(await fetchGroupStart(id, signal));
+        if (start.complete) return start;
+        client.setQueryData(queryKey, start);
+      }
+      return toFlowModel(await fetchGroup(id, signal));
+    },
+    // A first page left behind by a cancelled load is never fresh: the next visit loads the group.
+    staleTime: (query) => (query.state.data?.complete ? 30_000 : 0),
+    // The whole group replaces the first page outright: comparing 20,000 messages for shared parts buys nothing.
+    structuralSharing: false,
   });
 }
 

@@ -57,31 +57,40 @@ export function ExportMenu({ model, fv, timeMode, zone }: Props) {
     }
   };
 
+  // Of a group still loading, what is on screen is not yet what the filters select: wait for it.
+  const waiting = !model.complete;
+  const waitTitle = waiting ? 'Export waits for the whole group to load' : undefined;
   const shownAll = fv.layout.rows.length === model.messages.length;
-  const ids = shownAll ? null : fv.layout.rows.flatMap((r) => [model.messages[r.message].id, ...model.messages[r.message].duplicateIds]);
+  const ids = shownAll || waiting ? null : fv.layout.rows.flatMap((r) => [model.messages[r.message].id, ...model.messages[r.message].duplicateIds]);
   const pcapPartial = ids !== null && ids.length > MAX_PCAP_IDS;
 
   return (
     <div className="ExportMenu" role="group" aria-label="Export">
       <span className="ExportMenu--label">Export</span>
-      <button type="button" className="btn" onClick={() => void run('svg')} data-testid="export-svg">
+      <button type="button" className="btn" onClick={() => void run('svg')} disabled={waiting} title={waitTitle} data-testid="export-svg">
         SVG
       </button>
-      <button type="button" className="btn" onClick={() => void run('png')} data-testid="export-png">
+      <button type="button" className="btn" onClick={() => void run('png')} disabled={waiting} title={waitTitle} data-testid="export-png">
         PNG
       </button>
-      <button type="button" className="btn" onClick={() => void run('text')} data-testid="export-text">
+      <button type="button" className="btn" onClick={() => void run('text')} disabled={waiting} title={waitTitle} data-testid="export-text">
         Text
       </button>
-      <a
-        className="btn"
-        href={pcapUrl(model.id, ids)}
-        download={`${base}.pcap`}
-        data-testid="export-pcap"
-        title={pcapPartial ? `More than ${MAX_PCAP_IDS} messages shown: the pcap holds the whole group` : 'The messages shown, as a pcap file'}
-      >
-        pcap
-      </a>
+      {waiting ? (
+        <button type="button" className="btn" disabled title={waitTitle} data-testid="export-pcap">
+          pcap
+        </button>
+      ) : (
+        <a
+          className="btn"
+          href={pcapUrl(model.id, ids)}
+          download={`${base}.pcap`}
+          data-testid="export-pcap"
+          title={pcapPartial ? `More than ${MAX_PCAP_IDS} messages shown: the pcap holds the whole group` : 'The messages shown, as a pcap file'}
+        >
+          pcap
+        </a>
+      )}
       {note && (
         <span role="status" className="ExportMenu--note">
           {note}

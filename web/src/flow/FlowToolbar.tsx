@@ -53,6 +53,12 @@ export function FlowToolbar({ model, routeId, url, setUrl, fv, timeMode, zone, k
         </strong>
         <span className="FlowToolbar--meta">
           {model.legs.length} leg{model.legs.length === 1 ? '' : 's'} · {model.messages.length} messages · {fv.layout.rows.length} shown
+          {!model.complete && (
+            <span role="status" data-testid="loading-rest">
+              {' '}
+              · loading the rest of the group…
+            </span>
+          )}
         </span>
       </div>
       <div className="FlowToolbar--group" role="radiogroup" aria-label="Side">

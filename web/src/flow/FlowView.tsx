@@ -67,16 +67,21 @@ export function FlowView({ model, routeId }: Props) {
   const token = useRef(0);
   const revealRow = useCallback((row: number) => setReveal({ row, token: ++token.current }), []);
 
-  // A link that names a message opens scrolled to it, with the cursor on it.
+  // A link that names a message opens scrolled to it, with the cursor on it: once, as soon as
+  // the message is there (past a large group's first page, when the whole group is in).
+  const opened = useRef(false);
   useEffect(() => {
+    if (opened.current) return;
     const first = url.selected[0];
     const m = first ? byId.get(first) : undefined;
+    if (first && !m && !model.complete) return;
+    opened.current = true;
     const row = m ? rowOfMessage[m.index] : -1;
     if (row >= 0) {
       view.setCursor(row);
       revealRow(row);
     }
-  }, [model.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [model]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onPick = useCallback(
     (index: number, additive: boolean) => {

@@ -114,6 +114,7 @@ export function Ladder(p: LadderProps) {
       tabIndex={0}
       data-testid="ladder"
       data-rows={layout.rows.length}
+      aria-busy={!model.complete}
       aria-label={`Ladder, ${layout.rows.length} messages. j and k move, Enter opens, Space marks for compare, Esc closes.`}
     >
       <LadderHeader
@@ -134,7 +135,9 @@ export function Ladder(p: LadderProps) {
         />
         {pivotPos >= 0 && <div className="Ladder--pivotline" style={{ left: TIME_WIDTH + xs[pivotPos] - 1 }} />}
         {rows}
-        {layout.rows.length === 0 && <p className="Ladder--empty">No message matches the current filters (side, hidden legs or columns).</p>}
+        {layout.rows.length === 0 && (
+          <p className="Ladder--empty">{model.complete ? 'No message matches the current filters (side, hidden legs or columns).' : 'Loading the rest of the group…'}</p>
+        )}
       </div>
     </div>
   );
