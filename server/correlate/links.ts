@@ -58,7 +58,7 @@ export function linksOf(sip: SipMessage, hepCorrelationId: string | null, opts: 
     add({ target: h.value, rule: 'header', header: h.name, value: h.value });
   }
   // Rule 5: the "_b2b-N" suffix names the A-leg's Call-ID.
-  const m = B2B_SUFFIX.exec(own);
+  const m = own.includes('_b2b-') ? B2B_SUFFIX.exec(own) : null;
   if (m) add({ target: m[1], rule: 'b2b-suffix', header: 'Call-ID', value: own });
   return out;
 }
@@ -68,12 +68,23 @@ function headerValue(sip: SipMessage, name: string): string | null {
   return sip.headers.find((h) => h.name === name)?.value ?? null;
 }
 
+/** Lower-cased name → configured spelling, once per list (the collector passes the same one). */
+const wantedCache = new WeakMap<string[], Map<string, string>>();
+function wantedNames(names: string[]): Map<string, string> {
+  let wanted = wantedCache.get(names);
+  if (!wanted) {
+    wanted = new Map(names.map((n) => [n.toLowerCase(), n]));
+    wantedCache.set(names, wanted);
+  }
+  return wanted;
+}
+
 /**
  * Values of the configured correlation headers: those the parser extracted, plus any configured
  * name it was not told about (the parser and the linker may run with different lists).
  */
 function correlationValues(sip: SipMessage, names: string[]): { name: string; value: string }[] {
-  const wanted = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const wanted = wantedNames(names);
   const found = sip.correlationHeaders.filter((h) => wanted.has(h.name.toLowerCase()));
   for (const h of sip.headers) {
     const name = wanted.get(h.name);
