@@ -57,11 +57,10 @@ export class SqliteStore implements Store, GroupReads {
       groupDelete: db.prepare(`DELETE FROM groups WHERE id = ?`),
       callGet: db.prepare(`SELECT * FROM calls WHERE call_id = ?`),
       callUpsert: db.prepare(`INSERT OR REPLACE INTO calls (call_id, start, end, messages, first_req_ts, method, cseq_num,
-        caller, callee, status, status_ts) VALUES (@call_id, @start, @end, @messages, @first_req_ts, @method, @cseq_num,
-        @caller, @callee, @status, @status_ts)`),
+        caller, callee, status, status_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       groupCalls: db.prepare(`SELECT c.* FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
-      groupSummary: db.prepare(`UPDATE groups SET first_call = @first_call, start = @start, end = @end, legs = @legs,
-        messages = @messages, caller = @caller, callee = @callee, method = @method, status = @status WHERE id = @id`),
+      groupSummary: db.prepare(`UPDATE groups SET first_call = ?, start = ?, end = ?, legs = ?, messages = ?, caller = ?,
+        callee = ?, method = ?, status = ? WHERE id = ?`),
       groupIds: db.prepare(`SELECT key, is_call FROM ids WHERE group_id = ?`),
       // Rows as arrays (.raw): several times faster than objects for a 20,000-message group.
       groupMessages: db.prepare(`SELECT ${MESSAGE_COLUMNS.map((c) => 'm.' + c).join(', ')} FROM ids i
@@ -84,10 +83,16 @@ export class SqliteStore implements Store, GroupReads {
 
   private insertBatch(batch: MessageInput[]): void {
     const touchedCalls = new Map<string, CallSummary>();
+    // Group of each touched call as ensureId found it, valid while no union moved ids; and the
+    // groups this batch made for one new call, whose summary is that call's own.
+    const groupOf = new Map<string, number>();
+    const newGroups = new Set<number>();
+    let united = false;
     const terms = new Set<string>();
     const term = (kind: string, value: string | null, callId: string) => {
+      if (!value) return;
       const key = `${kind}\n${value}\n${callId}`;
-      if (value && !terms.has(key)) {
+      if (!terms.has(key)) {
         terms.add(key);
         this.st.insertTerm.run(kind, value, callId);
       }
@@ -96,11 +101,17 @@ export class SqliteStore implements Store, GroupReads {
       const id = Number(this.st.insertMessage.run(m.ts, m.callId, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
         m.captureId, m.hepCorrelationId, m.protoType, m.method, m.status, m.reason, m.cseqNum, m.cseqMethod, m.fromUser,
         m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems).lastInsertRowid);
-      if (!touchedCalls.has(m.callId)) this.ensureId(m.callId, true); // once per call and batch
+      let call = touchedCalls.get(m.callId);
+      if (call === undefined) { // once per call and batch
+        const { group, created } = this.ensureId(m.callId, true);
+        groupOf.set(m.callId, group);
+        if (created) newGroups.add(group);
+        call = created ? newCall(m) : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
+      }
       for (const l of m.links) {
         this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
         this.ensureId(l.target, false);
-        this.union(m.callId, l.target);
+        united = this.union(m.callId, l.target) || united;
       }
       if (m.method) {
         // A response travels its request's hop backwards with the same users: requests name every term.
@@ -109,58 +120,65 @@ export class SqliteStore implements Store, GroupReads {
         term('ip', m.srcIp, m.callId);
         term('ip', m.dstIp, m.callId);
       }
-      const call = touchedCalls.get(m.callId) ?? this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
       touchedCalls.set(m.callId, updateCall(call, m));
     }
-    const groups = new Set<number>();
-    for (const call of touchedCalls.values()) {
-      this.st.callUpsert.run(call);
-      groups.add((this.st.idGet.get(call.call_id) as Row).group_id);
+    const groups = new Map<number, CallSummary>();
+    for (const c of touchedCalls.values()) {
+      this.st.callUpsert.run(c.call_id, c.start, c.end, c.messages, c.first_req_ts, c.method, c.cseq_num, c.caller,
+        c.callee, c.status, c.status_ts);
+      // A union may have moved a touched call after its group was read: then read groups again.
+      groups.set(united ? (this.st.idGet.get(c.call_id) as Row).group_id : groupOf.get(c.call_id)!, c);
     }
-    // Union may have moved a touched call after its group was read: read groups after all unions.
-    for (const g of groups) this.refreshGroup(g);
+    for (const [g, c] of groups) {
+      if (!united && newGroups.has(g)) this.writeGroupSummary(g, [c]);
+      else this.refreshGroup(g);
+    }
   }
 
-  private ensureId(key: string, isCall: boolean): void {
+  /** The group of `key`, made (with `key` as its only id) when the key is new. */
+  private ensureId(key: string, isCall: boolean): { group: number; created: boolean } {
     const row = this.st.idGet.get(key) as Row | undefined;
     if (!row) {
-      const g = Number(this.st.groupNew.run().lastInsertRowid);
-      this.st.idInsert.run(key, g, isCall ? 1 : 0);
-    } else if (isCall && !row.is_call) {
-      this.st.idMarkCall.run(key);
+      const group = Number(this.st.groupNew.run().lastInsertRowid);
+      this.st.idInsert.run(key, group, isCall ? 1 : 0);
+      return { group, created: true };
     }
+    if (isCall && !row.is_call) this.st.idMarkCall.run(key);
+    return { group: row.group_id, created: false };
   }
 
-  /** Union by size: the smaller group's ids move into the bigger group. */
-  private union(a: string, b: string): void {
+  /** Union by size: the smaller group's ids move into the bigger group. False when already one. */
+  private union(a: string, b: string): boolean {
     const ga = (this.st.idGet.get(a) as Row).group_id as number;
     const gb = (this.st.idGet.get(b) as Row).group_id as number;
-    if (ga === gb) return;
+    if (ga === gb) return false;
     const sa = (this.st.groupSize.get(ga) as Row).size as number;
     const sb = (this.st.groupSize.get(gb) as Row).size as number;
     const [big, small, smallSize] = sa >= sb ? [ga, gb, sb] : [gb, ga, sa];
     this.st.idsMove.run(big, small);
     this.st.groupAddSize.run(smallSize, big);
     this.st.groupDelete.run(small);
+    return true;
   }
 
   private refreshGroup(id: number): void {
-    const calls = this.st.groupCalls.all(id) as Row[];
-    if (!calls.length) return;
-    const first = calls[0];
-    this.st.groupSummary.run({
-      id,
-      first_call: first.call_id,
-      start: first.start,
-      end: Math.max(...calls.map((c) => c.end)),
-      legs: calls.length,
-      messages: calls.reduce((n, c) => n + c.messages, 0),
-      caller: first.caller,
-      callee: first.callee,
-      method: first.method,
-      status: first.status,
-    });
+    const calls = this.st.groupCalls.all(id) as CallSummary[];
+    if (calls.length) this.writeGroupSummary(id, calls);
   }
+
+  /** A group's search row from its calls, earliest first. */
+  private writeGroupSummary(id: number, calls: CallSummary[]): void {
+    const first = calls[0];
+    let end = first.end;
+    let messages = 0;
+    for (const c of calls) {
+      end = Math.max(end, c.end);
+      messages += c.messages;
+    }
+    this.st.groupSummary.run(first.call_id, first.start, end, calls.length, messages, first.caller, first.callee,
+      first.method, first.status, id);
+  }
+
 
   async searchGroups(q: CallQuery): Promise<GroupPage> {
     const where: string[] = ['g.start IS NOT NULL'];
