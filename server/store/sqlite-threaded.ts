@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
+import { packBatch } from './message-batch.ts';
 import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
 import type { CallQuery, EpochMicros, GroupPage, GroupRecord, MessageInput, Store, StoreCounts, StoredMessage } from './types.ts';
 
@@ -57,11 +58,11 @@ class ThreadedSqliteStore implements Store {
 
   /** Resolves once the writer thread has opened the database. */
   ready(): Promise<void> {
-    return this.call({ op: 'insert', batch: [] });
+    return this.call({ op: 'insert', batch: packBatch([]) });
   }
 
   insert(batch: MessageInput[]): Promise<void> {
-    return batch.length ? this.call({ op: 'insert', batch }) : Promise.resolve();
+    return batch.length ? this.call({ op: 'insert', batch: packBatch(batch) }) : Promise.resolve();
   }
 
   purgeBefore(before: EpochMicros): Promise<number> {

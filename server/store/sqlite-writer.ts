@@ -5,10 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteStore } from './sqlite.ts';
-import type { MessageInput } from './types.ts';
+import { unpackBatch, type PackedBatch } from './message-batch.ts';
 
 export type WriterRequest =
-  | { id: number; op: 'insert'; batch: MessageInput[] }
+  | { id: number; op: 'insert'; batch: PackedBatch }
   | { id: number; op: 'purgeBefore'; before: number }
   | { id: number; op: 'close' };
 
@@ -20,7 +20,7 @@ if (parentPort) {
   port.on('message', async (req: WriterRequest) => {
     try {
       let value: unknown;
-      if (req.op === 'insert') await store.insert(req.batch);
+      if (req.op === 'insert') await store.insert(unpackBatch(req.batch));
       else if (req.op === 'purgeBefore') value = await store.purgeBefore(req.before);
       else await store.close();
       port.postMessage({ id: req.id, ok: true, value } satisfies WriterReply);
