@@ -5,15 +5,15 @@ import { buildGroupView, endpointId } from './view.ts';
 
 const ALIASES = { '10.0.0.5': 'Main proxy', '10.0.1.20:5060': 'Bob' };
 
-/** A whole group, payloads included. */
-type Whole = GroupRecord & { complete: true };
+/** A group record with its payloads, as the view reads a slice of it. */
+type Recorded = GroupRecord & { complete: boolean };
 
-function record(messages: StoredMessage[], links: GroupRecord['links'] = [], o: Partial<GroupRecord> = {}): Whole {
+function record(messages: StoredMessage[], links: GroupRecord['links'] = [], o: Partial<GroupRecord> = {}): Recorded {
   return { groupId: messages[0].callId, callIds: [...new Set(messages.map((m) => m.callId))], correlationIds: [], messages, links, complete: true, ...o };
 }
 
 /** The view with every payload at hand. */
-function viewOf(rec: Whole) {
+function viewOf(rec: Recorded) {
   return buildGroupView(rec, { aliases: ALIASES, dedupWindowMicros: 500_000, payloads: payloadsOf(rec.messages) });
 }
 
@@ -25,7 +25,7 @@ function viewOf(rec: Whole) {
  *   T0+5s     B→P INVITE c2 (Replaces c1), captured by "1" and again by "2" 300 µs later
  *   T0+5.5s   B→P INVITE c2 retransmitted, captured by "1"
  */
-function transferGroup(): Whole {
+function transferGroup(): Recorded {
   const inv = makeStored({ id: 'z1', callId: 'c1', ...hop(A, P) });
   const fwd = makeStored({ id: 'a1', callId: 'c1', ...hop(P, B), viaBranch: 'z9hG4bK-p' });
   const ok1 = makeResponse(fwd, 200, 'OK', { id: 'a2', ts: T0 + 1_000_000 });
@@ -90,6 +90,16 @@ describe('buildGroupView', () => {
     const v = viewOf(record([makeStored({ srcIp: '2001:db8::1', dstIp: '2001:db8::5' })]));
     expect(v.endpoints.map((e) => e.id)).toEqual(['[2001:db8::1]:5060', '[2001:db8::5]:5060']);
     expect(v.messages[0]).toMatchObject({ src: '[2001:db8::1]:5060', dst: '[2001:db8::5]:5060' });
+  });
+
+  it('of a slice that is not complete, says so and shows the legs and endpoints of its messages only', () => {
+    const whole = transferGroup();
+    const v = viewOf({ ...whole, messages: whole.messages.slice(0, 4), complete: false });
+    expect(v.complete).toBe(false);
+    expect(v.legs.map((l) => l.callId)).toEqual(['c1']);
+    expect(v.endpoints.map((e) => e.id)).toEqual(['10.0.1.10:5060', '10.0.0.5:5060', '10.0.1.20:5060']);
+    expect(v.messages.map((m) => m.id)).toEqual(['z1', 'a1', 'a2', 'a3']);
+    expect(view.complete).toBe(true);
   });
 
   it('labels a response without reason by its code and a malformed message as such', () => {
