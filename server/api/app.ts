@@ -21,7 +21,9 @@ import exportRoutes from './routes/export.ts';
 const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface AppDeps {
-  store: Store & GroupReads;
+  store: Store;
+  /** What GET /groups/:id reads (store/open.ts openGroupReads). */
+  groupReads: GroupReads;
   config: Config;
   metrics: Metrics;
   /** Present when this process collects; capture upload needs it. */

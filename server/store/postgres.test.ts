@@ -21,5 +21,11 @@ describe.skipIf(noPostgres)('PostgreSQL', () => {
     },
   };
   describeStoreSuite('PostgreSQL', harness);
-  describeGroupReadsSuite('PostgreSQL', harness);
+  describeGroupReadsSuite('PostgreSQL', {
+    async open() {
+      const store = await harness.open();
+      return { store, reads: store };
+    },
+    destroy: ({ store }) => harness.destroy(store),
+  });
 });

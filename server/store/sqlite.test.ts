@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { openSqliteStore } from './sqlite.ts';
 import { openThreadedSqliteStore } from './sqlite-threaded.ts';
 import { describeGroupReadsSuite, describeStoreSuite, makeCall } from './store.suite.ts';
-import { openStore } from './open.ts';
+import { openGroupReads, openStore } from './open.ts';
 import { defaults } from '../config.ts';
+import type { Store } from './types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hepflow-sqlite-'));
 let n = 0;
@@ -23,13 +24,27 @@ describeStoreSuite('SQLite with a writer thread', {
 });
 
 describeGroupReadsSuite('SQLite', {
-  async open() { return openSqliteStore(join(dir, `reads-${n++}.db`)); },
-  async destroy(store) { await store.close(); },
+  async open() {
+    const store = openSqliteStore(join(dir, `reads-${n++}.db`));
+    return { store, reads: store };
+  },
+  async destroy({ store }) { await store.close(); },
 });
 
+// What server.ts opens: writes on the writer thread, group reads on a reader connection beside it.
+const served = new Map<Store, () => Promise<void>>();
 describeGroupReadsSuite('SQLite as the server opens it', {
-  async open() { return openStore({ ...defaults, store: join(dir, `served-${n++}.db`) }); },
-  async destroy(store) { await store.close(); },
+  async open() {
+    const config = { ...defaults, store: join(dir, `served-${n++}.db`) };
+    const store = await openStore(config);
+    const { reads, close } = openGroupReads(config, store);
+    served.set(store, close);
+    return { store, reads };
+  },
+  async destroy({ store }) {
+    await store.close();
+    await served.get(store)!();
+  },
 });
 
 describe('SQLite file', () => {

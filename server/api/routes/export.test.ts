@@ -14,12 +14,13 @@ import { encodeHep3 } from '../../hep/encode.ts';
 import { CaptureReader } from '../../pcap/reader.ts';
 import { makeSip } from '../../pcap/testkit.ts';
 import { tsharkCallIds, tsharkMissing } from '../../pcap/tshark.ts';
-import { openSqliteStore, type SqliteStore } from '../../store/sqlite.ts';
+import { openSqliteStore } from '../../store/sqlite.ts';
+import type { Store } from '../../store/types.ts';
 import exportRoutes from './export.ts';
 
 const T = 1_700_000_000;
 let dir: string;
-let store: SqliteStore;
+let store: Store;
 let ingest: Ingest;
 let app: FastifyInstance;
 

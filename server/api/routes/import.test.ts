@@ -8,14 +8,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaults } from '../../config.ts';
 import { Ingest } from '../../collector/ingest.ts';
 import { Metrics } from '../../collector/metrics.ts';
-import { openSqliteStore, type SqliteStore } from '../../store/sqlite.ts';
+import { openSqliteStore } from '../../store/sqlite.ts';
+import type { Store } from '../../store/types.ts';
 import importRoutes, { type ImportAnswer } from './import.ts';
 
 const PUBLIC = resolve(import.meta.dirname, '../../../../shared/fixtures/public');
 const SNGREP = resolve(PUBLIC, 'sngrep-aaa.pcap');
 
 let dir: string;
-let store: SqliteStore;
+let store: Store;
 let ingest: Ingest;
 let app: FastifyInstance;
 
