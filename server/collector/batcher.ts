@@ -13,6 +13,11 @@ export interface BatcherOptions {
   maxPending: number;
   /** Writes one batch; may reject, the batch is then retried. */
   write(batch: MessageInput[]): Promise<void>;
+  /**
+   * Batches written at once (default 1). A store that queues writes on a thread of its own takes
+   * 2, so that its next batch waits there while this thread is busy receiving or parsing.
+   */
+  maxInFlight?: number;
   /** Runs on each batch just before it is written (blind-transfer matching needs the whole batch). */
   prepare?(batch: MessageInput[]): Promise<void>;
   metrics: Metrics;
@@ -25,7 +30,7 @@ const MAX_BACKOFF_MS = 5000;
 export class Batcher {
   private queue: MessageInput[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly writes = new Set<Promise<void>>();
   private backoffMs = 0;
   private closed = false;
 
@@ -46,16 +51,22 @@ export class Batcher {
   }
 
   private kick(delay: number): void {
-    if (this.running || this.closed) return;
-    if (delay === 0) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      this.running = this.drain().finally(() => {
-        this.running = null;
+    if (this.closed) return;
+    if (delay > 0) {
+      // A write in progress kicks again when it ends.
+      if (!this.timer && this.writes.size === 0) this.timer = setTimeout(() => { this.timer = null; this.kick(0); }, delay);
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    // A partial batch goes only when nothing is being written; full ones while there is room.
+    const depth = this.o.maxInFlight ?? 1;
+    while (this.queue.length && this.writes.size < depth && (this.writes.size === 0 || this.queue.length >= this.o.batchSize)) {
+      const write: Promise<void> = this.drain().finally(() => {
+        this.writes.delete(write);
         if (this.queue.length) this.kick(this.backoffMs || (this.queue.length >= this.o.batchSize ? 0 : this.o.batchDelayMs));
       });
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => { this.timer = null; this.kick(0); }, delay);
+      this.writes.add(write);
     }
   }
 
@@ -86,17 +97,17 @@ export class Batcher {
   /** Resolves once everything added so far is written (or the store keeps failing past `timeoutMs`). */
   async flush(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while ((this.queue.length || this.running) && Date.now() < deadline) {
-      if (this.running) await this.running;
+    while ((this.queue.length || this.writes.size) && Date.now() < deadline) {
+      if (this.writes.size) await Promise.race(this.writes);
       else if (this.backoffMs) await new Promise((r) => setTimeout(r, this.backoffMs));
       else this.kick(0);
     }
   }
 
-  /** Resolves once at most `max` messages wait (the batch being written is not counted). */
+  /** Resolves once at most `max` messages wait (batches being written are not counted). */
   async settle(max: number): Promise<void> {
     while (this.queue.length > max) {
-      if (this.running) await this.running;
+      if (this.writes.size) await Promise.race(this.writes);
       else if (this.backoffMs) await new Promise((r) => setTimeout(r, this.backoffMs));
       else this.kick(0);
     }

@@ -54,6 +54,7 @@ export class Ingest {
     const c = d.config;
     this.batcher = new Batcher({
       batchSize: c.batchSize, batchDelayMs: c.batchDelayMs, maxPending: c.maxPending, metrics: d.metrics,
+      maxInFlight: d.store.writeDepth,
       write: (batch) => d.store.insert(batch),
       prepare: (batch) => this.linkBlindTransfers(batch),
       log: d.log ?? (() => {}),

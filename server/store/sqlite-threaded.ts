@@ -27,6 +27,8 @@ export async function openThreadedSqliteStore(path: string): Promise<Store> {
 
 class ThreadedSqliteStore implements Store {
   readonly kind = 'sqlite' as const;
+  // The writer thread runs inserts in the order they were posted.
+  readonly writeDepth = 2;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;

@@ -142,6 +142,8 @@ export interface StoreCounts {
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Batches that may be handed to insert() before the previous one is stored (default 1). */
+  readonly writeDepth?: number;
   /** Stores a batch atomically, with its links; groups merge as links arrive, in any order. */
   insert(batch: MessageInput[]): Promise<void>;
   searchGroups(q: CallQuery): Promise<GroupPage>;
