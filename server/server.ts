@@ -40,10 +40,9 @@ export async function startServer(config: Config, log: Log = () => {}): Promise<
   let hepTcp: RunningServer['hepTcp'] = null;
   try {
     if (ingest && config.udp) {
-      const sock = await listenUdp(ingest, config.hepHost, config.hepPort);
-      const a = sock.address();
-      hepUdp = { host: a.address, port: a.port };
-      closers.push(() => new Promise((r) => sock.close(() => r())));
+      const udp = await listenUdp(ingest, { host: config.hepHost, port: config.hepPort, metrics, log });
+      hepUdp = udp.address;
+      closers.push(() => udp.close());
     }
     if (ingest && config.tcp) {
       // With port 0, TCP takes the port UDP got, so that one port number serves both.

@@ -26,7 +26,7 @@ export class Metrics {
     name: 'hepflow_messages_stored_total', help: 'Messages written to the store', registers: [this.registry],
   });
   readonly dropped = new client.Counter({
-    name: 'hepflow_messages_dropped_total', help: 'Messages lost after decoding, by reason',
+    name: 'hepflow_messages_dropped_total', help: 'Packets or messages lost for lack of room (receive queue, store backlog), by reason',
     labelNames: ['reason'] as const, registers: [this.registry],
   });
   readonly storeErrors = new client.Counter({

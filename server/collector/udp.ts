@@ -1,21 +1,62 @@
-/** HEP over UDP: one datagram is one packet (no framing). Sockets only; decoding is ingest's. */
-import dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
+/**
+ * HEP over UDP: one datagram is one packet (no framing). The socket lives on a thread of its own
+ * (udp-receiver.ts), which hands datagrams over in batches; this side feeds them to ingest.
+ */
+import { startWorker } from '../worker-thread.ts';
+import { forEachDatagram } from './datagram-batch.ts';
 import type { Ingest } from './ingest.ts';
+import type { Metrics } from './metrics.ts';
+import type { ReceiverMessage, ReceiverOptions } from './udp-receiver.ts';
 
 /** Kernel receive buffer asked for, bytes: bursts of 40k+ packets/s must not overflow it. */
 const RECV_BUFFER_BYTES = 32 * 1024 * 1024;
+/** Datagrams received but not yet ingested, bytes, at most: past it they are dropped and counted. */
+const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
-export async function listenUdp(ingest: Ingest, host: string, port: number): Promise<dgram.Socket> {
-  const socket = dgram.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER_BYTES });
-  socket.on('message', (buf, rinfo) => {
-    ingest.hep(buf, { transport: 'udp', peer: `${rinfo.address}:${rinfo.port}`, receivedAt: Date.now() * 1000 });
+export interface UdpListener {
+  address: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+export async function listenUdp(ingest: Ingest, o: { host: string; port: number; metrics: Metrics; log?: (msg: string, fields?: object) => void }): Promise<UdpListener> {
+  const inFlight = new SharedArrayBuffer(4);
+  const counter = new Int32Array(inFlight);
+  const options: ReceiverOptions = { host: o.host, port: o.port, recvBufferBytes: RECV_BUFFER_BYTES, inFlight, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
+  const worker = startWorker(new URL('./udp-receiver.ts', import.meta.url), options);
+  let closed: () => void = () => {};
+
+  const address = await new Promise<UdpListener['address']>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: ReceiverMessage) => {
+      switch (m.type) {
+        case 'batch':
+          forEachDatagram(m.batch, (datagram, peer, receivedAt) => ingest.hep(datagram, { transport: 'udp', peer, receivedAt }));
+          Atomics.sub(counter, 0, m.batch.bytes.byteLength);
+          if (m.dropped) o.metrics.dropped.inc({ reason: 'receive-queue-full' }, m.dropped);
+          break;
+        case 'listening':
+          worker.off('error', reject);
+          worker.on('error', (err) => o.log?.('UDP receiver failed', { error: err.message }));
+          resolve({ host: m.address, port: m.port });
+          break;
+        case 'error':
+          reject(new Error(`UDP ${o.host}:${o.port}: ${m.message}`));
+          void worker.terminate();
+          break;
+        case 'closed':
+          closed();
+          break;
+      }
+    });
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(port, host, () => { socket.off('error', reject); resolve(); });
-  });
-  // After bind, an error (e.g. ICMP-caused) must not crash the collector.
-  socket.on('error', () => {});
-  return socket;
+
+  return {
+    address,
+    async close() {
+      const done = new Promise<void>((r) => { closed = r; });
+      worker.postMessage({ type: 'close' });
+      await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+      await worker.terminate();
+    },
+  };
 }

@@ -2,7 +2,8 @@
  * The default SQLite store: reads on this thread, writes on a worker thread (sqlite-writer.ts).
  * Same behaviour as SqliteStore, which it uses on both sides.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
 import { packBatch } from './message-batch.ts';
 import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
@@ -14,12 +15,7 @@ type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<
 export async function openThreadedSqliteStore(path: string): Promise<Store> {
   // The reader opens first: it creates the file and runs migrations before the writer starts.
   const reader = openSqliteStore(path);
-  // The worker compiles TypeScript as the main thread does: a tiny bootstrap registers tsx (named
-  // by its resolved URL, so any working directory works), then loads the writer.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./sqlite-writer.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { path } });
+  const worker = startWorker(new URL('./sqlite-writer.ts', import.meta.url), { path });
   const store = new ThreadedSqliteStore(reader, worker);
   await store.ready();
   return store;
