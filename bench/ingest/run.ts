@@ -64,6 +64,7 @@ async function hepflowRun(rate: number, packets: Buffer[]): Promise<number> {
   }
   const elapsed = (performance.now() - t0) / 1000;
   clearInterval(sampler);
+  const where = await lossReport(server.http, server.hepPort);
   const cpu = cpuSeconds(pid) - cpu0;
   const mem = memoryMiB(pid);
   const half = Math.floor(rssSamples.length / 2);
@@ -71,10 +72,20 @@ async function hepflowRun(rate: number, packets: Buffer[]): Promise<number> {
   const rssEnd = rssSamples[rssSamples.length - 1] ?? NaN;
   console.log(`hepflow  rate ${rate}/s (sent at ${wallRate.toFixed(0)}/s for ${seconds}s): sent ${sent}, stored ${stored}, lost ${sent - stored}` +
     ` (${(((sent - stored) / sent) * 100).toFixed(3)}%), CPU ${((cpu / elapsed) * 100).toFixed(0)}% of one core,` +
-    ` RSS mid ${rssMid.toFixed(0)} MiB end ${rssEnd.toFixed(0)} MiB peak ${mem.peak.toFixed(0)} MiB`);
+    ` RSS mid ${rssMid.toFixed(0)} MiB end ${rssEnd.toFixed(0)} MiB peak ${mem.peak.toFixed(0)} MiB${where}`);
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
   return stored;
+}
+
+/** Where packets were lost: in the kernel's receive buffer (/proc/net/udp) or counted by hepflow. */
+async function lossReport(http: string, port: number): Promise<string> {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const row = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.split(/\s+/)[2]?.endsWith(hexPort));
+  const kernel = row ? Number(row.trim().split(/\s+/).pop()) : NaN;
+  const text = await (await fetch(`${http}/metrics`)).text();
+  const counted = text.split('\n').filter((l) => l.startsWith('hepflow_messages_dropped_total{')).map((l) => l.replace('hepflow_messages_dropped_total', ''));
+  return kernel || counted.length ? ` (lost in the kernel buffer: ${kernel}; dropped by hepflow: ${counted.join(', ') || 0})` : '';
 }
 
 /** sngrep -N -q -L udp:... -O file: how many of the same packets it writes out. */
@@ -109,7 +120,9 @@ function pcapRecords(buf: Buffer): number {
 }
 
 const hasSngrep = spawnSync('sh', ['-c', 'command -v sngrep'], { stdio: 'ignore' }).status === 0;
-console.log(`ingest benchmark: ${seconds}s per rate, HEPv3 over UDP on 127.0.0.1, ${cpus().length} cores`);
+const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+console.log(`ingest benchmark: ${seconds}s per rate, HEPv3 over UDP on 127.0.0.1, ${cpus().length} cores,` +
+  ` net.core.rmem_max ${(rmemMax / 1048576).toFixed(0)} MiB (hepflow asks for 32 MiB)`);
 for (const rate of rates) {
   const packets = prepare(rate);
   const ours = await hepflowRun(rate, packets);
