@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import type { Store } from './store/types.ts';
-import { openGroupReads, openStore } from './store/open.ts';
+import { openStore } from './store/open.ts';
 import { Metrics } from './collector/metrics.ts';
 import { Ingest } from './collector/ingest.ts';
 import { listenUdp } from './collector/udp.ts';
@@ -32,7 +32,6 @@ const RETENTION_SWEEP_MS = 60 * 60_000;
 
 export async function startServer(config: Config, log: Log = () => {}): Promise<RunningServer> {
   const store = await openStore(config, log);
-  const groupReads = openGroupReads(config, store);
   const metrics = new Metrics();
   const ingest = config.collector ? new Ingest({ store, config, metrics, log }) : null;
   const closers: (() => Promise<void>)[] = [];
@@ -53,7 +52,7 @@ export async function startServer(config: Config, log: Log = () => {}): Promise<
       hepTcp = { host: a.address, port: a.port };
       closers.push(() => new Promise((r) => { srv.close(() => r()); srv.unref(); }));
     }
-    const app = await buildApp({ store, groupReads: groupReads.reads, config, metrics, ingest });
+    const app = await buildApp({ store, config, metrics, ingest });
     await app.listen({ host: config.httpHost, port: config.httpPort });
     const a = app.server.address() as AddressInfo;
     const httpUrl = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
@@ -75,13 +74,11 @@ export async function startServer(config: Config, log: Log = () => {}): Promise<
         for (const c of closers) await c();
         await ingest?.close();
         await store.close();
-        await groupReads.close();
       },
     };
   } catch (err) {
     for (const c of closers) await c().catch(() => {});
     await store.close();
-    await groupReads.close();
     throw err;
   }
 }

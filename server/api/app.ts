@@ -7,7 +7,7 @@ import fastifyCompress from '@fastify/compress';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
-import type { GroupReads, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 import type { Metrics } from '../collector/metrics.ts';
 import type { Ingest } from '../collector/ingest.ts';
 import { authHook } from './auth.ts';
@@ -22,8 +22,6 @@ const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'u
 
 export interface AppDeps {
   store: Store;
-  /** What GET /groups/:id reads (store/open.ts openGroupReads). */
-  groupReads: GroupReads;
   config: Config;
   metrics: Metrics;
   /** Present when this process collects; capture upload needs it. */

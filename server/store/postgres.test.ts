@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openPostgresStore } from './postgres.ts';
-import { describeGroupReadsSuite, describeStoreSuite, makeCall, makeMessage } from './store.suite.ts';
+import { describeStoreSuite, makeCall, makeMessage } from './store.suite.ts';
 import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from './homer/testdb.ts';
 import type { Store } from './types.ts';
 
@@ -21,11 +21,4 @@ describe.skipIf(noPostgres)('PostgreSQL', () => {
     },
   };
   describeStoreSuite('PostgreSQL', harness);
-  describeGroupReadsSuite('PostgreSQL', {
-    async open() {
-      const store = await harness.open();
-      return { store, reads: store };
-    },
-    destroy: ({ store }) => harness.destroy(store),
-  });
 });

@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts';
 import type {
-  CallQuery, EpochMicros, GroupPage, GroupReads, GroupRecord, GroupSlice, GroupSummary, MessageInput, Store, StoreCounts,
+  CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, GroupSummary, MessageInput, Store, StoreCounts,
   StoredLink, StoredMessage,
 } from './types.ts';
 import type { LinkRule } from '../correlate/types.ts';
@@ -52,7 +52,7 @@ export async function openPostgresStore(config: Config, log: Log = () => {}): Pr
   }
 }
 
-export class PostgresStore implements Store, GroupReads {
+export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly timer: NodeJS.Timeout;
   private readonly homer = new HomerWriter();

@@ -7,7 +7,7 @@ import { startWorker } from '../worker-thread.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
 import { packBatch } from './message-batch.ts';
 import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
-import type { CallQuery, EpochMicros, GroupPage, GroupRecord, MessageInput, Store, StoreCounts, StoredMessage } from './types.ts';
+import type { CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, Store, StoreCounts, StoredMessage } from './types.ts';
 
 type Pending = { resolve: (v: any) => void; reject: (e: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -73,6 +73,14 @@ class ThreadedSqliteStore implements Store {
 
   getGroup(id: string): Promise<GroupRecord | null> {
     return this.reader.getGroup(id);
+  }
+
+  getGroupSlice(id: string, limit?: number): Promise<GroupSlice | null> {
+    return this.reader.getGroupSlice(id, limit);
+  }
+
+  getPayloads(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.reader.getPayloads(ids);
   }
 
   getMessage(id: string): Promise<StoredMessage | null> {

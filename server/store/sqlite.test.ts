@@ -4,10 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from './sqlite.ts';
 import { openThreadedSqliteStore } from './sqlite-threaded.ts';
-import { describeGroupReadsSuite, describeStoreSuite, makeCall } from './store.suite.ts';
-import { openGroupReads, openStore } from './open.ts';
-import { defaults } from '../config.ts';
-import type { Store } from './types.ts';
+import { describeStoreSuite, makeCall } from './store.suite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hepflow-sqlite-'));
 let n = 0;
@@ -21,30 +18,6 @@ describeStoreSuite('SQLite', {
 describeStoreSuite('SQLite with a writer thread', {
   async open() { return openThreadedSqliteStore(join(dir, `threaded-${n++}.db`)); },
   async destroy(store) { await store.close(); },
-});
-
-describeGroupReadsSuite('SQLite', {
-  async open() {
-    const store = openSqliteStore(join(dir, `reads-${n++}.db`));
-    return { store, reads: store };
-  },
-  async destroy({ store }) { await store.close(); },
-});
-
-// What server.ts opens: writes on the writer thread, group reads on a reader connection beside it.
-const served = new Map<Store, () => Promise<void>>();
-describeGroupReadsSuite('SQLite as the server opens it', {
-  async open() {
-    const config = { ...defaults, store: join(dir, `served-${n++}.db`) };
-    const store = await openStore(config);
-    const { reads, close } = openGroupReads(config, store);
-    served.set(store, close);
-    return { store, reads };
-  },
-  async destroy({ store }) {
-    await store.close();
-    await served.get(store)!();
-  },
 });
 
 describe('SQLite file', () => {

@@ -9,7 +9,7 @@ import { migrations } from './sqlite-schema.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { newCall, updateCall, type CallSummary } from './summary.ts';
 import type {
-  CallQuery, EpochMicros, GroupPage, GroupReads, GroupRecord, GroupSlice, GroupSummary, MessageInput, MessageMeta, Store,
+  CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, GroupSummary, MessageInput, MessageMeta, Store,
   StoreCounts, StoredLink, StoredMessage,
 } from './types.ts';
 import type { LinkRule } from '../correlate/types.ts';
@@ -27,7 +27,7 @@ export function openSqliteStore(path: string): SqliteStore {
   return new SqliteStore(new Database(path));
 }
 
-export class SqliteStore implements Store, GroupReads {
+export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly st;
   private readonly insertTx: (batch: MessageInput[]) => void;

@@ -3,7 +3,7 @@
  * against a real SQLite file and a real PostgreSQL database.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import type { GroupReads, MessageInput, Store } from './types.ts';
+import type { MessageInput, Store } from './types.ts';
 
 const T0 = 1_700_000_000_000_000; // µs
 
@@ -38,6 +38,7 @@ export interface StoreHarness {
 }
 
 export function describeStoreSuite(name: string, h: StoreHarness): void {
+  describeGroupReadsSuite(name, h);
   describe(`${name} store`, () => {
     let store: Store;
     beforeEach(async () => { store = await h.open(); });
@@ -188,23 +189,12 @@ export function describeStoreSuite(name: string, h: StoreHarness): void {
   });
 }
 
-/** A store and the group view's reads of it (the same object, or a reader beside it: store/open.ts). */
-export interface GroupReadsHarness {
-  open(): Promise<{ store: Store; reads: GroupReads }>;
-  destroy(opened: { store: Store; reads: GroupReads }): Promise<void>;
-}
-
-/** The group view's reads (GroupReads) of what a store wrote. */
-export function describeGroupReadsSuite(name: string, h: GroupReadsHarness): void {
+/** The group view's reads (getGroupSlice, getPayloads) of what a store wrote. */
+export function describeGroupReadsSuite(name: string, h: StoreHarness): void {
   describe(`${name} group reads`, () => {
-    let opened: { store: Store; reads: GroupReads };
     let store: Store;
-    let reads: GroupReads;
-    beforeEach(async () => {
-      opened = await h.open();
-      ({ store, reads } = opened);
-    });
-    afterEach(async () => { await h.destroy(opened); });
+    beforeEach(async () => { store = await h.open(); });
+    afterEach(async () => { await h.destroy(store); });
 
     /*
      * One call of six messages, then three more at one µs (a tie the limit may cut):
@@ -219,7 +209,7 @@ export function describeGroupReadsSuite(name: string, h: GroupReadsHarness): voi
 
     it('reads a group\'s messages without their payloads, in the order getGroup answers', async () => {
       const full = await storedGroup();
-      const slice = await reads.getGroupSlice('c1');
+      const slice = await store.getGroupSlice('c1');
       expect(slice).toMatchObject({ groupId: 'c1', callIds: ['c1'], correlationIds: [], links: full.links, complete: true });
       expect(full.messages).toMatchObject(slice!.messages);
       expect(slice!.messages.map((m) => m.id)).toEqual(full.messages.map((m) => m.id));
@@ -227,7 +217,7 @@ export function describeGroupReadsSuite(name: string, h: GroupReadsHarness): voi
 
     it('reads the earliest `limit` messages and says whether more follow', async () => {
       const full = await storedGroup();
-      const ids = (n?: number) => reads.getGroupSlice('c1', n).then((s) => [s!.messages.map((m) => m.id), s!.complete]);
+      const ids = (n?: number) => store.getGroupSlice('c1', n).then((s) => [s!.messages.map((m) => m.id), s!.complete]);
       const first = (n: number) => full.messages.slice(0, n).map((m) => m.id);
       expect(await ids(7)).toEqual([first(7), false]);
       expect(await ids(1)).toEqual([first(1), false]);
@@ -237,16 +227,16 @@ export function describeGroupReadsSuite(name: string, h: GroupReadsHarness): voi
 
     it('answers null for an id it never saw', async () => {
       await storedGroup();
-      expect(await reads.getGroupSlice('nope')).toBeNull();
-      expect(await reads.getGroupSlice('nope', 5)).toBeNull();
+      expect(await store.getGroupSlice('nope')).toBeNull();
+      expect(await store.getGroupSlice('nope', 5)).toBeNull();
     });
 
     it('reads the payloads of the messages named, leaving out ids it does not hold', async () => {
       const full = await storedGroup();
       const [a, , c] = full.messages;
-      const got = await reads.getPayloads([a.id, c.id, 'nope', '999999', `1_call:999999:${T0}`]);
+      const got = await store.getPayloads([a.id, c.id, 'nope', '999999', `1_call:999999:${T0}`]);
       expect(got).toEqual(new Map([[a.id, a.raw], [c.id, c.raw]]));
-      expect(await reads.getPayloads([])).toEqual(new Map());
+      expect(await store.getPayloads([])).toEqual(new Map());
     });
   });
 }

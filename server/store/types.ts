@@ -149,6 +149,10 @@ export interface Store {
   searchGroups(q: CallQuery): Promise<GroupPage>;
   /** The group that `id` (any Call-ID or correlation id of it) belongs to, null when unknown. */
   getGroup(id: string): Promise<GroupRecord | null>;
+  /** The group of `id`, without payloads, at most its `limit` earliest messages (the group view's read). */
+  getGroupSlice(id: string, limit?: number): Promise<GroupSlice | null>;
+  /** Payloads of the messages named, by id; ids not stored are left out. */
+  getPayloads(ids: readonly string[]): Promise<Map<string, string>>;
   getMessage(id: string): Promise<StoredMessage | null>;
   /** Requests of one method sent within [since, until] (for blind transfer: the REFERs), in time order. */
   findRequests(method: string, since: EpochMicros, until: EpochMicros): Promise<StoredMessage[]>;
@@ -156,16 +160,4 @@ export interface Store {
   purgeBefore(before: EpochMicros): Promise<number>;
   counts(): Promise<StoreCounts>;
   close(): Promise<void>;
-}
-
-/**
- * The reads behind the group view (GET /groups/:id), which needs neither every payload nor, for
- * a first screen, every message. Both stores implement it beside Store (open.ts explains why it is
- * not part of Store).
- */
-export interface GroupReads {
-  /** The group of `id` (any Call-ID or correlation id of it), at most its `limit` earliest messages; null when unknown. */
-  getGroupSlice(id: string, limit?: number): Promise<GroupSlice | null>;
-  /** Payloads of the messages named, by id; ids not stored are left out. */
-  getPayloads(ids: readonly string[]): Promise<Map<string, string>>;
 }

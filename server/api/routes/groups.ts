@@ -5,7 +5,7 @@ import { loadGroupView } from '../group-view.ts';
 import { parseInt10 } from '../query.ts';
 import { errorSchema, groupSchema } from '../schemas.ts';
 
-export default async function groupsRoutes(app: FastifyInstance, { groupReads, config }: AppDeps): Promise<void> {
+export default async function groupsRoutes(app: FastifyInstance, { store, config }: AppDeps): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/groups/:id', {
     schema: { response: { 200: groupSchema, 400: errorSchema, 404: errorSchema } },
     // The schema documents the shape (and tests check it); buildGroupView already makes exactly
@@ -16,7 +16,7 @@ export default async function groupsRoutes(app: FastifyInstance, { groupReads, c
     // ?limit=N: the view of the first N stored messages only, so that a large group's first
     // screen is drawn while the whole group loads ("complete" says whether anything was left out).
     const limit = parseInt10('limit', req.query.limit, 1, Number.MAX_SAFE_INTEGER);
-    const view = await loadGroupView(groupReads, config, req.params.id, limit);
+    const view = await loadGroupView(store, config, req.params.id, limit);
     if (!view) return reply.code(404).send({ error: 'not-found', message: `no call or correlation id "${req.params.id}"` });
     return view;
   });
