@@ -81,7 +81,7 @@ async function hepflowRun(rate: number, packets: Buffer[]): Promise<number> {
 /** Where packets were lost: in the kernel's receive buffer (/proc/net/udp) or counted by hepflow. */
 async function lossReport(http: string, port: number): Promise<string> {
   const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  const row = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.split(/\s+/)[2]?.endsWith(hexPort));
+  const row = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.trim().split(/\s+/)[1]?.endsWith(hexPort));
   const kernel = row ? Number(row.trim().split(/\s+/).pop()) : NaN;
   const text = await (await fetch(`${http}/metrics`)).text();
   const counted = text.split('\n').filter((l) => l.startsWith('hepflow_messages_dropped_total{')).map((l) => l.replace('hepflow_messages_dropped_total', ''));

@@ -40,8 +40,13 @@ export class Batcher {
     return this.queue.length;
   }
 
+  /** True while add() would drop: callers skip the work of building a message that would be lost. */
+  get full(): boolean {
+    return this.queue.length >= this.o.maxPending;
+  }
+
   add(m: MessageInput): void {
-    if (this.queue.length >= this.o.maxPending) {
+    if (this.full) {
       this.o.metrics.dropped.inc({ reason: 'buffer-full' });
       return;
     }

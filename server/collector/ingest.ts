@@ -69,6 +69,9 @@ export class Ingest {
   hep(buf: Buffer, meta: FrameMeta): void {
     const { metrics, config } = this.d;
     this.receivedBy[meta.transport].inc();
+    // Past the backlog bound the message would be dropped after parsing: drop it before, so that
+    // an overload leaves the CPU to the store catching up.
+    if (this.batcher.full) return void metrics.dropped.inc({ reason: 'buffer-full' });
     if (buf.length > config.maxPacketBytes) return void metrics.rejected.inc({ reason: 'too-large' });
     const r = decodeHep(buf);
     if (!r.ok) return void metrics.rejected.inc({ reason: r.reason });
