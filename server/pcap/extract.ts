@@ -131,7 +131,8 @@ export class PacketExtractor {
   }
 
   private framed(m: FramedMessage, ep: TcpEndpoints, ts: number): void {
-    const meta: WireMeta = { ...ep, ts, transport: 'tcp' };
+    // Fields one by one: a spread here was a tenth of the capture layer's time.
+    const meta: WireMeta = { srcIp: ep.srcIp, srcPort: ep.srcPort, dstIp: ep.dstIp, dstPort: ep.dstPort, ts, transport: 'tcp' };
     if (m.kind === 'sip') return this.sink.sip(m.bytes, meta);
     const c = classifyPayload(m.bytes);
     if (c.kind === 'hep') this.sink.hep(m.bytes, c.record, meta);
