@@ -34,8 +34,8 @@ if (mode === 'store') {
   const r = await importCapture(createReadStream(file, { highWaterMark: 1 << 20 }), {
     captureId: 'file:bench',
     ingest: {
-      sip: (f) => void (mode === 'parse' && parseSip(f.payload.toString('utf8'), opts)),
-      hep: () => {},
+      sip: (f) => (mode === 'parse' ? parseSip(f.payload.toString('utf8'), opts).callId : null),
+      hep: () => null,
       flush: async () => {},
       settle: async () => {},
     },

@@ -65,20 +65,21 @@ export class Ingest {
     this.decodedSip = d.metrics.decoded.labels('sip');
   }
 
-  /** One HEP packet (a UDP datagram, a TCP frame, a HEP packet found in a capture file). */
-  hep(buf: Buffer, meta: FrameMeta): void {
+  /**
+   * One HEP packet (a UDP datagram, a TCP frame, a HEP packet found in a capture file). Answers
+   * the Call-ID (or correlation id) it is filed under, null when it was skipped.
+   */
+  hep(buf: Buffer, meta: FrameMeta): string | null {
     const { metrics, config } = this.d;
     this.receivedBy[meta.transport].inc();
     // Past the backlog bound the message would be dropped after parsing: drop it before, so that
     // an overload leaves the CPU to the store catching up.
-    if (this.batcher.full) return void metrics.dropped.inc({ reason: 'buffer-full' });
-    if (buf.length > config.maxPacketBytes) return void metrics.rejected.inc({ reason: 'too-large' });
+    if (this.batcher.full) return skip(metrics.dropped, 'buffer-full');
+    if (buf.length > config.maxPacketBytes) return skip(metrics.rejected, 'too-large');
     const r = decodeHep(buf);
-    if (!r.ok) return void metrics.rejected.inc({ reason: r.reason });
+    if (!r.ok) return skip(metrics.rejected, r.reason);
     const rec = r.record;
-    if (config.hepAuthKey !== null && rec.authKey !== config.hepAuthKey) {
-      return void metrics.rejected.inc({ reason: 'bad-auth-key' });
-    }
+    if (config.hepAuthKey !== null && rec.authKey !== config.hepAuthKey) return skip(metrics.rejected, 'bad-auth-key');
     if (rec.protoType === PROTO_TYPE.sip) this.decodedSip.inc();
     else metrics.decoded.inc({ proto: PROTO_TYPE_NAMES.get(rec.protoType) ?? String(rec.protoType) });
     const ts = rec.tsSec === 0 && rec.tsUsec === 0 ? meta.receivedAt : rec.tsSec * 1_000_000 + rec.tsUsec;
@@ -88,26 +89,23 @@ export class Ingest {
       captureId: rec.nodeName ?? (rec.captureId !== null ? String(rec.captureId) : meta.peer.replace(/:\d+$/, '')),
       hepCorrelationId: rec.correlationId, protoType: rec.protoType,
     };
-    if (rec.protoType === PROTO_TYPE.sip) this.sipText(rec.payload.toString('utf8'), base);
-    else this.other(rec, base);
+    return rec.protoType === PROTO_TYPE.sip ? this.sipText(rec.payload.toString('utf8'), base) : this.other(rec, base);
   }
 
-  /** One SIP message found outside HEP. */
-  sip(f: CapturedSip): void {
+  /** One SIP message found outside HEP; answers its Call-ID, null when it was skipped. */
+  sip(f: CapturedSip): string | null {
     this.receivedBy.file.inc();
-    this.sipText(f.payload.toString('utf8'), {
+    return this.sipText(f.payload.toString('utf8'), {
       ts: f.ts, srcIp: f.srcIp, srcPort: f.srcPort, dstIp: f.dstIp, dstPort: f.dstPort, transport: f.transport,
       captureId: f.captureId, hepCorrelationId: null, protoType: PROTO_TYPE.sip,
     });
   }
 
-  private sipText(text: string, base: Base): void {
+  private sipText(text: string, base: Base): string | null {
     const { metrics, config } = this.d;
     const sip = parseSip(text, { correlationHeaders: config.correlationHeaders });
-    if (!sip.callId) {
-      // Cannot be placed in any call: count and skip (a message that names a Call-ID is kept, flagged).
-      return void metrics.rejected.inc({ reason: 'sip-no-call-id' });
-    }
+    // Cannot be placed in any call: count and skip (a message that names a Call-ID is kept, flagged).
+    if (!sip.callId) return skip(metrics.rejected, 'sip-no-call-id');
     for (const p of sip.problems) metrics.malformed.inc({ problem: p });
     // Fields copied one by one: spreading `base` here cost ~25 µs a message (the hot path).
     const m: MessageInput = {
@@ -126,17 +124,19 @@ export class Ingest {
     const refer = referRecordOf(sip, base.ts);
     if (refer) this.rememberRefer(refer);
     this.batcher.add(m);
+    return m.callId;
   }
 
   /** Logs, RTCP reports and other HEP payloads: kept under the correlation id they carry. */
-  private other(rec: HepRecord, base: Base): void {
+  private other(rec: HepRecord, base: Base): string | null {
     const callId = rec.correlationId ?? rec.extraCorrelation?.sip ?? null;
-    if (!callId) return void this.d.metrics.rejected.inc({ reason: 'no-correlation-id' });
+    if (!callId) return skip(this.d.metrics.rejected, 'no-correlation-id');
     this.batcher.add({
       ...base, hepCorrelationId: rec.correlationId, callId, method: null, status: null, reason: null,
       cseqNum: null, cseqMethod: null, fromUser: null, fromTag: null, toUser: null, toTag: null, ruriUser: null,
       userAgent: null, viaBranch: null, hasSdp: false, raw: rec.payload.toString('utf8'), problems: null, links: [],
     });
+    return callId;
   }
 
   private rememberRefer(r: ReferCandidate): void {
@@ -187,6 +187,12 @@ export class Ingest {
   close(): Promise<void> {
     return this.batcher.close();
   }
+}
+
+/** Counts a skipped packet or message under `reason`; null is what hep() and sip() answer for it. */
+function skip(counter: Metrics['rejected'], reason: string): null {
+  counter.inc({ reason });
+  return null;
 }
 
 type Base = Pick<MessageInput, 'ts' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort' | 'transport' | 'captureId' | 'hepCorrelationId' | 'protoType'>;

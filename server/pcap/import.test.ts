@@ -3,19 +3,30 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importCapture, type IngestPort } from './import.ts';
 import { NotCaptureError } from './reader.ts';
+import { decodeHep } from '../hep/decode.ts';
 import { ethernet, ipv4, makeSip, pcapFile, pcapngFile, udp } from './testkit.ts';
 import { tsharkCallIds, tsharkMissing } from './tshark.ts';
 
 const PUBLIC = resolve(import.meta.dirname, '../../../shared/fixtures/public');
 
-/** An ingest port that records what it is handed. */
+const callIdIn = (text: string) => /Call-ID: *(.*?)\r?\n/i.exec(text)?.[1] ?? null;
+
+/** An ingest port that records what it is handed and answers Call-IDs as Ingest does. */
 function recorder() {
   const sip: { callId: string | null; captureId: string; transport: string }[] = [];
   const hep: { peer: string; transport: string; bytes: number }[] = [];
   let flushes = 0;
   const port: IngestPort = {
-    sip: (f) => sip.push({ callId: /Call-ID: *(.*?)\r?\n/i.exec(f.payload.toString())?.[1] ?? null, captureId: f.captureId, transport: f.transport }),
-    hep: (buf, meta) => hep.push({ peer: meta.peer, transport: meta.transport, bytes: buf.length }),
+    sip: (f) => {
+      const callId = callIdIn(f.payload.toString());
+      sip.push({ callId, captureId: f.captureId, transport: f.transport });
+      return callId;
+    },
+    hep: (buf, meta) => {
+      hep.push({ peer: meta.peer, transport: meta.transport, bytes: buf.length });
+      const r = decodeHep(buf);
+      return r.ok ? callIdIn(r.record.payload.toString()) ?? r.record.correlationId : null;
+    },
     flush: async () => void flushes++,
     settle: async () => void flushes++,
   };

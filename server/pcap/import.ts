@@ -5,15 +5,17 @@
  */
 import { PacketExtractor, type WireMeta } from './extract.ts';
 import { CaptureReader, type CaptureFormat, type ReadStop } from './reader.ts';
-import { callIdOf } from './sip-peek.ts';
 import type { SkipCounts } from './skip.ts';
 import type { HepRecord } from '../hep/types.ts';
 import type { Store } from '../store/types.ts';
 
-/** The part of server/collector/ingest.ts (`Ingest`) the importer calls. */
+/**
+ * The part of server/collector/ingest.ts (`Ingest`) the importer calls. `hep` and `sip` answer
+ * the Call-ID (or correlation id) the message is filed under, null when it was skipped.
+ */
 export interface IngestPort {
-  hep(buf: Buffer, meta: { transport: 'udp' | 'tcp' | 'file'; peer: string; receivedAt: number }): void;
-  sip(frame: { ts: number; srcIp: string; srcPort: number; dstIp: string; dstPort: number; transport: string; payload: Buffer; captureId: string }): void;
+  hep(buf: Buffer, meta: { transport: 'udp' | 'tcp' | 'file'; peer: string; receivedAt: number }): string | null;
+  sip(frame: { ts: number; srcIp: string; srcPort: number; dstIp: string; dstPort: number; transport: string; payload: Buffer; captureId: string }): string | null;
   /** Resolves once everything handed in so far is stored. */
   flush(): Promise<void>;
   /** Resolves once at most `max` messages wait to be stored: back-pressure that keeps writes pipelined. */
@@ -87,16 +89,12 @@ export async function importCapture(source: AsyncIterable<Buffer | Uint8Array | 
   const extractor = new PacketExtractor({
     sip(payload: Buffer, m: WireMeta) {
       sipMessages++;
-      seen(callIdOf(payload), m.ts);
-      ingest.sip({ ts: m.ts, srcIp: m.srcIp, srcPort: m.srcPort, dstIp: m.dstIp, dstPort: m.dstPort, transport: m.transport, payload, captureId });
+      seen(ingest.sip({ ts: m.ts, srcIp: m.srcIp, srcPort: m.srcPort, dstIp: m.dstIp, dstPort: m.dstPort, transport: m.transport, payload, captureId }), m.ts);
     },
     hep(packet: Buffer, record: HepRecord, m: WireMeta) {
       hepPackets++;
-      const callId = record.protoType === 1 ? callIdOf(record.payload) : record.correlationId;
-      const ts = record.tsSec * 1_000_000 + record.tsUsec || m.ts;
-      seen(callId, ts);
       // transport 'file': the record keeps its own capture point; peer names the file.
-      ingest.hep(packet, { transport: 'file', peer: captureId, receivedAt: m.ts });
+      seen(ingest.hep(packet, { transport: 'file', peer: captureId, receivedAt: m.ts }), record.tsSec * 1_000_000 + record.tsUsec || m.ts);
     },
   });
   const reader = new CaptureReader((p) => extractor.packet(p));

@@ -39,13 +39,17 @@ export async function replayCapture(path: string, target: Target, o: SendOptions
   const sender = await openSender(target, o);
   let queue: Buffer[] = [];
   const port: IngestPort = {
-    hep: (buf) => { queue.push(buf); },
+    hep: (buf) => {
+      queue.push(buf);
+      return null; // calls are not counted when replaying
+    },
     sip: (f) => {
       queue.push(encodeHep3({
         ipProtocol: f.transport === 'tcp' ? IP_PROTOCOL.tcp : IP_PROTOCOL.udp, srcIp: f.srcIp, dstIp: f.dstIp,
         srcPort: f.srcPort, dstPort: f.dstPort, tsSec: Math.floor(f.ts / 1e6), tsUsec: f.ts % 1e6,
         protoType: PROTO_TYPE.sip, captureId: o.captureId, payload: f.payload,
       }));
+      return null;
     },
     async flush() {
       const out = queue;
