@@ -55,6 +55,15 @@ export interface ImportOptions {
   flushEvery?: number;
 }
 
+/**
+ * A copy of `s` that does not keep alive the message it was cut from: V8 represents a slice of
+ * 13 characters or more as a view of its parent, so every Call-ID kept would pin a whole SIP
+ * message (~90 MB over a 400 MB capture).
+ */
+function detached(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 /** Call-IDs listed in the answer, for the web app to open the search on them. */
 export const CALL_ID_LIST_MAX = 1000;
 /** Distinct Call-IDs counted exactly; the set stops growing here so memory stays bounded. */
@@ -82,7 +91,7 @@ export async function importCapture(source: AsyncIterable<Buffer | Uint8Array | 
     if (ts > to) to = ts;
     sinceFlush++;
     if (callId === null || callIds.has(callId)) return;
-    if (callIds.size < CALL_ID_TRACK_MAX) callIds.add(callId);
+    if (callIds.size < CALL_ID_TRACK_MAX) callIds.add(detached(callId));
     else callsAtLeast = true;
   };
 
