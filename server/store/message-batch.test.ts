@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packBatch, unpackBatch } from './message-batch.ts';
+import { packBatch, transferList, unpackBatch } from './message-batch.ts';
 import type { MessageInput } from './types.ts';
 
 const message = (o: Partial<MessageInput> = {}): MessageInput => ({
@@ -16,8 +16,10 @@ describe('packed message batches', () => {
       message(),
       message({ method: null, status: 180, reason: 'Ringing', hasSdp: false, problems: 'no-via; bad-to', hepCorrelationId: null }),
       message({ callId: 'c@d', links: [{ target: 'a@b', rule: 'replaces', header: 'Replaces', value: 'a@b;to-tag=1' }] }),
+      message({ raw: 'INVITE sip:𝄞@b SIP/2.0\r\nSubject: ünïcødé, "quotes", \u0000 and all\r\n\r\n', userAgent: '', fromUser: null, cseqNum: 0, status: 0 }),
     ];
-    expect(unpackBatch(structuredClone(packBatch(batch)))).toEqual(batch);
+    const packed = packBatch(batch);
+    expect(unpackBatch(structuredClone(packed, { transfer: transferList(packed) }))).toEqual(batch);
   });
 
   it('packs an empty batch as an empty array', () => {

@@ -5,7 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
-import { packBatch } from './message-batch.ts';
+import { packBatch, transferList } from './message-batch.ts';
 import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
 import type { CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, Store, StoreCounts, StoredMessage } from './types.ts';
 
@@ -45,12 +45,12 @@ class ThreadedSqliteStore implements Store {
     worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (${code})`)));
   }
 
-  private call(req: Request): Promise<any> {
+  private call(req: Request, transfer: ArrayBuffer[] = []): Promise<any> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id });
+      this.worker.postMessage({ ...req, id }, transfer);
     });
   }
 
@@ -60,7 +60,9 @@ class ThreadedSqliteStore implements Store {
   }
 
   insert(batch: MessageInput[]): Promise<void> {
-    return batch.length ? this.call({ op: 'insert', batch: packBatch(batch) }) : Promise.resolve();
+    if (!batch.length) return Promise.resolve();
+    const packed = packBatch(batch);
+    return this.call({ op: 'insert', batch: packed }, transferList(packed));
   }
 
   purgeBefore(before: EpochMicros): Promise<number> {
