@@ -5,9 +5,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Ajv from 'ajv';
 import { findScenario, layoutScenarios } from '../scenarios/index.ts';
-import { encodeHep3 } from '../hep/encode.ts';
-import { sendPackets } from '../replay/sender.ts';
-import { startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
+import { feedScenarios, startTestServer, type TestServer } from '../testing/harness.ts';
 import { callPageSchema, groupSchema, messageDetailSchema } from './schemas.ts';
 
 const ajv = new Ajv({ allErrors: true });
@@ -22,9 +20,7 @@ describe('API responses match their schemas', () => {
   const laid = layoutScenarios(names.map((n) => findScenario(n)!), 1_760_000_000_000_000);
   beforeAll(async () => {
     s = await startTestServer();
-    const packets = laid.flatMap(({ run }) => run.packets.map(encodeHep3));
-    await sendPackets({ transport: 'tcp', host: '127.0.0.1', port: s.hepTcp!.port }, packets, { rate: 0 });
-    await waitFor(async () => (await s.store.counts()).messages >= packets.length, 'scenarios stored');
+    await feedScenarios(s, laid);
   });
   afterAll(async () => { await s.stop(); });
 

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaults, type Config } from '../config.ts';
+import { encodeHep3 } from '../hep/encode.ts';
+import { sendPackets } from '../replay/sender.ts';
+import type { layoutScenarios } from '../scenarios/index.ts';
 import { startServer, type RunningServer } from '../server.ts';
 
 export interface TestServer extends RunningServer {
@@ -33,6 +36,13 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sends laid-out scenarios to the server as HEP over TCP and waits until all are stored. */
+export async function feedScenarios(s: TestServer, laid: ReturnType<typeof layoutScenarios>): Promise<void> {
+  const packets = laid.flatMap(({ run }) => run.packets.map(encodeHep3));
+  await sendPackets({ transport: 'tcp', host: '127.0.0.1', port: s.hepTcp!.port }, packets, { rate: 0 });
+  await waitFor(async () => (await s.store.counts()).messages >= packets.length, 'scenarios stored');
 }
 
 /** Polls `check` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */

@@ -4,9 +4,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { findScenario, layoutScenarios } from '../../scenarios/index.ts';
-import { encodeHep3 } from '../../hep/encode.ts';
-import { sendPackets } from '../../replay/sender.ts';
-import { startTestServer, waitFor, type TestServer } from '../../testing/harness.ts';
+import { feedScenarios, startTestServer, type TestServer } from '../../testing/harness.ts';
 import type { ApiGroup } from '../types.ts';
 
 // chain-full: the SBC ↔ proxy hop is captured at both ends, so its messages fold in pairs;
@@ -18,9 +16,7 @@ describe('GET /api/v1/groups/:id', () => {
   const group = async (id: string, query = '') => (await s.get<ApiGroup>(`/api/v1/groups/${encodeURIComponent(id)}${query}`)).body;
   beforeAll(async () => {
     s = await startTestServer();
-    const packets = laid.flatMap(({ run }) => run.packets.map(encodeHep3));
-    await sendPackets({ transport: 'tcp', host: '127.0.0.1', port: s.hepTcp!.port }, packets, { rate: 0 });
-    await waitFor(async () => (await s.store.counts()).messages >= packets.length, 'scenarios stored');
+    await feedScenarios(s, laid);
   });
   afterAll(async () => { await s.stop(); });
 
