@@ -1,6 +1,6 @@
 /**
  * Quick looks at SIP bytes without a full parse: is this a SIP start line, where do the headers
- * end, what are Content-Length and Call-ID. The importer uses them to detect and frame SIP;
+ * end, what is the Content-Length. The importer uses them to detect and frame SIP;
  * server/sip/parse.ts does the real parsing later, in the ingest path.
  */
 
@@ -47,26 +47,9 @@ export function headerEnd(buf: Buffer, from: number): number {
 
 /** Header lines start after a line feed (the start line comes first), so "\n" anchors them: faster than /^…/m. */
 const CONTENT_LENGTH = /\n(?:content-length|l)[ \t]*:[ \t]*(\d+)/i;
-const CALL_ID = /\n(?:call-id|i)[ \t]*:[ \t]*([^\r\n]*)/i;
 
 /** Content-Length (or compact "l") of a header block; null when absent (RFC 3261 §20.14). */
 export function contentLength(headers: string): number | null {
   const m = CONTENT_LENGTH.exec(headers);
   return m ? Number(m[1]) : null;
-}
-
-/**
- * The Call-ID (or compact "i") value of a SIP message; null when absent. From a Buffer the value
- * is copied out on its own, so that keeping it does not keep the whole header text alive
- * (V8 substrings point into their parent string).
- */
-export function callIdOf(message: Buffer | string): string | null {
-  if (typeof message === 'string') return CALL_ID.exec(message)?.[1].trimEnd() || null;
-  const end = headerEnd(message, 0);
-  // latin1 maps byte i to char i, so match offsets are byte offsets.
-  const m = CALL_ID.exec(message.toString('latin1', 0, end < 0 ? message.length : end));
-  if (!m) return null;
-  const valueStart = m.index + m[0].length - m[1].length;
-  const value = message.toString('utf8', valueStart, valueStart + m[1].trimEnd().length);
-  return value || null;
 }
