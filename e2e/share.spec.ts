@@ -51,7 +51,8 @@ test('a copied link opens the same view in a new browser context', async ({ page
     const other = await fresh.newPage();
     await other.goto(link);
     await expect(other.getByTestId('raw-sip')).toBeVisible();
-    expect(await snapshot(other)).toEqual(before);
+    // Polled: the ladder may still be settling when the detail pane shows.
+    await expect.poll(() => snapshot(other)).toEqual(before);
   } finally {
     await fresh.close();
   }
