@@ -29,28 +29,30 @@ export function transferList(p: PackedBatch): ArrayBuffer[] {
 }
 
 export function packBatch(batch: MessageInput[]): PackedBatch {
-  const parts: string[] = [];
   const lengths = new Int32Array(batch.length * STRINGS);
   const numbers = new Float64Array(batch.length * NUMBERS);
   const links: PackedBatch['links'] = [];
+  // Appending builds a rope that postMessage flattens once; Array.join cost twice as much.
+  let text = '';
   let l = 0;
   let n = 0;
   const str = (v: string | null) => {
     if (v === null) lengths[l++] = -1;
     else {
       lengths[l++] = v.length;
-      parts.push(v);
+      text += v;
     }
   };
-  batch.forEach((m, i) => {
+  for (let i = 0; i < batch.length; i++) {
+    const m = batch[i];
     str(m.srcIp); str(m.dstIp); str(m.transport); str(m.captureId); str(m.hepCorrelationId); str(m.callId);
     str(m.method); str(m.reason); str(m.cseqMethod); str(m.fromUser); str(m.fromTag); str(m.toUser); str(m.toTag);
     str(m.ruriUser); str(m.userAgent); str(m.viaBranch); str(m.raw); str(m.problems);
     numbers[n++] = m.ts; numbers[n++] = m.srcPort; numbers[n++] = m.dstPort; numbers[n++] = m.protoType;
     numbers[n++] = m.status ?? NaN; numbers[n++] = m.cseqNum ?? NaN; numbers[n++] = m.hasSdp ? 1 : 0;
     if (m.links.length) links.push([i, m.links]);
-  });
-  return { count: batch.length, text: parts.join(''), lengths, numbers, links };
+  }
+  return { count: batch.length, text, lengths, numbers, links };
 }
 
 export function unpackBatch(p: PackedBatch): MessageInput[] {
