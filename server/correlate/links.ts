@@ -28,39 +28,41 @@ export interface LinkOptions {
  */
 export function linksOf(sip: SipMessage, hepCorrelationId: string | null, opts: LinkOptions): LinkInput[] {
   const own = sip.callId;
-  if (!own) return [];
   const out: LinkInput[] = [];
-  const add = (l: LinkInput): void => {
-    const target = l.target.trim();
-    if (!target || target === own) return;
-    if (out.some((o) => o.rule === l.rule && o.target === target)) return;
-    out.push({ ...l, target });
-  };
+  if (!own) return out;
 
   // Rule 1: OpenSIPS trace(..., correlation_id) forces an id on every message of the traced
   // dialog / B2B session; Kamailio sip_trace(uri, corr) on the requests it traces directly.
   if (hepCorrelationId) {
-    add({ target: hepCorrelationId, rule: 'hep-correlation-id', header: HEP_CORRELATION_HEADER, value: hepCorrelationId });
+    add(out, own, { target: hepCorrelationId, rule: 'hep-correlation-id', header: HEP_CORRELATION_HEADER, value: hepCorrelationId });
   }
   // Rule 2: RFC 3891 Replaces and RFC 3911 Join name the dialog (Call-ID first) they act on.
   if (sip.replaces) {
-    add({ target: sip.replaces.callId, rule: 'replaces', header: 'Replaces', value: headerValue(sip, 'replaces') ?? sip.replaces.callId });
+    add(out, own, { target: sip.replaces.callId, rule: 'replaces', header: 'Replaces', value: headerValue(sip, 'replaces') ?? sip.replaces.callId });
   }
   if (sip.join) {
-    add({ target: sip.join.callId, rule: 'join', header: 'Join', value: headerValue(sip, 'join') ?? sip.join.callId });
+    add(out, own, { target: sip.join.callId, rule: 'join', header: 'Join', value: headerValue(sip, 'join') ?? sip.join.callId });
   }
   // Rule 3: attended transfer, RFC 5589 §7: Refer-To: <sip:target?Replaces=callid;to-tag;from-tag>.
   if (sip.referTo?.replaces) {
-    add({ target: sip.referTo.replaces.callId, rule: 'refer-replaces', header: 'Refer-To', value: headerValue(sip, 'refer-to') ?? sip.referTo.uri.uri });
+    add(out, own, { target: sip.referTo.replaces.callId, rule: 'refer-replaces', header: 'Refer-To', value: headerValue(sip, 'refer-to') ?? sip.referTo.uri.uri });
   }
   // Rule 4: configured A-leg headers; the value is the other leg's Call-ID.
   for (const h of correlationValues(sip, opts.correlationHeaders)) {
-    add({ target: h.value, rule: 'header', header: h.name, value: h.value });
+    add(out, own, { target: h.value, rule: 'header', header: h.name, value: h.value });
   }
   // Rule 5: the "_b2b-N" suffix names the A-leg's Call-ID.
   const m = own.includes('_b2b-') ? B2B_SUFFIX.exec(own) : null;
-  if (m) add({ target: m[1], rule: 'b2b-suffix', header: 'Call-ID', value: own });
+  if (m) add(out, own, { target: m[1], rule: 'b2b-suffix', header: 'Call-ID', value: own });
   return out;
+}
+
+/** Adds `l` to `out` unless it is empty, points at `own`, or repeats a rule and target. */
+function add(out: LinkInput[], own: string, l: LinkInput): void {
+  const target = l.target.trim();
+  if (!target || target === own) return;
+  if (out.some((o) => o.rule === l.rule && o.target === target)) return;
+  out.push({ ...l, target });
 }
 
 /** First value of header `name` (canonical lower-case name), as written. */
@@ -84,13 +86,16 @@ function wantedNames(names: string[]): Map<string, string> {
  * name it was not told about (the parser and the linker may run with different lists).
  */
 function correlationValues(sip: SipMessage, names: string[]): { name: string; value: string }[] {
+  // Most messages carry none: nothing is allocated for them (this runs for every message).
+  if (names.length === 0) return [];
   const wanted = wantedNames(names);
-  const found = sip.correlationHeaders.filter((h) => wanted.has(h.name.toLowerCase()));
+  let found: { name: string; value: string }[] | null = null;
+  for (const h of sip.correlationHeaders) if (wanted.has(h.name.toLowerCase())) (found ??= []).push(h);
   for (const h of sip.headers) {
     const name = wanted.get(h.name);
-    if (name && !found.some((f) => f.name.toLowerCase() === h.name && f.value === h.value)) {
-      found.push({ name, value: h.value });
+    if (name && !found?.some((f) => f.name.toLowerCase() === h.name && f.value === h.value)) {
+      (found ??= []).push({ name, value: h.value });
     }
   }
-  return found.map((h) => ({ name: wanted.get(h.name.toLowerCase()) ?? h.name, value: h.value.trim() }));
+  return found === null ? [] : found.map((h) => ({ name: wanted.get(h.name.toLowerCase()) ?? h.name, value: h.value.trim() }));
 }
