@@ -16,6 +16,14 @@ import type { LinkRule } from '../correlate/types.ts';
 
 type Row = Record<string, any>;
 
+/** What one insert batch keeps for each call it touches. */
+interface Touched {
+  call: CallSummary;
+  group: number;
+  users: string[];
+  ips: string[];
+}
+
 /** Page cache per connection, KiB. */
 const CACHE_KIB = 64 * 1024;
 
@@ -82,31 +90,22 @@ export class SqliteStore implements Store {
   }
 
   private insertBatch(batch: MessageInput[]): void {
-    const touchedCalls = new Map<string, CallSummary>();
-    // Group of each touched call as ensureId found it, valid while no union moved ids; and the
-    // groups this batch made for one new call, whose summary is that call's own.
-    const groupOf = new Map<string, number>();
+    // Per call this batch touches: its summary, the group ensureId found it in (valid while no
+    // union moved ids), and the search terms already written for it.
+    const touched = new Map<string, Touched>();
+    // Groups this batch made for one new call, whose summary is that call's own.
     const newGroups = new Set<number>();
     let united = false;
-    const terms = new Set<string>();
-    const term = (kind: string, value: string | null, callId: string) => {
-      if (!value) return;
-      const key = `${kind}\n${value}\n${callId}`;
-      if (!terms.has(key)) {
-        terms.add(key);
-        this.st.insertTerm.run(kind, value, callId);
-      }
-    };
     for (const m of batch) {
       const id = Number(this.st.insertMessage.run(m.ts, m.callId, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
         m.captureId, m.hepCorrelationId, m.protoType, m.method, m.status, m.reason, m.cseqNum, m.cseqMethod, m.fromUser,
         m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems).lastInsertRowid);
-      let call = touchedCalls.get(m.callId);
-      if (call === undefined) { // once per call and batch
+      let t = touched.get(m.callId);
+      if (t === undefined) { // once per call and batch
         const { group, created } = this.ensureId(m.callId, true);
-        groupOf.set(m.callId, group);
         if (created) newGroups.add(group);
-        call = created ? newCall(m) : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
+        const call = created ? newCall(m) : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
+        touched.set(m.callId, (t = { call, group, users: [], ips: [] }));
       }
       for (const l of m.links) {
         this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
@@ -115,24 +114,31 @@ export class SqliteStore implements Store {
       }
       if (m.method) {
         // A response travels its request's hop backwards with the same users: requests name every term.
-        term('user', m.fromUser, m.callId);
-        term('user', m.toUser, m.callId);
-        term('ip', m.srcIp, m.callId);
-        term('ip', m.dstIp, m.callId);
+        this.term('user', m.fromUser, t.users, m.callId);
+        this.term('user', m.toUser, t.users, m.callId);
+        this.term('ip', m.srcIp, t.ips, m.callId);
+        this.term('ip', m.dstIp, t.ips, m.callId);
       }
-      touchedCalls.set(m.callId, updateCall(call, m));
+      updateCall(t.call, m);
     }
     const groups = new Map<number, CallSummary>();
-    for (const c of touchedCalls.values()) {
+    for (const { call: c, group } of touched.values()) {
       this.st.callUpsert.run(c.call_id, c.start, c.end, c.messages, c.first_req_ts, c.method, c.cseq_num, c.caller,
         c.callee, c.status, c.status_ts);
       // A union may have moved a touched call after its group was read: then read groups again.
-      groups.set(united ? (this.st.idGet.get(c.call_id) as Row).group_id : groupOf.get(c.call_id)!, c);
+      groups.set(united ? (this.st.idGet.get(c.call_id) as Row).group_id : group, c);
     }
     for (const [g, c] of groups) {
       if (!united && newGroups.has(g)) this.writeGroupSummary(g, [c]);
       else this.refreshGroup(g);
     }
+  }
+
+  /** Writes search term `value` of `callId` unless `written` (this batch's, for the call) has it. */
+  private term(kind: 'user' | 'ip', value: string | null, written: string[], callId: string): void {
+    if (!value || written.includes(value)) return;
+    written.push(value);
+    this.st.insertTerm.run(kind, value, callId);
   }
 
   /** The group of `key`, made (with `key` as its only id) when the key is new. */

@@ -29,25 +29,40 @@ export function newCall(m: Folded): CallSummary {
     cseq_num: null, caller: null, callee: null, status: null, status_ts: null };
 }
 
-/** Folds one message into its call's summary (order-independent but for ties). */
-export function updateCall(c: CallSummary, m: Folded): CallSummary {
-  const next = { ...c, start: Math.min(c.start, m.ts), end: Math.max(c.end, m.ts), messages: c.messages + 1 };
-  if (m.method && (next.first_req_ts === null || m.ts < next.first_req_ts)) {
-    Object.assign(next, { first_req_ts: m.ts, method: m.method, cseq_num: m.cseqNum, caller: m.fromUser,
-      callee: m.ruriUser ?? m.toUser });
+/**
+ * Folds one message into its call's summary, in place (order-independent but for ties). In
+ * place because the SQLite writer folds every message it stores.
+ */
+export function updateCall(c: CallSummary, m: Folded): void {
+  if (m.ts < c.start) c.start = m.ts;
+  if (m.ts > c.end) c.end = m.ts;
+  c.messages++;
+  if (m.method && (c.first_req_ts === null || m.ts < c.first_req_ts)) {
+    c.first_req_ts = m.ts;
+    c.method = m.method;
+    c.cseq_num = m.cseqNum;
+    c.caller = m.fromUser;
+    c.callee = m.ruriUser ?? m.toUser;
   }
-  if (m.status !== null && m.status >= 200 && m.cseqMethod === next.method && m.cseqNum === next.cseq_num &&
-      (next.status_ts === null || m.ts >= next.status_ts)) {
-    Object.assign(next, { status: m.status, status_ts: m.ts });
+  if (m.status !== null && m.status >= 200 && m.cseqMethod === c.method && m.cseqNum === c.cseq_num &&
+      (c.status_ts === null || m.ts >= c.status_ts)) {
+    c.status = m.status;
+    c.status_ts = m.ts;
   }
-  return next;
 }
 
 /** The calls of a set of messages, earliest first (ties by Call-ID). */
 export function foldCalls(messages: StoredMessage[]): CallSummary[] {
   const calls = new Map<string, CallSummary>();
-  for (const m of messages) calls.set(m.callId, updateCall(calls.get(m.callId) ?? newCall(m), m));
+  for (const m of messages) updateCall(callOf(calls, m), m);
   return [...calls.values()].sort((a, b) => a.start - b.start || (a.call_id < b.call_id ? -1 : a.call_id > b.call_id ? 1 : 0));
+}
+
+/** The summary of `m`'s call in `calls`, added (empty) when missing. */
+export function callOf(calls: Map<string, CallSummary>, m: Folded): CallSummary {
+  let c = calls.get(m.callId);
+  if (c === undefined) calls.set(m.callId, (c = newCall(m)));
+  return c;
 }
 
 /** A group's search row from its calls (earliest first) and ids. */

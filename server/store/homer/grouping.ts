@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import type { MessageInput } from '../types.ts';
-import { type CallSummary, newCall, updateCall } from '../summary.ts';
+import { type CallSummary, callOf, updateCall } from '../summary.ts';
 
 /** A message of the batch with its stored id ("<profile>:<id>:<µs>"). */
 export interface Written {
@@ -108,7 +108,7 @@ async function upsertCalls(c: pg.PoolClient, items: Written[]): Promise<void> {
     calls.set(row.call_id, { ...row, start: Number(row.start), end: Number(row.end), first_req_ts: nullNum(row.first_req_ts),
       cseq_num: nullNum(row.cseq_num), status_ts: nullNum(row.status_ts) });
   }
-  for (const { m } of items) calls.set(m.callId, updateCall(calls.get(m.callId) ?? newCall(m), m));
+  for (const { m } of items) updateCall(callOf(calls, m), m);
   const list = [...calls.values()];
   const col = <K extends keyof CallSummary>(k: K) => list.map((x) => x[k]);
   await c.query(`INSERT INTO hepflow_calls (call_id, start, "end", messages, first_req_ts, method, cseq_num, caller, callee, status, status_ts)
