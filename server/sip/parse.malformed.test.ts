@@ -94,6 +94,17 @@ describe('parseSip on malformed messages', () => {
     expect(msg.userAgent).toBe('Evil\x00PBX');
   });
 
+  it('calls exactly the C0 controls but HT, DEL and U+FFFD binary, over every UTF-16 code unit', () => {
+    const flagged: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      if (c === 0x0a || c === 0x0d) continue; // line syntax: they would split the header
+      const msg = parseSip(ringingWith('Server', `Server: a${String.fromCharCode(c)}b`), OPTS);
+      if (msg.problems.includes('binary-in-headers')) flagged.push(c);
+    }
+    const expected = [...Array.from({ length: 0x20 }, (_, c) => c).filter((c) => c !== 0x09 && c !== 0x0a && c !== 0x0d), 0x7f, 0xfffd];
+    expect(flagged).toEqual(expected);
+  });
+
   it('does not call control bytes in the body binary-in-headers', () => {
     const msg = parseSip(
       makeMessage(

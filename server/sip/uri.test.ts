@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerParams, parseDialogRef, parseNameAddr, parseParams, parseUri, percentDecode } from './uri.ts';
+import { headerParam, headerParams, parseDialogRef, parseNameAddr, parseParams, parseUri, percentDecode } from './uri.ts';
 
 describe('parseUri', () => {
   it('reads user, host, port and parameters of a SIP URI', () => {
@@ -178,5 +178,21 @@ describe('parseParams and headerParams', () => {
 
   it('ignores a ; inside <> when finding header parameters', () => {
     expect(headerParams('<sip:a@b;lr>;q=0.7')).toEqual({ q: '0.7' });
+  });
+
+  it('headerParam answers one parameter as headerParams does', () => {
+    const values = [
+      'SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK2d4790.1;rport',
+      'SIP/2.0/UDP h ; RPORT ; Branch = z9hG4bK7 ;branch=second',
+      'SIP/2.0/UDP h;branch',
+      'SIP/2.0/UDP h;x="a;branch=quoted";branch=real',
+      '<sip:a@b;branch=inside>;q=0.7',
+      'SIP/2.0/UDP h',
+      'SIP/2.0/UDP h;;=v;branch=',
+    ];
+    for (const v of values) {
+      for (const name of ['branch', 'rport', 'q', 'x']) expect([v, name, headerParam(v, name)]).toEqual([v, name, headerParams(v)[name]]);
+    }
+    expect(headerParam(values[3], 'branch')).toBe('real');
   });
 });

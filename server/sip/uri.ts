@@ -1,3 +1,4 @@
+import { startsWithUpper } from './ascii.ts';
 import { canonicalName } from './headers.ts';
 import type { DialogRef, NameAddr, SipUri } from './types.ts';
 
@@ -45,12 +46,16 @@ function setOwn(out: Record<string, string>, name: string, value: string): void 
   else out[name] = value;
 }
 
+/** What most URIs and header values carry: no parameters. Shared, so frozen. */
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /**
  * Parses `a=b;c;d="x;y"` (a leading ';' and white space around pieces are fine). Names are
  * lower-cased (they are case-insensitive, RFC 3261 §19.1.4, §7.3.1); values are kept as written,
  * quotes included; a flag parameter gets ''. The first of two equal names wins.
  */
 export function parseParams(s: string): Record<string, string> {
+  if (s === '') return NO_PARAMS;
   const out: Record<string, string> = {};
   let start = 0;
   while (start <= s.length) {
@@ -68,19 +73,45 @@ export function parseParams(s: string): Record<string, string> {
 /** Parameters of a header value after its first ';' outside quotes and <> (Via, Content-Type). */
 export function headerParams(value: string): Record<string, string> {
   const semi = indexOutside(value, ';', 0, true);
-  return semi < 0 ? {} : parseParams(value.slice(semi + 1));
+  return semi < 0 ? NO_PARAMS : parseParams(value.slice(semi + 1));
+}
+
+/**
+ * One parameter of a header value (`branch` of a Via), as headerParams(value)[name] would give it,
+ * without building the others. `name` is lower case.
+ */
+export function headerParam(value: string, name: string): string | undefined {
+  let start = indexOutside(value, ';', 0, true) + 1;
+  if (start === 0) return undefined;
+  while (start <= value.length) {
+    let semi = indexOutside(value, ';', start);
+    if (semi < 0) semi = value.length;
+    const eq = value.indexOf('=', start);
+    const nameEnd = eq < 0 || eq > semi ? semi : eq;
+    if (value.slice(start, nameEnd).trim().toLowerCase() === name) return nameEnd === semi ? '' : value.slice(eq + 1, semi).trim();
+    start = semi + 1;
+  }
+  return undefined;
 }
 
 /** RFC 3261 §25.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). */
-function isScheme(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
+function isScheme(s: string, end: number): boolean {
+  if (end === 0) return false;
+  for (let i = 0; i < end; i++) {
     const c = s.charCodeAt(i);
     const alpha = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
     const other = (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e; // digit + - .
     if (i === 0 ? !alpha : !(alpha || other)) return false;
   }
   return true;
+}
+
+/** Lower-case scheme of `uri`, which ends at `colon`: sip, sips and tel without a new string. */
+function schemeOf(uri: string, colon: number): string {
+  if (colon === 3 && startsWithUpper(uri, 'SIP')) return 'sip';
+  if (colon === 4 && startsWithUpper(uri, 'SIPS')) return 'sips';
+  if (colon === 3 && startsWithUpper(uri, 'TEL')) return 'tel';
+  return uri.slice(0, colon).toLowerCase();
 }
 
 /** Port 0..65535 from decimal digits, else null. */
@@ -123,10 +154,10 @@ function parseUriHeaders(s: string): Record<string, string> {
 export function parseUri(text: string): SipUri | null {
   const uri = text.trim();
   const colon = uri.indexOf(':');
-  if (colon <= 0 || !isScheme(uri.slice(0, colon))) return null;
-  const scheme = uri.slice(0, colon).toLowerCase();
+  if (colon <= 0 || !isScheme(uri, colon)) return null;
+  const scheme = schemeOf(uri, colon);
   const rest = uri.slice(colon + 1);
-  const out: SipUri = { uri, scheme, user: null, host: null, port: null, params: {}, headers: {} };
+  const out: SipUri = { uri, scheme, user: null, host: null, port: null, params: NO_PARAMS, headers: NO_PARAMS };
   if (scheme === 'tel') {
     const semi = rest.indexOf(';');
     out.user = semi < 0 ? rest : rest.slice(0, semi);
@@ -173,7 +204,7 @@ export function parseUri(text: string): SipUri | null {
 
 /** A URI that did not parse, kept as written so the rest of the header is not lost. */
 function unparsedUri(uri: string): SipUri {
-  return { uri, scheme: '', user: null, host: null, port: null, params: {}, headers: {} };
+  return { uri, scheme: '', user: null, host: null, port: null, params: NO_PARAMS, headers: NO_PARAMS };
 }
 
 /** Undoes quoted-pair escapes inside a quoted string's content (RFC 3261 §25.1). */
