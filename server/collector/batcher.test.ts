@@ -52,6 +52,28 @@ describe('Batcher', () => {
     expect((await metrics.stored.get()).values[0].value).toBe(4);
   });
 
+  it('keeps no batch for a store that retries writes itself, and counts its failed attempts', async () => {
+    const metrics = new Metrics();
+    const retries: ((err: Error) => void)[] = [];
+    const writes: { done: () => void; fail: (e: Error) => void }[] = [];
+    const write = (batch: MessageInput[], onRetry?: (err: Error) => void) => {
+      retries.push(onRetry!);
+      batch.length = 0; // taken: the batcher must not need it again
+      return new Promise<void>((done, fail) => writes.push({ done, fail }));
+    };
+    const b = new Batcher({ batchSize: 2, batchDelayMs: 10_000, maxPending: 100, maxInFlight: 2, writeRetries: true, write, metrics, log: () => {} });
+    for (let i = 1; i <= 4; i++) b.add(msg(i));
+    await tick();
+    retries[0](new Error('disk full'));
+    writes[0].done();
+    writes[1].fail(new Error('writer thread exited'));
+    await b.flush();
+    expect(b.pending).toBe(0);
+    expect((await metrics.storeErrors.get()).values[0].value).toBe(2);
+    expect((await metrics.stored.get()).values[0].value).toBe(2);
+    expect((await metrics.dropped.get()).values).toEqual([expect.objectContaining({ value: 2, labels: { reason: 'store-failed' } })]);
+  });
+
   it('drops and counts past maxPending instead of queueing without bound', async () => {
     const { write } = manualWrites();
     const metrics = new Metrics();

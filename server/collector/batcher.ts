@@ -11,8 +11,15 @@ export interface BatcherOptions {
   batchSize: number;
   batchDelayMs: number;
   maxPending: number;
-  /** Writes one batch; may reject, the batch is then retried. */
-  write(batch: MessageInput[]): Promise<void>;
+  /** Writes one batch; may reject, the batch is then retried (unless `writeRetries`). */
+  write(batch: MessageInput[], onRetry?: (err: Error) => void): Promise<void>;
+  /**
+   * The store retries failed writes itself (Store.retriesWrites) and reports each failed attempt
+   * through `onRetry`: a batch handed to write() is then not kept here, so its messages can be
+   * collected while the store works on it. A rejection means the store is gone: the batch is lost,
+   * counted as dropped ('store-failed').
+   */
+  writeRetries?: boolean;
   /**
    * Batches written at once (default 1). A store that queues writes on a thread of its own takes
    * 2, so that its next batch waits there while this thread is busy receiving or parsing.
@@ -82,10 +89,13 @@ export class Batcher {
     const stop = this.o.metrics.batchSeconds.startTimer();
     try {
       await this.o.prepare?.(batch);
+      if (this.o.writeRetries) {
+        // No closure here may capture `batch`: the store keeps onRetry until the batch is stored.
+        const count = batch.length;
+        return this.handOver(count, this.o.write(batch, (err) => this.retrying(err, count)), stop);
+      }
       await this.o.write(batch);
-      stop();
-      this.o.metrics.stored.inc(batch.length);
-      this.backoffMs = 0;
+      this.written(batch.length, stop);
     } catch (err) {
       this.o.metrics.storeErrors.inc();
       this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(100, this.backoffMs * 2));
@@ -97,6 +107,29 @@ export class Batcher {
       }
       this.queue.unshift(...batch.slice(0, Math.max(0, room)));
     }
+  }
+
+  /** Waits for a write the store retries itself; `count` is all that is kept of its batch. */
+  private async handOver(count: number, write: Promise<void>, stop: () => void): Promise<void> {
+    try {
+      await write;
+      this.written(count, stop);
+    } catch (err) {
+      this.o.metrics.storeErrors.inc();
+      this.o.metrics.dropped.inc({ reason: 'store-failed' }, count);
+      this.o.log('store failed: dropped messages', { error: (err as Error).message, dropped: count });
+    }
+  }
+
+  private retrying(err: Error, count: number): void {
+    this.o.metrics.storeErrors.inc();
+    this.o.log('store write failed, will retry', { error: err.message, batch: count });
+  }
+
+  private written(count: number, stop: () => void): void {
+    stop();
+    this.o.metrics.stored.inc(count);
+    this.backoffMs = 0;
   }
 
   /** Resolves once everything added so far is written (or the store keeps failing past `timeoutMs`). */

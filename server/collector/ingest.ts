@@ -54,8 +54,8 @@ export class Ingest {
     const c = d.config;
     this.batcher = new Batcher({
       batchSize: c.batchSize, batchDelayMs: c.batchDelayMs, maxPending: c.maxPending, metrics: d.metrics,
-      maxInFlight: d.store.writeDepth,
-      write: (batch) => d.store.insert(batch),
+      maxInFlight: d.store.writeDepth, writeRetries: d.store.retriesWrites,
+      write: (batch, onRetry) => d.store.insert(batch, onRetry),
       prepare: (batch) => this.linkBlindTransfers(batch),
       log: d.log ?? (() => {}),
     });

@@ -68,8 +68,11 @@ function detached(s: string): string {
 export const CALL_ID_LIST_MAX = 1000;
 /** Distinct Call-IDs counted exactly; the set stops growing here so memory stays bounded. */
 export const CALL_ID_TRACK_MAX = 200_000;
-/** Default backlog, messages: a few ingest batches, a few MB at most, so parsing and writing overlap. */
-const FLUSH_EVERY = 10_000;
+/**
+ * Default backlog, messages: enough that parsing and writing overlap (the store holds more, packed),
+ * few enough that messages are stored before the young-generation GC has to copy them.
+ */
+const FLUSH_EVERY = 3000;
 
 /**
  * Reads the capture from `source` and ingests what it holds. Throws NotCaptureError from the

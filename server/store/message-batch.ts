@@ -1,8 +1,8 @@
 /**
  * A batch of messages packed for the trip to the SQLite writer thread: every string of every
- * message concatenated into one text, with their lengths and the numbers in typed arrays that are
- * transferred, not copied. The structured clone of one object per message (or of one value per
- * field) costs per value, mostly on the receiving side; this costs about one copy of the text.
+ * message concatenated into one text, with their lengths and the numbers in two typed arrays.
+ * The structured clone of one object per message (or of one value per field) costs per value,
+ * mostly on the receiving side; this costs about one copy of the text. Kept as is for a retry.
  * Pure.
  */
 import type { MessageInput } from './types.ts';
@@ -21,11 +21,6 @@ export interface PackedBatch {
   numbers: Float64Array;
   /** [index, links] of the messages that carry links (few do). */
   links: [number, MessageInput['links']][];
-}
-
-/** What postMessage should transfer rather than copy. */
-export function transferList(p: PackedBatch): ArrayBuffer[] {
-  return [p.lengths.buffer as ArrayBuffer, p.numbers.buffer as ArrayBuffer];
 }
 
 export function packBatch(batch: MessageInput[]): PackedBatch {

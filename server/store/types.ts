@@ -144,8 +144,16 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Batches that may be handed to insert() before the previous one is stored (default 1). */
   readonly writeDepth?: number;
-  /** Stores a batch atomically, with its links; groups merge as links arrive, in any order. */
-  insert(batch: MessageInput[]): Promise<void>;
+  /**
+   * True when insert() retries a failed write itself and settles only once the batch is stored
+   * (rejecting only when the store is gone): the caller then keeps no copy for a retry.
+   */
+  readonly retriesWrites?: boolean;
+  /**
+   * Stores a batch atomically, with its links; groups merge as links arrive, in any order. A store
+   * that retries writes itself calls `onRetry` for each failed attempt.
+   */
+  insert(batch: MessageInput[], onRetry?: (err: Error) => void): Promise<void>;
   searchGroups(q: CallQuery): Promise<GroupPage>;
   /** The group that `id` (any Call-ID or correlation id of it) belongs to, null when unknown. */
   getGroup(id: string): Promise<GroupRecord | null>;
