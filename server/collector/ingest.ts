@@ -103,7 +103,7 @@ export class Ingest {
 
   private sipText(text: string, base: Base): string | null {
     const { metrics, config } = this.d;
-    const sip = parseSip(text, { correlationHeaders: config.correlationHeaders });
+    const sip = parseSip(text, { correlationHeaders: config.correlationHeaders, sdp: false });
     // Cannot be placed in any call: count and skip (a message that names a Call-ID is kept, flagged).
     if (!sip.callId) return skip(metrics.rejected, 'sip-no-call-id');
     for (const p of sip.problems) metrics.malformed.inc({ problem: p });
@@ -117,7 +117,7 @@ export class Ingest {
       fromUser: sip.from?.uri.user ?? null, fromTag: sip.from?.tag ?? null,
       toUser: sip.to?.uri.user ?? null, toTag: sip.to?.tag ?? null,
       ruriUser: sip.requestUri?.user ?? null, userAgent: sip.userAgent, viaBranch: sip.viaBranch,
-      hasSdp: sip.sdp !== null, raw: text,
+      hasSdp: sip.hasSdp, raw: text,
       problems: sip.problems.length ? sip.problems.join('; ') : null,
       links: linksOf(sip, base.hepCorrelationId, { correlationHeaders: config.correlationHeaders }),
     };

@@ -1,5 +1,5 @@
 import { readHeaders } from './headers.ts';
-import { parseSdp } from './sdp.ts';
+import { hasSdpLine, parseSdp } from './sdp.ts';
 import type { Sdp } from './types.ts';
 import { headerParams } from './uri.ts';
 
@@ -74,18 +74,25 @@ function unquote(v: string): string {
 }
 
 /**
- * The SDP carried by a body: the body itself when `contentType` is application/sdp, or the first
- * application/sdp part of a multipart/* body (RFC 5621 multipart in SIP). Null when there is none.
+ * The SDP text a body carries: the body itself when `contentType` is application/sdp, or the
+ * first application/sdp part of a multipart/* body (RFC 5621 multipart in SIP) that has SDP
+ * lines. Null when there is none.
  */
-export function findSdp(contentType: string | null, body: string, depth = 0): Sdp | null {
+export function findSdpText(contentType: string | null, body: string, depth = 0): string | null {
   if (contentType === null || body === '') return null;
   const type = mediaType(contentType);
-  if (type === 'application/sdp') return parseSdp(body);
+  if (type === 'application/sdp') return hasSdpLine(body) ? body : null;
   if (!type.startsWith('multipart/') || depth >= MAX_MULTIPART_DEPTH) return null;
   const boundary = unquote(headerParams(contentType).boundary ?? '');
   for (const part of multipartParts(body, boundary)) {
-    const sdp = findSdp(part.contentType, part.content, depth + 1);
-    if (sdp) return sdp;
+    const sdp = findSdpText(part.contentType, part.content, depth + 1);
+    if (sdp !== null) return sdp;
   }
   return null;
+}
+
+/** The SDP carried by a body (see findSdpText), parsed. */
+export function findSdp(contentType: string | null, body: string): Sdp | null {
+  const text = findSdpText(contentType, body);
+  return text === null ? null : parseSdp(text);
 }

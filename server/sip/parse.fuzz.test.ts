@@ -39,7 +39,7 @@ function checkShape(m: SipMessage): void {
     [
       'kind', 'method', 'requestUri', 'status', 'reason', 'headers', 'callId', 'cseq', 'from', 'to', 'viaBranch',
       'contact', 'userAgent', 'contentType', 'replaces', 'join', 'referTo', 'referredBy', 'reasonHeader',
-      'correlationHeaders', 'body', 'sdp', 'problems',
+      'correlationHeaders', 'body', 'hasSdp', 'sdp', 'problems',
     ].sort(),
   );
   expect(['request', 'response']).toContain(m.kind);
@@ -55,6 +55,7 @@ function checkShape(m: SipMessage): void {
   expect(Array.isArray(m.correlationHeaders) && Array.isArray(m.problems)).toBe(true);
   expect(m.problems.every((p) => typeof p === 'string' && p !== '')).toBe(true);
   expect(new Set(m.problems).size).toBe(m.problems.length);
+  expect(m.hasSdp).toBe(m.sdp !== null);
   if (m.sdp) expect(m.sdp.media.every((s) => Number.isInteger(s.port) && Array.isArray(s.formats))).toBe(true);
 }
 

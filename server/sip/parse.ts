@@ -1,5 +1,6 @@
 import { startsWithUpper } from './ascii.ts';
-import { findSdp, utf8Length } from './body.ts';
+import { findSdpText, utf8Length } from './body.ts';
+import { parseSdp } from './sdp.ts';
 import { isToken, readHeaders, splitHeaderValues } from './headers.ts';
 import type { NameAddr, SipHeader, SipMessage, SipParseOptions } from './types.ts';
 import { headerParam, parseDialogRef, parseNameAddr, parseUri } from './uri.ts';
@@ -60,6 +61,7 @@ function emptyMessage(): SipMessage {
     reasonHeader: null,
     correlationHeaders: [],
     body: '',
+    hasSdp: false,
     sdp: null,
     problems: [],
   };
@@ -282,5 +284,7 @@ function parseInto(text: string, opts: SipParseOptions, msg: SipMessage, problem
     else if (utf8Length(msg.body) !== want) problems.add('content-length-mismatch');
   }
   if (msg.body !== '' && msg.contentType === null) problems.add('no-content-type'); // §20.15
-  msg.sdp = findSdp(msg.contentType, msg.body);
+  const sdp = findSdpText(msg.contentType, msg.body);
+  msg.hasSdp = sdp !== null;
+  msg.sdp = sdp === null || opts?.sdp === false ? null : parseSdp(sdp);
 }

@@ -46,6 +46,19 @@ interface MediaDraft {
  * media-level c= if any, else the session-level one. Lines end in CRLF or LF; unknown and
  * malformed lines are skipped. Returns null when the body has no v=, c= or m= line.
  */
+/** True when `body` has a v=, c= or m= line: the lines that make parseSdp answer an Sdp. */
+export function hasSdpLine(body: string): boolean {
+  let pos = 0;
+  while (pos < body.length) {
+    const nl = body.indexOf('\n', pos);
+    const lineEnd = nl < 0 ? body.length : nl;
+    const line = body.slice(pos, lineEnd).trim();
+    pos = lineEnd + 1;
+    if (line.length >= 2 && line.charCodeAt(1) === 0x3d /* = */ && (line[0] === 'v' || line[0] === 'c' || line[0] === 'm')) return true;
+  }
+  return false;
+}
+
 export function parseSdp(body: string): Sdp | null {
   let connection: string | null = null;
   let sessionDir: Direction | null = null;

@@ -75,6 +75,9 @@ export interface SipMessage {
   /** Values of the configured correlation headers (X-CID, X-Call-ID, ...) found in the message. */
   correlationHeaders: { name: string; value: string }[];
   body: string;
+  /** Whether the body carries SDP (itself, or as a part of a multipart body). */
+  hasSdp: boolean;
+  /** That SDP, parsed; null when there is none, or when it was not asked for (SipParseOptions.sdp). */
   sdp: Sdp | null;
   /** Why the message is malformed, one entry a fault; empty when well formed. */
   problems: string[];
@@ -83,4 +86,6 @@ export interface SipMessage {
 export interface SipParseOptions {
   /** Header names (any case) whose value names another leg's Call-ID. */
   correlationHeaders: string[];
+  /** False: only say whether there is SDP (hasSdp), without parsing it; the collector stores no more. */
+  sdp?: boolean;
 }
