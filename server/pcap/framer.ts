@@ -115,8 +115,10 @@ export class StreamFramer {
   }
 }
 
+/** "HEP3" or "EEP3" at `pos`, read byte by byte: two Buffer.compare calls a message cost more. */
 function isHepMagic(b: Buffer, pos: number): boolean {
-  return b.length - pos >= 4 && (b.compare(HEP3_MAGIC, 0, 4, pos, pos + 4) === 0 || b.compare(EEP3_MAGIC, 0, 4, pos, pos + 4) === 0);
+  return b.length - pos >= 4 && (b[pos] === HEP3_MAGIC[0] || b[pos] === EEP3_MAGIC[0]) &&
+    b[pos + 1] === HEP3_MAGIC[1] && b[pos + 2] === HEP3_MAGIC[2] && b[pos + 3] === HEP3_MAGIC[3];
 }
 
 function indexOrEnd(b: Buffer, needle: Buffer, from: number): number {

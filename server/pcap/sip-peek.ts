@@ -39,7 +39,8 @@ export function findSipStart(buf: Buffer, from: number): number {
 /** Offset just past the blank line that ends the headers (CRLFCRLF, or bare LFLF); -1 when absent. */
 export function headerEnd(buf: Buffer, from: number): number {
   const crlf = buf.indexOf('\r\n\r\n', from, 'latin1');
-  const lf = buf.indexOf('\n\n', from, 'latin1');
+  // A bare LFLF counts only before the CRLFCRLF: searching on would read every later message.
+  const lf = crlf < 0 ? buf.indexOf('\n\n', from, 'latin1') : buf.subarray(0, crlf + 2).indexOf('\n\n', from, 'latin1');
   if (crlf < 0 && lf < 0) return -1;
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
   return lf + 2;
