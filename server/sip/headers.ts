@@ -73,10 +73,18 @@ export function canonicalName(name: string): string {
   const known = seenNames.get(name);
   if (known !== undefined) return known;
   const lower = name.trim().toLowerCase();
-  const canonical = lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
+  const canonical = internalized(lower.length === 1 ? (COMPACT[lower] ?? lower) : lower);
   // Traffic repeats a few dozen spellings; the cap keeps hostile input from growing the map.
   if (seenNames.size < MAX_SEEN_NAMES) seenNames.set(name, canonical);
   return canonical;
+}
+
+/**
+ * The same text as an internalized string (V8 keeps one copy of each property-key string), so
+ * that comparing it with the literal names the parser switches on is a pointer comparison.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0];
 }
 
 /** Spellings already canonicalised ("Call-ID", "CALL-ID", "i"), so each costs one lookup. */
