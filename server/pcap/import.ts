@@ -149,10 +149,10 @@ function* take<T>(items: Iterable<T>, n: number): Iterable<T> {
 }
 
 /** Distinct correlation groups the given Call-IDs belong to, as stored now. */
-export async function countGroups(store: Pick<Store, 'getGroup'>, callIds: Iterable<string>): Promise<number> {
+export async function countGroups(store: Pick<Store, 'getGroupSlice'>, callIds: Iterable<string>): Promise<number> {
   const groups = new Set<string>();
   for (const id of callIds) {
-    const g = await store.getGroup(id);
+    const g = await store.getGroupSlice(id, 0); // the group's id, none of its messages
     if (g) groups.add(g.groupId);
   }
   return groups.size;
