@@ -1,6 +1,7 @@
 /**
- * The default SQLite store: reads on this thread, writes on a worker thread (sqlite-writer.ts).
- * Same behaviour as SqliteStore, which it uses on both sides.
+ * The default SQLite store: reads on this thread, writes on a worker thread (sqlite-writer.ts),
+ * checkpoints on another (sqlite-checkpointer.ts). Same behaviour as SqliteStore, which it uses
+ * on both sides.
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread.ts';
@@ -16,11 +17,18 @@ const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+/**
+ * WAL pages at which the writer checkpoints by itself: only when the checkpointer thread falls
+ * behind (64 MiB at 4 KiB pages; SQLite's default is 1000 pages).
+ */
+const WRITER_BACKSTOP_PAGES = 16_384;
+
 export async function openThreadedSqliteStore(path: string): Promise<Store> {
   // The reader opens first: it creates the file and runs migrations before the writer starts.
   const reader = openSqliteStore(path);
-  const worker = startWorker(new URL('./sqlite-writer.ts', import.meta.url), { path });
-  const store = new ThreadedSqliteStore(reader, worker);
+  const worker = startWorker(new URL('./sqlite-writer.ts', import.meta.url), { path, options: { walAutocheckpointPages: WRITER_BACKSTOP_PAGES } });
+  const checkpointer = startWorker(new URL('./sqlite-checkpointer.ts', import.meta.url), { path });
+  const store = new ThreadedSqliteStore(reader, worker, checkpointer);
   await store.ready();
   return store;
 }
@@ -35,7 +43,9 @@ class ThreadedSqliteStore implements Store {
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
 
-  constructor(private readonly reader: SqliteStore, private readonly worker: Worker) {
+  constructor(private readonly reader: SqliteStore, private readonly worker: Worker, private readonly checkpointer: Worker) {
+    // Should it die, the writer's own checkpoints keep the WAL bounded: nothing to do but go on.
+    checkpointer.on('error', () => {});
     worker.on('message', (r: WriterReply) => {
       const p = this.pending.get(r.id);
       this.pending.delete(r.id);
@@ -121,6 +131,7 @@ class ThreadedSqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer.terminate();
     if (!this.failure) await this.call({ op: 'close' }).catch(() => {});
     await this.worker.terminate();
     await this.reader.close();

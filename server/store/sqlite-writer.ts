@@ -16,7 +16,7 @@ export type WriterReply = { id: number; ok: true; value?: unknown } | { id: numb
 
 if (parentPort) {
   const port = parentPort;
-  const store = openSqliteStore(workerData.path as string);
+  const store = openSqliteStore(workerData.path as string, workerData.options);
   port.on('message', async (req: WriterRequest) => {
     try {
       let value: unknown;

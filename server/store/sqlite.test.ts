@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,21 @@ describe('SQLite with a writer thread, when a write fails', () => {
     expect(failures[0]).toMatch(/refused by test/);
     expect(await store.counts()).toEqual({ messages: 6, calls: 1, groups: 1 });
     other.close();
+    await store.close();
+  });
+});
+
+describe('SQLite with a writer thread, checkpointing', () => {
+  it('copies the WAL into the database file on a thread of its own, long before the writer would', async () => {
+    const path = join(dir, 'checkpointed.db');
+    const store = await openThreadedSqliteStore(path);
+    const before = statSync(path).size;
+    // ~2 MB of messages: far below the writer's own checkpoint (64 MiB of WAL).
+    for (let i = 0; i < 50; i++) await store.insert(makeCall(`ckpt-${i}`, 1_700_000_000_000_000 + i, { raw: 'x'.repeat(6000) }));
+    const deadline = Date.now() + 5000;
+    while (statSync(path).size < before + 1_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(path).size).toBeGreaterThan(before + 1_000_000);
+    expect(await store.counts()).toMatchObject({ messages: 300 });
     await store.close();
   });
 });

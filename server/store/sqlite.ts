@@ -38,9 +38,16 @@ const CACHE_KIB = 64 * 1024;
 /** Rows deleted per transaction by the retention sweep, so that ingest never waits long. */
 const PURGE_CHUNK = 5000;
 
-export function openSqliteStore(path: string): SqliteStore {
+export interface SqliteOptions {
+  /** WAL size, in pages, at which a commit also checkpoints (SQLite's default: 1000). */
+  walAutocheckpointPages?: number;
+}
+
+export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  return new SqliteStore(new Database(path));
+  const store = new SqliteStore(new Database(path));
+  if (opts.walAutocheckpointPages !== undefined) store.pragma(`wal_autocheckpoint = ${opts.walAutocheckpointPages | 0}`);
+  return store;
 }
 
 export class SqliteStore implements Store {
@@ -92,6 +99,10 @@ export class SqliteStore implements Store {
       message: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE id = ?`).raw(true),
     };
     this.insertTx = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
+  }
+
+  pragma(sql: string): unknown {
+    return this.db.pragma(sql);
   }
 
   async insert(batch: MessageInput[]): Promise<void> {
