@@ -16,11 +16,6 @@ import type { LinkRule } from '../correlate/types.ts';
 
 type Row = Record<string, any>;
 
-/** Adds a search term (a user, an address) to those of a call in this batch, once. */
-function addTerm(terms: string[], value: string | null): void {
-  if (value && !terms.includes(value)) terms.push(value);
-}
-
 /** What one insert batch keeps for each call it touches. */
 interface Touched {
   call: CallSummary;
@@ -28,9 +23,6 @@ interface Touched {
   users: string[];
   ips: string[];
 }
-
-/** Search terms written by one INSERT at most (one prepared statement per row count up to it). */
-const TERMS_PER_STATEMENT = 16;
 
 /** Page cache per connection, KiB. */
 const CACHE_KIB = 64 * 1024;
@@ -55,8 +47,6 @@ export class SqliteStore implements Store {
   private readonly st;
   private readonly insertTx: (batch: MessageInput[]) => void;
   private readonly requestStatements = new Map<string, Database.Statement>();
-  /** INSERTs of n search terms at once, by n. */
-  private readonly termStatements = new Map<number, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
     db.pragma('journal_mode = WAL');
@@ -97,6 +87,7 @@ export class SqliteStore implements Store {
       payloads: db.prepare(`SELECT id, raw FROM messages WHERE id IN (SELECT value FROM json_each(?))`).raw(true),
       groupLinks: db.prepare(`SELECT l.* FROM ids i JOIN links l ON l.call_id = i.key WHERE i.group_id = ? ORDER BY l.ts, l.message_id`),
       message: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE id = ?`).raw(true),
+      insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
     };
     this.insertTx = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
   }
@@ -111,7 +102,7 @@ export class SqliteStore implements Store {
 
   private insertBatch(batch: MessageInput[]): void {
     // Per call this batch touches: its summary, the group ensureId found it in (valid while no
-    // union moved ids), and its search terms, written once the batch is read.
+    // union moved ids), and the search terms already written for it.
     const touched = new Map<string, Touched>();
     // Groups this batch made for one new call, whose summary is that call's own.
     const newGroups = new Set<number>();
@@ -134,21 +125,19 @@ export class SqliteStore implements Store {
       }
       if (m.method) {
         // A response travels its request's hop backwards with the same users: requests name every term.
-        addTerm(t.users, m.fromUser);
-        addTerm(t.users, m.toUser);
-        addTerm(t.ips, m.srcIp);
-        addTerm(t.ips, m.dstIp);
+        this.term('user', m.fromUser, t.users, m.callId);
+        this.term('user', m.toUser, t.users, m.callId);
+        this.term('ip', m.srcIp, t.ips, m.callId);
+        this.term('ip', m.dstIp, t.ips, m.callId);
       }
       updateCall(t.call, m);
     }
     const groups = new Map<number, CallSummary>();
-    for (const t of touched.values()) {
-      const c = t.call;
-      this.writeTerms(c.call_id, [...t.users.map((u) => ['user', u]), ...t.ips.map((ip) => ['ip', ip])]);
+    for (const { call: c, group } of touched.values()) {
       this.st.callUpsert.run(c.call_id, c.start, c.end, c.messages, c.first_req_ts, c.method, c.cseq_num, c.caller,
         c.callee, c.status, c.status_ts);
       // A union may have moved a touched call after its group was read: then read groups again.
-      groups.set(united ? (this.st.idGet.get(c.call_id) as Row).group_id : t.group, c);
+      groups.set(united ? (this.st.idGet.get(c.call_id) as Row).group_id : group, c);
     }
     for (const [g, c] of groups) {
       if (!united && newGroups.has(g)) this.writeGroupSummary(g, [c]);
@@ -156,20 +145,11 @@ export class SqliteStore implements Store {
     }
   }
 
-  /**
-   * The search terms of one call, [kind, term] pairs, in as few statements as the cap allows: a
-   * call names a few users and addresses, and one statement each cost more than the inserts.
-   */
-  private writeTerms(callId: string, terms: string[][]): void {
-    for (let i = 0; i < terms.length; i += TERMS_PER_STATEMENT) {
-      const rows = terms.slice(i, i + TERMS_PER_STATEMENT);
-      let st = this.termStatements.get(rows.length);
-      if (st === undefined) {
-        st = this.db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES ${Array(rows.length).fill('(?, ?, ?)').join(', ')}`);
-        this.termStatements.set(rows.length, st);
-      }
-      st.run(rows.flatMap(([kind, term]) => [kind, term, callId]));
-    }
+  /** Writes search term `value` of `callId` unless `written` (this batch's, for the call) has it. */
+  private term(kind: 'user' | 'ip', value: string | null, written: string[], callId: string): void {
+    if (!value || written.includes(value)) return;
+    written.push(value);
+    this.st.insertTerm.run(kind, value, callId);
   }
 
   /** The group of `key`, made (with `key` as its only id) when the key is new. */
