@@ -22,7 +22,7 @@ export interface BatcherOptions {
   writeRetries?: boolean;
   /**
    * Batches written at once (default 1). A store that queues writes on a thread of its own takes
-   * 2, so that its next batch waits there while this thread is busy receiving or parsing.
+   * several, so that its next batches wait there while this thread is busy receiving or parsing.
    */
   maxInFlight?: number;
   /** Runs on each batch just before it is written (blind-transfer matching needs the whole batch). */

@@ -39,13 +39,6 @@ interface MediaDraft {
   direction: Direction | null;
 }
 
-/**
- * Reads the parts of an SDP body (RFC 4566) that a ladder needs: session and media c= addresses,
- * m= lines, and the direction of each stream. A media-level direction attribute overrides the
- * session-level one, which defaults to sendrecv (RFC 3264 §5.1). `media[i].connection` is the
- * media-level c= if any, else the session-level one. Lines end in CRLF or LF; unknown and
- * malformed lines are skipped. Returns null when the body has no v=, c= or m= line.
- */
 /** True when `body` has a v=, c= or m= line: the lines that make parseSdp answer an Sdp. */
 export function hasSdpLine(body: string): boolean {
   let pos = 0;
@@ -59,6 +52,13 @@ export function hasSdpLine(body: string): boolean {
   return false;
 }
 
+/**
+ * Reads the parts of an SDP body (RFC 4566) that a ladder needs: session and media c= addresses,
+ * m= lines, and the direction of each stream. A media-level direction attribute overrides the
+ * session-level one, which defaults to sendrecv (RFC 3264 §5.1). `media[i].connection` is the
+ * media-level c= if any, else the session-level one. Lines end in CRLF or LF; unknown and
+ * malformed lines are skipped. Returns null when the body has no v=, c= or m= line.
+ */
 export function parseSdp(body: string): Sdp | null {
   let connection: string | null = null;
   let sessionDir: Direction | null = null;

@@ -11,11 +11,11 @@ import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
 import type { CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, Store, StoreCounts, StoredMessage } from './types.ts';
 
 type Pending = { resolve: (v: any) => void; reject: (e: Error) => void };
+type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-/** Wait before retrying a failed write, doubling from the first to the longest, ms. */
+/** Wait before retrying a failed write, doubling from the first to the longest, ms (as the batcher does). */
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
-type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
  * WAL pages at which the writer checkpoints by itself: only when the checkpointer thread falls

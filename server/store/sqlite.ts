@@ -37,8 +37,9 @@ export interface SqliteOptions {
 
 export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const store = new SqliteStore(new Database(path));
-  if (opts.walAutocheckpointPages !== undefined) store.pragma(`wal_autocheckpoint = ${opts.walAutocheckpointPages | 0}`);
+  const db = new Database(path);
+  const store = new SqliteStore(db);
+  if (opts.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${opts.walAutocheckpointPages | 0}`);
   return store;
 }
 
@@ -90,10 +91,6 @@ export class SqliteStore implements Store {
       insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
     };
     this.insertTx = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
-  }
-
-  pragma(sql: string): unknown {
-    return this.db.pragma(sql);
   }
 
   async insert(batch: MessageInput[]): Promise<void> {
