@@ -57,3 +57,23 @@ test('a copied link opens the same view in a new browser context', async ({ page
     await fresh.close();
   }
 });
+
+test('two view changes made before the page renders again both reach the link', async ({ page }) => {
+  const s = scenario('attended-transfer-opensips');
+  await openFlow(page, s.callIds[0]);
+  await expect(page.getByTestId('message').first()).toBeVisible();
+  // Both in one task, as a fast user or a slow machine may: the second is made before React has
+  // rendered the first.
+  await page.evaluate(() => {
+    const choose = (testId: string, value: string) => {
+      const select = document.querySelector(`[data-testid="${testId}"]`) as HTMLSelectElement;
+      select.value = value;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    };
+    choose('time-mode', 'delta-prev');
+    choose('time-zone', 'local');
+  });
+  await expect.poll(() => new URL(page.url()).searchParams.get('tz')).toBe('local');
+  expect(new URL(page.url()).searchParams.get('time')).toBe('delta-prev');
+  await expect(page.getByTestId('time-mode')).toHaveValue('delta-prev');
+});

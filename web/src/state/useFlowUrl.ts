@@ -9,8 +9,10 @@ export function useFlowUrl(): [FlowUrlState, (patch: Partial<FlowUrlState> | ((s
   const update = useCallback(
     (patch: Partial<FlowUrlState> | ((s: FlowUrlState) => Partial<FlowUrlState>)) => {
       setParams(
-        (prev) => {
-          const cur = parseFlowState(prev);
+        () => {
+          // The query as last written, not as last rendered (react-router hands the updater the
+          // rendered one): two changes made before a render would otherwise lose the first.
+          const cur = parseFlowState(new URLSearchParams(window.location.search));
           const next = { ...cur, ...(typeof patch === 'function' ? patch(cur) : patch) };
           return serializeFlowState(next);
         },
