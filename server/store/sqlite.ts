@@ -77,6 +77,7 @@ export class SqliteStore implements Store {
       groupCalls: db.prepare(`SELECT c.* FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
       groupSummary: db.prepare(`UPDATE groups SET first_call = ?, start = ?, end = ?, legs = ?, messages = ?, caller = ?,
         callee = ?, method = ?, status = ? WHERE id = ?`),
+      groupGet: db.prepare(`SELECT * FROM groups WHERE id = ?`),
       groupIds: db.prepare(`SELECT key, is_call FROM ids WHERE group_id = ?`),
       // Rows as arrays (.raw): several times faster than objects for a 20,000-message group.
       groupMessages: db.prepare(`SELECT ${MESSAGE_COLUMNS.map((c) => 'm.' + c).join(', ')} FROM ids i
@@ -193,7 +194,6 @@ export class SqliteStore implements Store {
       first.method, first.status, id);
   }
 
-
   async searchGroups(q: CallQuery): Promise<GroupPage> {
     const where: string[] = ['g.start IS NOT NULL'];
     const args: unknown[] = [];
@@ -278,7 +278,7 @@ export class SqliteStore implements Store {
   private groupOf(id: string): { key: number; head: Omit<GroupRecord, 'messages'> } | null {
     const row = this.st.idGet.get(id) as Row | undefined;
     if (!row) return null;
-    const s = this.summary(this.db.prepare('SELECT * FROM groups WHERE id = ?').get(row.group_id) as Row);
+    const s = this.summary(this.st.groupGet.get(row.group_id) as Row);
     return {
       key: row.group_id,
       head: {
