@@ -6,4 +6,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { tuneV8 } = await import('../server/v8-tuning.ts');
+tuneV8();
 await import('../server/cli/main.ts');

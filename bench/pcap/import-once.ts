@@ -14,6 +14,9 @@ import { openSqliteStore } from '../../server/store/sqlite.ts';
 import { runImport } from '../../server/cli/import.ts';
 import { importCapture } from '../../server/pcap/import.ts';
 import { parseSip } from '../../server/sip/parse.ts';
+import { tuneV8 } from '../../server/v8-tuning.ts';
+
+tuneV8(); // as bin/hepflow.js does
 
 const [file, mode, storePath] = process.argv.slice(2);
 const start = process.hrtime.bigint();
