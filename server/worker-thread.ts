@@ -3,7 +3,7 @@
  * bootstrap registers tsx (named by its resolved path, so any working directory works), then
  * loads the module. tsx's require hook, not its ESM loader: the loader runs on a thread of its
  * own, which doubled the time a worker took to start (~115 ms against ~55 for the SQLite writer).
- * Worker modules therefore use no top-level await.
+ * Worker modules are therefore loaded as CommonJS: no top-level await, no ESM-only package.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
