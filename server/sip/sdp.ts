@@ -39,17 +39,29 @@ interface MediaDraft {
   direction: Direction | null;
 }
 
-/** True when `body` has a v=, c= or m= line: the lines that make parseSdp answer an Sdp. */
-export function hasSdpLine(body: string): boolean {
+/**
+ * Calls `visit` with each line of an SDP body (CRLF or LF endings), trimmed, until it answers
+ * true; answers whether one did. A callback, not a generator: hasSdpLine runs for every message.
+ */
+function someLine(body: string, visit: (line: string) => boolean): boolean {
   let pos = 0;
   while (pos < body.length) {
     const nl = body.indexOf('\n', pos);
     const lineEnd = nl < 0 ? body.length : nl;
-    const line = body.slice(pos, lineEnd).trim();
+    if (visit(body.slice(pos, lineEnd).trim())) return true;
     pos = lineEnd + 1;
-    if (line.length >= 2 && line.charCodeAt(1) === 0x3d /* = */ && (line[0] === 'v' || line[0] === 'c' || line[0] === 'm')) return true;
   }
   return false;
+}
+
+/** A v=, c= or m= line: the lines that make parseSdp answer an Sdp. */
+function isSdpLine(line: string): boolean {
+  return line.length >= 2 && line.charCodeAt(1) === 0x3d /* = */ && (line[0] === 'v' || line[0] === 'c' || line[0] === 'm');
+}
+
+/** True when `body` has a v=, c= or m= line. */
+export function hasSdpLine(body: string): boolean {
+  return someLine(body, isSdpLine);
 }
 
 /**
@@ -66,13 +78,8 @@ export function parseSdp(body: string): Sdp | null {
   let current: MediaDraft | null = null;
   let inMedia = false; // past the first m= line: c= and a= belong to a stream, not the session
   let seen = false;
-  let pos = 0;
-  while (pos < body.length) {
-    const nl = body.indexOf('\n', pos);
-    const lineEnd = nl < 0 ? body.length : nl;
-    const line = body.slice(pos, lineEnd).trim();
-    pos = lineEnd + 1;
-    if (line.length < 2 || line.charCodeAt(1) !== 0x3d /* = */) continue;
+  someLine(body, (line) => {
+    if (line.length < 2 || line.charCodeAt(1) !== 0x3d /* = */) return false;
     const type = line[0];
     const value = line.slice(2);
     if (type === 'v') {
@@ -89,7 +96,7 @@ export function parseSdp(body: string): Sdp | null {
       const port = mediaPort(f[1] ?? '');
       if (f.length < 3 || port < 0) {
         current = null; // a broken m= line's attributes must not land on the previous stream
-        continue;
+        return false;
       }
       current = {
         media: { type: f[0], port, proto: f[2], formats: f.slice(3), direction: 'sendrecv', connection: null },
@@ -98,11 +105,12 @@ export function parseSdp(body: string): Sdp | null {
       drafts.push(current);
     } else if (type === 'a') {
       const dir = directionOf(value.trim());
-      if (dir === null) continue;
+      if (dir === null) return false;
       if (current) current.direction = dir;
       else if (!inMedia) sessionDir = dir;
     }
-  }
+    return false; // every line is read
+  });
   if (!seen) return null;
   const media = drafts.map(({ media: m, direction }) => ({
     ...m,
