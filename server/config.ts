@@ -39,9 +39,13 @@ export interface Config {
   demo: boolean;
   /** Largest HEP packet accepted, bytes (a HEP3 packet cannot exceed 65535: its length is u16). */
   maxPacketBytes: number;
-  /** Concurrent HEP TCP connections; more are refused (each holds a framing buffer). */
+  /** Largest expanded size of a compressed HEP payload (chunk 0x0010), bytes; larger ones are refused and counted. */
+  maxDecompressedBytes: number;
+  /** Concurrent HEP TCP connections; past it the one longest without a complete frame is evicted, else the new one refused. */
   maxTcpConnections: number;
-  /** A HEP TCP connection silent this long is closed, ms (OpenSIPS keeps its connection busy). */
+  /** Concurrent HEP TCP connections from one address; more are refused (one host cannot take every slot). */
+  maxTcpConnectionsPerAddress: number;
+  /** A HEP TCP connection that delivers no complete HEP frame for this long is closed, ms (OpenSIPS keeps its connection busy). */
   tcpIdleMs: number;
   /** Messages written per transaction. Bigger batches amortise the commit. */
   batchSize: number;
@@ -49,6 +53,10 @@ export interface Config {
   batchDelayMs: number;
   /** Messages held in memory while the store is slow or down; past it new ones are dropped and counted. */
   maxPending: number;
+  /** Payload bytes held in memory while the store is slow or down; past it new messages are dropped and counted. */
+  maxPendingBytes: number;
+  /** On SIGTERM/SIGINT: longest wait for what was received to be stored before the process exits, ms. */
+  shutdownTimeoutMs: number;
   /** Same packet from two capture points within this window is one message, µs (Homer 11 uses 500 ms). */
   dedupWindowMicros: number;
   /** A blind transfer's new call must start within this time after the REFER, µs. */
@@ -77,11 +85,17 @@ export const defaults: Config = {
   webDir: 'dist/web',
   demo: false,
   maxPacketBytes: 65535,
+  // A real SIP message is a few KB; even a multipart INVITE stays far below this.
+  maxDecompressedBytes: 256 * 1024,
   maxTcpConnections: 256,
+  maxTcpConnectionsPerAddress: 64,
   tcpIdleMs: 5 * 60_000,
   batchSize: 2000,
   batchDelayMs: 100,
   maxPending: 200_000,
+  // 200,000 messages of ~1 KB; a flood of large payloads reaches this first.
+  maxPendingBytes: 256 * 1024 * 1024,
+  shutdownTimeoutMs: 10_000,
   dedupWindowMicros: 500_000,
   blindTransferWindowMicros: 30_000_000,
   logLevel: 'info',
@@ -95,9 +109,9 @@ const kinds: Record<keyof Config, Kind> = {
   udp: 'boolean', tcp: 'boolean', collector: 'boolean', store: 'string', pgPool: 'number',
   pgPartitionStep: 'string', retentionDays: 'number', hepAuthKey: 'nullable-string',
   httpToken: 'nullable-string', httpBasic: 'nullable-string', correlationHeaders: 'list',
-  aliases: 'map', webDir: 'string', demo: 'boolean', maxPacketBytes: 'number',
-  maxTcpConnections: 'number', tcpIdleMs: 'number', batchSize: 'number', batchDelayMs: 'number',
-  maxPending: 'number', dedupWindowMicros: 'number', blindTransferWindowMicros: 'number',
+  aliases: 'map', webDir: 'string', demo: 'boolean', maxPacketBytes: 'number', maxDecompressedBytes: 'number',
+  maxTcpConnections: 'number', maxTcpConnectionsPerAddress: 'number', tcpIdleMs: 'number', batchSize: 'number',
+  batchDelayMs: 'number', maxPending: 'number', maxPendingBytes: 'number', shutdownTimeoutMs: 'number', dedupWindowMicros: 'number', blindTransferWindowMicros: 'number',
   logLevel: 'string',
 };
 

@@ -38,8 +38,30 @@ export class Metrics {
     name: 'hepflow_pending_messages', help: 'Messages waiting to be written', registers: [this.registry],
     collect: () => { this.pending.set(this.pendingSource()); },
   });
+  /** Read at scrape time, like pendingSource. */
+  pendingBytesSource: () => number = () => 0;
+  readonly pendingBytes: client.Gauge = new client.Gauge({
+    name: 'hepflow_pending_bytes', help: 'Payload bytes waiting to be written', registers: [this.registry],
+    collect: () => { this.pendingBytes.set(this.pendingBytesSource()); },
+  });
+  readonly setAside = new client.Counter({
+    name: 'hepflow_messages_set_aside_total', help: 'Messages the store refused for their content, kept apart from the rest, by reason',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
   readonly tcpConnections = new client.Gauge({
     name: 'hepflow_tcp_connections', help: 'Open HEP TCP connections', registers: [this.registry],
+  });
+  readonly tcpRefused = new client.Counter({
+    name: 'hepflow_tcp_connections_refused_total', help: 'HEP TCP connections refused at accept, by reason',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
+  readonly tcpClosed = new client.Counter({
+    name: 'hepflow_tcp_connections_closed_total', help: 'HEP TCP connections closed by hepflow, by reason',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
+  readonly tcpBytesDiscarded = new client.Counter({
+    name: 'hepflow_tcp_bytes_discarded_total', help: 'HEP TCP bytes that were not part of a frame, by reason',
+    labelNames: ['reason'] as const, registers: [this.registry],
   });
   readonly batchSeconds = new client.Histogram({
     name: 'hepflow_batch_write_seconds', help: 'Time to write one batch to the store',
