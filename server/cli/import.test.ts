@@ -1,7 +1,7 @@
 /** `hepflow import` core with real parts: the collector's Ingest and a temporary SQLite store. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaults } from '../config.ts';
@@ -11,8 +11,8 @@ import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 import { runImport } from './import.ts';
 import { runExport } from './export.ts';
+import { noSharedFixtures, sharedFixture } from '../testing/shared-fixtures.ts';
 
-const PUBLIC = resolve(import.meta.dirname, '../../../shared/fixtures/public');
 
 let dir: string;
 let store: Store;
@@ -39,9 +39,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('hepflow import', () => {
+describe.skipIf(noSharedFixtures)('hepflow import', () => {
   it('stores the SIP messages of sngrep-aaa.pcap and prints packets, messages, calls, groups and skip reasons', async () => {
-    const summary = await runImport([resolve(PUBLIC, 'sngrep-aaa.pcap')], { ingest, store, out });
+    const summary = await runImport([sharedFixture('sngrep-aaa.pcap')], { ingest, store, out });
     expect(summary).toMatchObject({ packets: 691, sipMessages: 81, hepPackets: 0, calls: 6 });
     expect(summary.groups).toBeGreaterThanOrEqual(1);
     expect(summary.groups).toBeLessThanOrEqual(6);
@@ -55,24 +55,24 @@ describe('hepflow import', () => {
   });
 
   it('stores HEP packets found in a capture under their own capture point', async () => {
-    const summary = await runImport([resolve(PUBLIC, 'hep-wireshark-hep.pcap')], { ingest, store, out });
+    const summary = await runImport([sharedFixture('hep-wireshark-hep.pcap')], { ingest, store, out });
     expect(summary).toMatchObject({ hepPackets: 8, calls: 1, groups: 1 });
     expect((await store.counts()).messages).toBe(8);
   });
 
   it('refuses a file that is not a capture, naming it, and leaves the store as it was', async () => {
-    await runImport([resolve(PUBLIC, 'hep-wireshark-hep.pcap')], { ingest, store, out });
+    await runImport([sharedFixture('hep-wireshark-hep.pcap')], { ingest, store, out });
     const before = await store.counts();
     const notes = join(dir, 'notes.txt');
     writeFileSync(notes, 'INVITE sip:bob@example.com SIP/2.0\r\n\r\n');
-    await expect(runImport([resolve(PUBLIC, 'sngrep-aaa.pcap'), notes], { ingest, store, out })).rejects.toThrow(
+    await expect(runImport([sharedFixture('sngrep-aaa.pcap'), notes], { ingest, store, out })).rejects.toThrow(
       /notes\.txt: not a pcap or pcapng file: first bytes 49 4e 56 49 54 45 20 73 \("INVITE s"\)/,
     );
     expect(await store.counts()).toEqual(before);
   });
 
   it('exports an imported call as text and as a pcap', async () => {
-    const summary = await runImport([resolve(PUBLIC, 'hep-wireshark-hep.pcap')], { ingest, store, out });
+    const summary = await runImport([sharedFixture('hep-wireshark-hep.pcap')], { ingest, store, out });
     const text = capture();
     expect(await runExport(summary.files[0].callIds[0], { store, format: 'text', out: text })).toBe(8);
     expect(text.text()).toMatch(/^2016-12-11 \d\d:\d\d:\d\d\.\d{6} UTC {2}\S+ -> \S+ {2}UDP\n/);

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { findScenario } from '../scenarios/index.ts';
 import { startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
+import { noSharedFixtures, sharedFixture } from '../testing/shared-fixtures.ts';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
@@ -27,8 +28,8 @@ describe('hepflow replay', () => {
     expect(g.legs.map((l: { role: string }) => l.role)).toEqual(expected.groups[0].legs.map((l) => l.role));
   });
 
-  it('sends the SIP of a capture file over UDP, wrapped in HEP3 with the capture id asked for', async () => {
-    const pcap = resolve(repo, '../shared/fixtures/public/sngrep-aaa.pcap');
+  it.skipIf(noSharedFixtures)('sends the SIP of a capture file over UDP, wrapped in HEP3 with the capture id asked for', async () => {
+    const pcap = sharedFixture('sngrep-aaa.pcap');
     const { stdout } = await hepflow('replay', '--pcap', pcap, '--to', `udp://127.0.0.1:${s.hepUdp!.port}`, '--rate', '2000', '--capture-id', '77');
     expect(stdout).toMatch(/^sent 81 HEP packets/);
     // The capture's 81 SIP messages fall in 6 calls (what `hepflow import` finds in it too).

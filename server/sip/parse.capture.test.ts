@@ -4,17 +4,14 @@
  * Packets are pulled out with the pcap importer's reader and extractor, as `hepflow import` does.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROTO_TYPE } from '../hep/chunks.ts';
 import { PacketExtractor } from '../pcap/extract.ts';
 import { CaptureReader } from '../pcap/reader.ts';
 import { parseSip, sipLabel } from './parse.ts';
 import type { SipMessage } from './types.ts';
+import { noSharedFixtures, sharedFixture } from '../testing/shared-fixtures.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const FIXTURES = path.resolve(repoRoot, '../shared/fixtures/public');
 const OPTS = { correlationHeaders: ['X-CID'] };
 
 /** Every SIP message of a capture file, plain or carried in HEP, parsed. */
@@ -27,12 +24,12 @@ function sipOf(file: string): SipMessage[] {
     },
   });
   const reader = new CaptureReader((p) => extractor.packet(p));
-  reader.push(readFileSync(path.join(FIXTURES, file)));
+  reader.push(readFileSync(sharedFixture(file)));
   reader.end();
   return texts.map((t) => parseSip(t, OPTS));
 }
 
-describe('parseSip on the public sample captures', () => {
+describe.skipIf(noSharedFixtures)('parseSip on the public sample captures', () => {
   it('reads all 81 SIP messages of sngrep-aaa.pcap with a Call-ID, CSeq and label each', () => {
     const msgs = sipOf('sngrep-aaa.pcap');
     expect(msgs).toHaveLength(81); // tshark -r sngrep-aaa.pcap -Y sip counts 81
