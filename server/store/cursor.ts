@@ -16,8 +16,11 @@ export function decodeCursor(s: string): Cursor {
   } catch {
     throw new Error('bad cursor');
   }
-  if (!Array.isArray(v) || typeof v[0] !== 'number' || (typeof v[1] !== 'number' && typeof v[1] !== 'string')) {
-    throw new Error('bad cursor');
-  }
-  return { start: v[0], id: v[1] };
+  // Only values this server puts in a cursor: a forged one must not reach a store's SQL (a NUL or
+  // an integer past bigint is a database error there, not a bad request).
+  const ok = Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0])
+    && ((typeof v[1] === 'number' && Number.isSafeInteger(v[1])) || (typeof v[1] === 'string' && !v[1].includes('\0')));
+  if (!ok) throw new Error('bad cursor');
+  const [start, id] = v as [number, number | string];
+  return { start, id };
 }

@@ -151,7 +151,7 @@ describe.skipIf(noPostgres)('PostgreSQL store on a Homer 7 database', () => {
       expect(idx.rows.map((r) => r.indexname.replace('hep_proto_1_call_20231114_2200_', ''))).toEqual(
         ['auth_user', 'callid', 'correlation_id', 'create_date', 'dstip', 'from_user', 'method', 'pid_user', 'ruri_domain', 'ruri_user', 'sid', 'srcip', 'to_user']);
       const hepflow = await db.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'hepflow_%' ORDER BY 1`);
-      expect(hepflow.rows.map((r) => r.tablename)).toEqual(['hepflow_calls', 'hepflow_extras', 'hepflow_groups', 'hepflow_ids', 'hepflow_links']);
+      expect(hepflow.rows.map((r) => r.tablename)).toEqual(['hepflow_batches', 'hepflow_calls', 'hepflow_extras', 'hepflow_groups', 'hepflow_ids', 'hepflow_links']);
       const g = await store.getGroup('corr-1');
       expect(g?.messages.map((m) => [m.protoType, m.method ?? m.status, m.hepCorrelationId])).toEqual([[1, 'INVITE', 'corr-1'], [1, 180, null], [100, null, null]]);
     });

@@ -6,19 +6,24 @@
  * Several processes may share one database: see grouping.ts for how writers stay consistent.
  */
 import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts';
 import type {
-  CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, GroupSummary, MessageInput, Store, StoreCounts,
+  CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, GroupSummary, MessageInput, OnSetAside, Store, StoreCounts,
   StoredLink, StoredMessage,
 } from './types.ts';
 import type { LinkRule } from '../correlate/types.ts';
 import { HOMER_PROFILES, isoMicros, partitionStepMicros, profileOf, tableName, type HomerProfile } from './homer/tables.ts';
-import { createSchema, inTransaction, LOCK_GROUPS, Partitions } from './homer/ddl.ts';
-import { fromHomerRow, messageId, parseMessageId, toHomerRow, type Extras, type ReadRow } from './homer/rows.ts';
+import { CommitUnknown, createSchema, inTransaction, LOCK_GROUPS, Partitions } from './homer/ddl.ts';
+import { contentFault } from './homer/errors.ts';
+import { writeSplitting } from './split.ts';
+import { escapeNul } from '../collector/storable.ts';
+import { fromHomerRow, messageId, parseMessageId, toHomerRow, type Extras, type HomerRow, type ReadRow } from './homer/rows.ts';
 import { applyGrouping, type Written } from './homer/grouping.ts';
 import { HomerWriter } from './homer/ingest.ts';
 import { byTimeThenId, CALL_SPAN_MICROS, closeGroup, type RowSource } from './homer/closure.ts';
+import type { CorrelationRule } from '../correlate/user-rules.ts';
 import { foldCalls, summarize } from './summary.ts';
 import { containsPattern, ROWS_NAMING, ROWS_OF_SIDS, rowFilters, SEED_TIME, selectRow, sidsWhere } from './homer/sql.ts';
 
@@ -32,6 +37,11 @@ const AHEAD_MICROS = 2 * 3_600_000_000;
 const FOREIGN_SCAN_ROWS = 2000;
 /** A time bound that prunes nothing, for searches without a window (µs, year 1970 and 2100). */
 const NO_BOUND: [EpochMicros, EpochMicros] = [0, 4_102_444_800_000_000];
+/**
+ * How long a write's token is kept, s: a batch whose COMMIT went unanswered is retried within the
+ * batcher's backoff (5 s at most), so a day covers any outage the buffer outlives.
+ */
+const BATCH_TOKEN_KEEP_S = 86_400;
 
 export async function openPostgresStore(config: Config, log: Log = () => {}): Promise<PostgresStore> {
   const step = partitionStepMicros(config.pgPartitionStep);
@@ -43,7 +53,7 @@ export async function openPostgresStore(config: Config, log: Log = () => {}): Pr
   pool.on('error', (err) => log('postgres connection lost', { error: err.message }));
   try {
     await createSchema(pool);
-    const store = new PostgresStore(pool, new Partitions(pool, step), config.correlationHeaders, log);
+    const store = new PostgresStore(pool, new Partitions(pool, step), config.correlationHeaders, log, config.correlationRules);
     await store.createAhead();
     return store;
   } catch (err) {
@@ -56,9 +66,14 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly timer: NodeJS.Timeout;
   private readonly homer = new HomerWriter();
+  /** Messages of a split batch already stored or set aside: a retry of the batch skips them. */
+  private readonly settled = new WeakSet<MessageInput>();
+  /** Messages whose COMMIT went unanswered, with their transaction's token (see write). */
+  private readonly unsure = new WeakMap<MessageInput, string>();
 
   constructor(private readonly pool: pg.Pool, private readonly parts: Partitions,
-    private readonly correlationHeaders: string[], private readonly log: Log) {
+    private readonly correlationHeaders: string[], private readonly log: Log,
+    private readonly correlationRules: readonly CorrelationRule[] = []) {
     this.timer = setInterval(() => void this.createAhead().catch((e) => log('partition creation failed', { error: e.message })),
       Math.min(parts.stepMicros / 2000, 15 * 60_000));
     this.timer.unref();
@@ -68,13 +83,57 @@ export class PostgresStore implements Store {
   async createAhead(): Promise<void> {
     const now = Date.now() * 1000;
     await this.parts.ensureRange(now, now + AHEAD_MICROS);
+    await this.pool.query(`DELETE FROM hepflow_batches WHERE at < now() - make_interval(secs => $1)`, [BATCH_TOKEN_KEEP_S]);
   }
 
-  async insert(batch: MessageInput[]): Promise<void> {
-    if (!batch.length) return;
+  /**
+   * Not retried here (the batcher keeps the batch and retries it with backoff); a retried batch may
+   * hold messages already stored, which are skipped, so that each is stored exactly once.
+   */
+  async insert(batch: MessageInput[], _onRetry?: (err: Error) => void, onSetAside?: OnSetAside): Promise<void> {
+    const todo = await this.notStoredYet(batch);
+    if (!todo.length) return;
+    await writeSplitting(todo, {
+      write: (part) => this.write(part), contentFault, onSetAside,
+      settled: (part) => { for (const m of part) this.settled.add(m); },
+    });
+  }
+
+  /** `batch` without the messages a previous attempt stored: parts of a split, and COMMITs whose answer was lost. */
+  private async notStoredYet(batch: MessageInput[]): Promise<MessageInput[]> {
+    const todo = batch.filter((m) => !this.settled.has(m));
+    const tokens = new Set<string>();
+    for (const m of todo) {
+      const t = this.unsure.get(m);
+      if (t !== undefined) tokens.add(t);
+    }
+    if (!tokens.size) return todo;
+    const { rows } = await this.pool.query<{ token: string }>('SELECT token::text FROM hepflow_batches WHERE token = ANY($1::uuid[])', [[...tokens]]);
+    const committed = new Set(rows.map((r) => r.token));
+    const out = todo.filter((m) => !committed.has(this.unsure.get(m) ?? ''));
+    for (const m of todo) this.unsure.delete(m);
+    return out;
+  }
+
+  /**
+   * One transaction. It records a token of its own in hepflow_batches: when the connection is lost
+   * during COMMIT (the server may have committed, the answer never came), the next attempt asks
+   * whether that token is there instead of writing the messages twice.
+   */
+  private async write(batch: MessageInput[]): Promise<void> {
     const rows = batch.map(toHomerRow);
     await this.parts.ensure(rows);
-    await inTransaction(this.pool, async (c) => {
+    const token = randomUUID();
+    try {
+      await this.transaction(batch, rows, token);
+    } catch (err) {
+      if (err instanceof CommitUnknown) for (const m of batch) this.unsure.set(m, token);
+      throw err;
+    }
+  }
+
+  private transaction(batch: MessageInput[], rows: HomerRow[], token: string): Promise<void> {
+    return inTransaction(this.pool, async (c) => {
       const ids = await this.homer.write(c, rows);
       const written: Written[] = batch.map((m, i) => ({ m, messageId: messageId(rows[i].profile, ids[i], rows[i].ts) }));
       const extras = rows.flatMap((r, i) => (r.extras ? [{ profile: r.profile, id: ids[i], ts: r.ts, sid: r.sid, x: r.extras }] : []));
@@ -86,7 +145,8 @@ export class PostgresStore implements Store {
           extras.map((e) => e.x.hasSdp), extras.map((e) => e.x.problems)]);
       }
       // Only now serialise with the other writers: the Homer rows above went in concurrently.
-      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_GROUPS]);
+      // The token rides on the same round trip (a data-modifying WITH runs whether read or not).
+      await c.query('WITH t AS (INSERT INTO hepflow_batches (token) VALUES ($2)) SELECT pg_advisory_xact_lock($1)', [LOCK_GROUPS, token]);
       await applyGrouping(c, written);
     });
   }
@@ -122,13 +182,13 @@ export class PostgresStore implements Store {
   };
 
   async getGroup(id: string): Promise<GroupRecord | null> {
-    const g = await this.readGroup(id);
+    const g = await this.readGroup(escapeNul(id));
     return g ? { groupId: g.groupId, callIds: g.callIds, correlationIds: g.correlationIds, messages: g.messages, links: g.links } : null;
   }
 
   /** Payloads come with the rows here (the SIP fields are parsed from them), so a slice costs what the group costs. */
   getGroupSlice(id: string, limit?: number): Promise<GroupSlice | null> {
-    return this.readGroup(id, limit);
+    return this.readGroup(escapeNul(id), limit);
   }
 
   async getPayloads(ids: readonly string[]): Promise<Map<string, string>> {
@@ -187,7 +247,7 @@ export class PostgresStore implements Store {
 
   /** A group hepflow never grouped: heplify-server's rows, correlated now. */
   private foreignGroup(id: string) {
-    return closeGroup(this.rowSource, id, this.correlationHeaders);
+    return closeGroup(this.rowSource, id, { correlationHeaders: this.correlationHeaders, correlationRules: this.correlationRules });
   }
 
   async searchGroups(q: CallQuery): Promise<GroupPage> {

@@ -6,9 +6,13 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
-import { packBatch, type PackedBatch } from './message-batch.ts';
+import { packBatch, unpackBatch, type PackedBatch } from './message-batch.ts';
 import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
-import type { CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, Store, StoreCounts, StoredMessage } from './types.ts';
+import { contentFault } from './sqlite-errors.ts';
+import { writeSplitting } from './split.ts';
+import type {
+  CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, OnSetAside, Store, StoreCounts, StoredMessage,
+} from './types.ts';
 
 type Pending = { resolve: (v: any) => void; reject: (e: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -50,7 +54,7 @@ class ThreadedSqliteStore implements Store {
       const p = this.pending.get(r.id);
       this.pending.delete(r.id);
       if (r.ok) p?.resolve(r.value);
-      else p?.reject(new Error(r.error));
+      else p?.reject(Object.assign(new Error(r.error), { name: r.name, code: r.code }));
     });
     const fail = (err: Error) => {
       this.failure = err;
@@ -81,17 +85,32 @@ class ThreadedSqliteStore implements Store {
    * the writer works (at bench/pcap's pace that carrying cost more CPU than parsing a third of the
    * messages).
    */
-  insert(batch: MessageInput[], onRetry?: (err: Error) => void): Promise<void> {
+  insert(batch: MessageInput[], onRetry?: (err: Error) => void, onSetAside?: OnSetAside): Promise<void> {
     if (!batch.length) return Promise.resolve();
-    return this.insertPacked(packBatch(batch), onRetry);
+    let packed: PackedBatch;
+    try {
+      packed = packBatch(batch);
+    } catch (err) {
+      return this.split(batch, err, onRetry, onSetAside); // e.g. past V8's longest string
+    }
+    // The closure holds the packed copy only: `batch` is not kept while the writer works.
+    return this.insertPacked(packed, onRetry).catch((err) => this.split(unpackBatch(packed), err, onRetry, onSetAside));
   }
 
+  /** A batch refused for its content (only now unpacked again): the rest is stored, the culprits set aside. */
+  private split(batch: MessageInput[], err: unknown, onRetry?: (err: Error) => void, onSetAside?: OnSetAside): Promise<void> {
+    if (this.failure || contentFault(err) === null) return Promise.reject(err);
+    return writeSplitting(batch, { write: async (part) => this.insertPacked(packBatch(part), onRetry), contentFault, onSetAside });
+  }
+
+  /** Retries until stored, except when the batch is refused for its content: that rejects at once. */
   private async insertPacked(batch: PackedBatch, onRetry?: (err: Error) => void): Promise<void> {
     for (let waitMs = RETRY_FIRST_MS; ; waitMs = Math.min(RETRY_MAX_MS, waitMs * 2)) {
       try {
         return await this.call({ op: 'insert', batch });
       } catch (err) {
-        if (this.failure) throw err; // the writer thread is gone: nothing to retry on
+        // The writer thread is gone (nothing to retry on), or retrying the same content would fail the same way.
+        if (this.failure || contentFault(err) !== null) throw err;
         onRetry?.(err as Error);
         await new Promise((r) => setTimeout(r, waitMs));
       }

@@ -12,7 +12,8 @@ export type WriterRequest =
   | { id: number; op: 'purgeBefore'; before: number }
   | { id: number; op: 'close' };
 
-export type WriterReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string };
+/** A failure carries the error's name and SQLite code, by which the store tells content faults from the database's (sqlite-errors.ts). */
+export type WriterReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string; name: string; code?: string };
 
 if (parentPort) {
   const port = parentPort;
@@ -25,7 +26,9 @@ if (parentPort) {
       else await store.close();
       port.postMessage({ id: req.id, ok: true, value } satisfies WriterReply);
     } catch (err) {
-      port.postMessage({ id: req.id, ok: false, error: (err as Error).message } satisfies WriterReply);
+      const e = err as Error & { code?: unknown };
+      port.postMessage({ id: req.id, ok: false, error: e.message, name: e.name,
+        code: typeof e.code === 'string' ? e.code : undefined } satisfies WriterReply);
     }
   });
 }

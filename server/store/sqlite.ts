@@ -13,6 +13,7 @@ import type {
   StoreCounts, StoredLink, StoredMessage,
 } from './types.ts';
 import type { LinkRule } from '../correlate/types.ts';
+import { escapeNul } from '../collector/storable.ts';
 
 type Row = Record<string, any>;
 
@@ -275,7 +276,8 @@ export class SqliteStore implements Store {
   }
 
   /** The group row of `id` and what every group read answers besides messages. */
-  private groupOf(id: string): { key: number; head: Omit<GroupRecord, 'messages'> } | null {
+  private groupOf(asSent: string): { key: number; head: Omit<GroupRecord, 'messages'> } | null {
+    const id = escapeNul(asSent); // ids are stored with NUL escaped (collector/storable.ts)
     const row = this.st.idGet.get(id) as Row | undefined;
     if (!row) return null;
     const s = this.summary(this.st.groupGet.get(row.group_id) as Row);

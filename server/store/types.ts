@@ -41,6 +41,12 @@ export interface MessageInput {
   links: LinkInput[];
 }
 
+/**
+ * Told of a message a store refused for its content even alone and in its safe form: it is not
+ * stored. `reason` is short and stable (a SQLSTATE condition name, an SQLite code), for counting.
+ */
+export type OnSetAside = (reason: string, message: MessageInput, err: Error) => void;
+
 /** A stored message without its payload: what the group view reads (it never sends payloads). */
 export interface MessageMeta extends Omit<MessageInput, 'links' | 'raw'> {
   /** Store-specific id, opaque to callers. */
@@ -151,9 +157,11 @@ export interface Store {
   readonly retriesWrites?: boolean;
   /**
    * Stores a batch atomically, with its links; groups merge as links arrive, in any order. A store
-   * that retries writes itself calls `onRetry` for each failed attempt.
+   * that retries writes itself calls `onRetry` for each failed attempt. A batch refused for its
+   * content is split (store/split.ts): the rest is stored and each message that cannot be stored
+   * even in its safe form goes to `onSetAside` instead.
    */
-  insert(batch: MessageInput[], onRetry?: (err: Error) => void): Promise<void>;
+  insert(batch: MessageInput[], onRetry?: (err: Error) => void, onSetAside?: OnSetAside): Promise<void>;
   searchGroups(q: CallQuery): Promise<GroupPage>;
   /** The group that `id` (any Call-ID or correlation id of it) belongs to, null when unknown. */
   getGroup(id: string): Promise<GroupRecord | null>;

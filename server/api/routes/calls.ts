@@ -4,9 +4,12 @@ import type { AppDeps } from '../app.ts';
 import type { ApiCallPage } from '../types.ts';
 import { callPageSchema, errorSchema } from '../schemas.ts';
 import { BadRequest, parseInt10, parseTime, str } from '../query.ts';
+import { escapeNul } from '../../collector/storable.ts';
 
 /** Rows a page may ask for: the web app virtualises thousands, but one answer stays bounded. */
 const MAX_LIMIT = 5000;
+/** Latest time a search may name, µs: 9999-12-31, past which dates do not print and PostgreSQL's bigint overflows. */
+const MAX_TIME_MICROS = 253_402_300_799_999_999;
 
 type Query = Record<string, string | undefined>;
 
@@ -16,15 +19,15 @@ export default async function callsRoutes(app: FastifyInstance, { store }: AppDe
   }, async (req): Promise<ApiCallPage> => {
     const q = req.query;
     const page = await store.searchGroups({
-      from: parseTime('from', q.from),
-      to: parseTime('to', q.to),
-      callId: str(q.callId),
-      correlationId: str(q.correlationId),
-      user: str(q.user),
-      ip: str(q.ip),
-      method: str(q.method)?.toUpperCase(),
+      from: time('from', q.from),
+      to: time('to', q.to),
+      callId: text(q.callId),
+      correlationId: text(q.correlationId),
+      user: text(q.user),
+      ip: text(q.ip),
+      method: text(q.method)?.toUpperCase(),
       status: parseInt10('status', q.status, 100, 699),
-      q: str(q.q),
+      q: text(q.q),
       limit: parseInt10('limit', q.limit, 1, MAX_LIMIT) ?? 100,
       cursor: str(q.cursor),
     }).catch((err: Error) => {
@@ -40,4 +43,22 @@ export default async function callsRoutes(app: FastifyInstance, { store }: AppDe
       next: page.next,
     };
   });
+}
+
+/**
+ * A text filter as stored: the collector escapes NUL (collector/storable.ts), so a value sent with
+ * one finds what was stored, and no store is handed a NUL (PostgreSQL's text refuses it).
+ */
+function text(v: string | undefined): string | undefined {
+  const t = str(v);
+  return t === undefined ? undefined : escapeNul(t);
+}
+
+/** parseTime within what every store can compare (0 to year 9999). */
+function time(name: string, v: string | undefined): number | undefined {
+  const t = parseTime(name, v);
+  if (t !== undefined && !(Number.isSafeInteger(t) && t >= 0 && t <= MAX_TIME_MICROS)) {
+    throw new BadRequest(`${name} must be from 0 to ${MAX_TIME_MICROS} microseconds since the epoch (year 9999)`);
+  }
+  return t;
 }

@@ -1,11 +1,12 @@
 /**
  * Query-time correlation for rows hepflow did not group at ingest (heplify-server wrote them):
  * from one id, follow correlation_id, Call-IDs and the links in each message's SIP headers
- * (Replaces, Refer-To with Replaces, X-CID, "_b2b-N"), in both directions, transitively, within a
+ * (Replaces, Refer-To with Replaces, X-CID, "_b2b-N", Session-ID, icid-value, the config file's
+ * correlationRules), in both directions, transitively, within a
  * bounded time window. Unlike homer-app's single-hop lookup (reference §5.3), it closes the set.
  */
 import { parseSip } from '../../sip/parse.ts';
-import { linksOf } from '../../correlate/links.ts';
+import { linksOf, type LinkOptions } from '../../correlate/links.ts';
 import type { EpochMicros, GroupRecord, StoredLink, StoredMessage } from '../types.ts';
 import { fromHomerRow, type ReadRow } from './rows.ts';
 
@@ -34,8 +35,13 @@ export interface Closure {
   end: EpochMicros;
 }
 
-/** The group of `id`, or null when no row names it. */
-export async function closeGroup(src: RowSource, id: string, correlationHeaders: string[]): Promise<Closure | null> {
+/**
+ * The group of `id`, or null when no row names it. A shared value (a Session-ID UUID, an
+ * icid-value, a user rule's capture) is followed like an id: rowsNaming finds the INVITEs that
+ * carry it in their text.
+ */
+export async function closeGroup(src: RowSource, id: string, opts: LinkOptions): Promise<Closure | null> {
+  const { correlationHeaders } = opts;
   const t = await src.seedTime(id);
   if (t === null) return null;
   let lo = t;
@@ -48,14 +54,27 @@ export async function closeGroup(src: RowSource, id: string, correlationHeaders:
     const found = await src.rowsNaming(frontier, lo - LOOKBACK_MICROS, hi + CALL_SPAN_MICROS);
     const next = new Set<string>();
     const add = (x: string) => { if (!ids.has(x) && ids.size + next.size < MAX_IDS) next.add(x); };
-    for (const r of found) {
-      const m = fromHomerRow(r, correlationHeaders);
-      if (rows.has(m.id)) continue;
+    const known = (x: string | null) => x !== null && (ids.has(x) || next.has(x));
+    // A row found by searching its text for an id (LIKE '%id%') may only contain it by chance
+    // ("core9" inside "core9-legX"): it belongs when its Call-ID, correlation id or a link names
+    // an id of the group. Rows that name an id found later in this round are taken on a later pass.
+    let candidates = found.map((r) => fromHomerRow(r, correlationHeaders)).filter((m) => !rows.has(m.id))
+      .map((m) => ({ m, own: m.protoType === 1 ? linksOf(parseSip(m.raw, { correlationHeaders }), m.hepCorrelationId, opts) : [] }));
+    for (let taken = true; taken;) {
+      taken = false;
+      const left: typeof candidates = [];
+      for (const c of candidates) {
+        if (rows.has(c.m.id)) continue;
+        if (known(c.m.callId) || known(c.m.hepCorrelationId) || c.own.some((l) => known(l.target))) {
+          accept(c.m, c.own);
+          taken = true;
+        } else left.push(c);
+      }
+      candidates = left;
+    }
+    function accept(m: StoredMessage, own: ReturnType<typeof linksOf>): void {
       rows.set(m.id, m);
       add(m.callId);
-      if (m.protoType !== 1) continue;
-      const sip = parseSip(m.raw, { correlationHeaders });
-      const own = linksOf(sip, m.hepCorrelationId, { correlationHeaders });
       for (const l of own) {
         // heplify puts an X-CID value in correlation_id too: keep the header's reason, not both.
         if (l.rule === 'hep-correlation-id' && own.some((o) => o !== l && o.target === l.target)) continue;

@@ -45,6 +45,9 @@ const HEPFLOW_DDL = [
     PRIMARY KEY (profile, id))`,
   `CREATE INDEX IF NOT EXISTS hepflow_extras_sid ON hepflow_extras (sid, create_date)`,
   `CREATE INDEX IF NOT EXISTS hepflow_extras_date ON hepflow_extras (create_date)`,
+  // One row per write transaction (PostgresStore.write): whether a COMMIT whose answer was lost took effect.
+  `CREATE TABLE IF NOT EXISTS hepflow_batches (token uuid PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE INDEX IF NOT EXISTS hepflow_batches_at ON hepflow_batches (at)`,
 ];
 
 /** Creates missing Homer parent tables and hepflow's tables, under a lock so that processes starting together do not race. */
@@ -56,18 +59,42 @@ export async function createSchema(pool: pg.Pool): Promise<void> {
   });
 }
 
+/** Thrown when COMMIT failed, typically with the connection lost while it was in flight: the transaction may or may not have committed. */
+export class CommitUnknown extends Error {
+  constructor(cause: Error) {
+    super(`COMMIT failed, outcome unknown: ${cause.message}`, { cause });
+  }
+}
+
+/**
+ * Runs `fn` in one transaction on a client of its own. A transaction cut off by a lost
+ * connection was rolled back by the server, except when the loss came during COMMIT: a failed
+ * COMMIT rejects with CommitUnknown.
+ */
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
+  // A checked-out client has no listener of the pool's: a backend terminated now (failover,
+  // pooler restart, pg_terminate_backend) would emit 'error' unhandled and end the process.
+  // The query in flight rejects as well, so the listener only records that the client is gone.
   let broken: Error | undefined;
+  const onError = (err: Error) => { broken ??= err; };
+  c.on('error', onError);
   try {
     await c.query('BEGIN');
     const out = await fn(c);
-    await c.query('COMMIT');
+    try {
+      await c.query('COMMIT');
+    } catch (err) {
+      // A lost connection, or a backend terminated while committing (57P01 may arrive after the
+      // commit is durable): the outcome is unknown. Asking costs one query, so every failed COMMIT is treated so.
+      throw new CommitUnknown(err as Error);
+    }
     return out;
   } catch (err) {
-    await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+    if (!broken) await c.query('ROLLBACK').catch((e: Error) => { broken ??= e; });
     throw err;
   } finally {
+    c.removeListener('error', onError);
     c.release(broken); // a client whose connection died is discarded, not returned to the pool
   }
 }

@@ -125,6 +125,9 @@ function protoTypeOf(profile: HomerProfile, proto: unknown): number {
   return 35; // heplify's catch-all table
 }
 
+/** PostgreSQL's largest bigint (2^63 - 1). */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
 /** "<profile>:<id>:<create_date µs>": table, row and partition in one opaque, stable string. */
 export function messageId(profile: HomerProfile, id: string | number, ts: EpochMicros): string {
   return `${profile}:${id}:${ts}`;
@@ -132,7 +135,8 @@ export function messageId(profile: HomerProfile, id: string | number, ts: EpochM
 
 export function parseMessageId(s: string): { profile: HomerProfile; id: string; ts: EpochMicros } | null {
   const m = /^([0-9a-z_]+):(\d{1,19}):(-?\d{1,17})$/.exec(s);
-  if (!m || !isProfile(m[1])) return null;
+  // Within bigint, so that a made-up id is unknown rather than a database error (17 digits of µs stay within dates).
+  if (!m || !isProfile(m[1]) || BigInt(m[2]) > MAX_BIGINT) return null;
   return { profile: m[1], id: m[2], ts: Number(m[3]) };
 }
 
