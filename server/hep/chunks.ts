@@ -180,8 +180,9 @@ export const HEP_LEGACY_HDR_LEN_IPV6 = 40;
 export const HEP2_TIME_HDR_BYTES = 12;
 
 /**
- * Upper bound on a decompressed payload (chunk 0x0010), in bytes. A 64 KiB deflate stream can
- * expand about 1000-fold; a SIP message is a few KiB, so 4 MiB stops a bomb without ever
- * refusing real traffic.
+ * Default upper bound on a decompressed payload (chunk 0x0010), in bytes; the collector takes
+ * config.maxDecompressedBytes instead. Deflate expands up to about 1030-fold, so one 64 KiB packet
+ * could carry 64 MiB; a SIP message is a few KiB, and even a large multipart INVITE stays far
+ * below 256 KiB.
  */
-export const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024;
+export const MAX_DECOMPRESSED_BYTES = 256 * 1024;

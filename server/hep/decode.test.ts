@@ -1,10 +1,10 @@
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CHUNK, HEP3_MAGIC, IP_PROTOCOL, PROTO_TYPE, VENDOR } from './chunks.ts';
+import { CHUNK, HEP3_MAGIC, IP_PROTOCOL, MAX_DECOMPRESSED_BYTES, PROTO_TYPE, VENDOR } from './chunks.ts';
 import { decodeHep } from './decode.ts';
-import { encodeHep3 } from './encode.ts';
+import { encodeHep2, encodeHep3 } from './encode.ts';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RECORD, SPEC_EXAMPLE_ROWS, be, hexTable, makeInput, rawChunk, rawPacket } from './fixtures.ts';
-import type { HepDecodeResult, HepRecord } from './types.ts';
+import type { DecodeOptions, HepDecodeResult, HepRecord } from './types.ts';
 
 function expectRecord(result: HepDecodeResult): HepRecord {
   if (!result.ok) throw new Error(`expected a record, got rejection ${result.reason}: ${result.detail}`);
@@ -61,8 +61,11 @@ describe('decodeHep on the HEP3 spec example', () => {
   });
 });
 
+/** A gzip bomb: 64 MiB of one byte, about 64 KiB compressed (deflate tops out near 1030:1). */
+const BOMB = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x41), { level: 9 });
+
 describe('decodeHep rejections', () => {
-  const cases: [string, Buffer, string][] = [
+  const cases: [string, Buffer, string, DecodeOptions?][] = [
     ['an empty packet', Buffer.alloc(0), 'short-header'],
     ['a 5-byte HEP3 header', Buffer.from('HEP3\x00', 'latin1'), 'short-header'],
     ['2 bytes that begin "HEP3"', Buffer.from('HE', 'latin1'), 'short-header'],
@@ -86,17 +89,22 @@ describe('decodeHep rejections', () => {
     ['a compressed payload that is not deflate', packetWith((c) => c.set(CHUNK.payload, rawChunk(CHUNK.compressedPayload, Buffer.from([0x1f, 0x8b, 1, 2, 3])))), 'bad-compression'],
     ['an empty compressed payload', packetWith((c) => c.set(CHUNK.payload, rawChunk(CHUNK.compressedPayload, ''))), 'bad-compression'],
     ['family 7', packetWith((c) => c.set(CHUNK.ipFamily, rawChunk(CHUNK.ipFamily, be.u8(7)))), 'bad-family'],
+    ['a gzip bomb (64 KiB expanding to 64 MiB)', packetWith((c) => c.set(CHUNK.payload, rawChunk(CHUNK.compressedPayload, BOMB))), 'decompressed-too-large'],
+    ['a payload expanding one byte past the bound', packetWith((c) => c.set(CHUNK.payload, rawChunk(CHUNK.compressedPayload, deflateSync(Buffer.alloc(1001, 0x41))))), 'decompressed-too-large', { maxDecompressedBytes: 1000 }],
+    ['no auth key when one is required', packetWith(() => {}), 'bad-auth-key', { authKey: 'secret' }],
+    ['another auth key', packetWith(() => {}, rawChunk(CHUNK.authKey, 'guess')), 'bad-auth-key', { authKey: 'secret' }],
+    ['a HEPv2 packet (no auth key chunk) when a key is required', encodeHep2(makeInput()), 'bad-auth-key', { authKey: 'secret' }],
   ];
 
-  it.each(cases)('refuses %s as %s', (_name, packet, reason) => {
-    const result = decodeHep(packet);
+  it.each(cases)('refuses %s as %s', (_name, packet, reason, options) => {
+    const result = decodeHep(packet, options);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toBe(reason);
   });
 
   it('names every rejection reason of the contract in at least one case', () => {
     const all = ['short-header', 'bad-magic', 'bad-version', 'length-mismatch', 'chunk-overrun', 'bad-chunk-size',
-      'missing-addresses', 'missing-payload', 'bad-compression', 'bad-family'];
+      'missing-addresses', 'missing-payload', 'bad-compression', 'decompressed-too-large', 'bad-family', 'bad-auth-key'];
     expect(new Set(cases.map((c) => c[2]))).toEqual(new Set(all));
   });
 
@@ -134,6 +142,27 @@ describe('decodeHep on HEP3 variants', () => {
     const record = expectRecord(decodeHep(packet));
     expect(record.payload.toString()).toBe(sip);
     expect(record.compressed).toBe(true);
+  });
+
+  it('inflates a payload of exactly the bound whole', () => {
+    const exact = Buffer.alloc(MAX_DECOMPRESSED_BYTES, 0x41);
+    const packet = packetWith((c) => c.set(CHUNK.payload, rawChunk(CHUNK.compressedPayload, gzipSync(exact))));
+    expect(expectRecord(decodeHep(packet)).payload.equals(exact)).toBe(true);
+  });
+
+  it('checks the auth key before inflating: a bomb or broken deflate from a sender without the key is refused for its key', () => {
+    for (const compressed of [BOMB, Buffer.from([0x1f, 0x8b, 1, 2, 3])]) {
+      const packet = packetWith((c) => c.set(CHUNK.payload, rawChunk(CHUNK.compressedPayload, compressed)), rawChunk(CHUNK.authKey, 'guess'));
+      expect(decodeHep(packet, { authKey: 'secret' })).toEqual({ ok: false, reason: 'bad-auth-key', detail: 'auth key differs' });
+    }
+  });
+
+  it('decodes a packet carrying the required auth key, and inflates it within the given bound', () => {
+    const packet = encodeHep3(makeInput({ authKey: 'secret', payload: sip, compress: 'gzip' }));
+    const record = expectRecord(decodeHep(packet, { authKey: 'secret', maxDecompressedBytes: sip.length }));
+    expect(record).toMatchObject({ authKey: 'secret', compressed: true });
+    expect(record.payload.toString()).toBe(sip);
+    expect(decodeHep(packet, { authKey: 'secret', maxDecompressedBytes: sip.length - 1 })).toMatchObject({ ok: false, reason: 'decompressed-too-large' });
   });
 
   it('unwraps the {"payload": ...} JSON that OpenSIPS sends for SIP with homer5_on=0', () => {

@@ -25,13 +25,18 @@ import {
   reject,
   unwrapOpensipsJson,
 } from './payload.ts';
-import type { HepDecodeResult, HepRecord } from './types.ts';
+import type { DecodeOptions, HepDecodeResult, HepRecord } from './types.ts';
 
 /** First byte of a HEPv1 / HEPv2 packet: hp_v (Kamailio hep.h struct hep_hdr). */
 const LEGACY_VERSIONS: ReadonlySet<number> = new Set([1, 2]);
 
 /**
  * Decodes one HEP packet (a UDP datagram, or one frame from HepStreamFramer).
+ *
+ * With `options.authKey`, a packet whose auth key (chunk 0x000e) differs, or which has none (as
+ * HEPv1/v2 never do), is refused ('bad-auth-key') before its payload is inflated, so that an
+ * unauthenticated sender cannot make the collector spend CPU and memory on decompression.
+ * Chunk 0x0010 expanding past `options.maxDecompressedBytes` is refused ('decompressed-too-large').
  *
  * - HEP3/EEP3: the u16 total length must equal `buf.length`; chunks of vendors other than 0 and
  *   unknown generic chunks are skipped by their length; the fixed-size chunks that feed the record
@@ -44,9 +49,12 @@ const LEGACY_VERSIONS: ReadonlySet<number> = new Set([1, 2]);
  * payload chunk is accepted for non-SIP types (OpenSIPS control packets carry none), but refused
  * for SIP, where there is no message to parse.
  */
-export function decodeHep(buf: Buffer): HepDecodeResult {
+export function decodeHep(buf: Buffer, options: DecodeOptions = {}): HepDecodeResult {
   if (buf.length === 0) return reject('short-header', 'empty packet');
-  if (LEGACY_VERSIONS.has(buf[0])) return decodeHepLegacy(buf);
+  if (LEGACY_VERSIONS.has(buf[0])) {
+    const r = decodeHepLegacy(buf);
+    return r.ok && options.authKey != null ? reject('bad-auth-key', 'HEPv1/v2 carry no auth key') : r;
+  }
 
   const idLength = HEP3_MAGIC.length;
   const id = buf.subarray(0, idLength);
@@ -54,7 +62,7 @@ export function decodeHep(buf: Buffer): HepDecodeResult {
     const couldBeId = HEP3_MAGIC.subarray(0, id.length).equals(id) || EEP3_MAGIC.subarray(0, id.length).equals(id);
     return couldBeId ? reject('short-header', `${buf.length} bytes`) : reject('bad-magic');
   }
-  if (id.equals(HEP3_MAGIC) || id.equals(EEP3_MAGIC)) return decodeHep3(buf);
+  if (id.equals(HEP3_MAGIC) || id.equals(EEP3_MAGIC)) return decodeHep3(buf, options);
   // "HEPx"/"EEPx": the HEP family, but a version this decoder does not know.
   if (id.subarray(0, 3).equals(HEP3_MAGIC.subarray(0, 3)) || id.subarray(0, 3).equals(EEP3_MAGIC.subarray(0, 3))) {
     return reject('bad-version', `id ${JSON.stringify(id.toString('latin1'))}`);
@@ -111,7 +119,7 @@ interface Hep3Fields {
   extraCorrelation: Record<string, string> | null;
 }
 
-function decodeHep3(buf: Buffer): HepDecodeResult {
+function decodeHep3(buf: Buffer, options: DecodeOptions): HepDecodeResult {
   if (buf.length < HEP3_HEADER_BYTES) return reject('short-header', `${buf.length} bytes`);
   const total = u16(buf, 4); // spec: counts the whole packet, header included
   if (total !== buf.length) {
@@ -143,7 +151,7 @@ function decodeHep3(buf: Buffer): HepDecodeResult {
     }
     readChunk(f, type, buf, at, off);
   }
-  return finishHep3(buf, f);
+  return finishHep3(buf, f, options);
 }
 
 function u16(buf: Buffer, at: number): number {
@@ -185,7 +193,10 @@ function readChunk(f: Hep3Fields, type: number, buf: Buffer, at: number, end: nu
   }
 }
 
-function finishHep3(buf: Buffer, f: Hep3Fields): HepDecodeResult {
+function finishHep3(buf: Buffer, f: Hep3Fields, options: DecodeOptions): HepDecodeResult {
+  if (options.authKey != null && f.authKey !== options.authKey) {
+    return reject('bad-auth-key', f.authKey === null ? `no chunk ${describeChunk(CHUNK.authKey)}` : 'auth key differs');
+  }
   let family: HepRecord['family'];
   if (f.family === -1) {
     // No 0x0001 chunk: a complete pair of address chunks tells the family.
@@ -214,7 +225,7 @@ function finishHep3(buf: Buffer, f: Hep3Fields): HepDecodeResult {
   // the bytes longer copies them.
   let payload = buf.subarray(f.payloadAt, f.payloadEnd);
   if (f.compressed) {
-    const inflated = decompressPayload(payload);
+    const inflated = decompressPayload(payload, options.maxDecompressedBytes);
     if (!Buffer.isBuffer(inflated)) return inflated;
     payload = inflated;
   }

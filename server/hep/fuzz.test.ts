@@ -9,7 +9,7 @@ import type { HepDecodeResult, HepEncodeInput, HepRecord, HepRejection } from '.
 
 const REASONS: ReadonlySet<HepRejection> = new Set<HepRejection>([
   'short-header', 'bad-magic', 'bad-version', 'length-mismatch', 'chunk-overrun', 'bad-chunk-size',
-  'missing-addresses', 'missing-payload', 'bad-compression', 'bad-family',
+  'missing-addresses', 'missing-payload', 'bad-compression', 'decompressed-too-large', 'bad-family', 'bad-auth-key',
 ]);
 
 function expectWellFormed(result: HepDecodeResult): void {
@@ -98,6 +98,21 @@ describe('decodeHep under fuzzing', () => {
         expectWellFormed(decodeHep(packet));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('with an auth key and a small inflate bound, accepts a record exactly when its key matches and its payload fits', () => {
+    fc.assert(
+      fc.property(recordArb, fc.constantFrom('gzip' as const, 'zlib' as const), text, fc.boolean(), fc.integer({ min: 1, max: 700 }), (record, z, other, same, max) => {
+        // Half the time the record's own key (when it has one), so that acceptance is exercised too.
+        const key = same && record.authKey !== null ? record.authKey : other;
+        const result = decodeHep(encodeHep3(inputOf(record, z)), { authKey: key, maxDecompressedBytes: max });
+        expectWellFormed(result);
+        if (record.authKey !== key) expect(result).toMatchObject({ ok: false, reason: 'bad-auth-key' });
+        else if (record.compressed && record.payload.length > max) expect(result).toMatchObject({ ok: false, reason: 'decompressed-too-large' });
+        else expect(result).toEqual({ ok: true, record });
+      }),
+      { numRuns: 500 },
     );
   });
 

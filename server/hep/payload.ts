@@ -20,12 +20,13 @@ const ZLIB_CMF_DEFLATE_32K = 0x78; // RFC 1950 §2.2: CM = 8 (deflate), CINFO = 
 /**
  * Inflates chunk 0x0010. The format is told by its first bytes, since senders differ (OpenSIPS
  * writes gzip, captagent zlib): 1f 8b is gzip; 0x78 with a valid FCHECK (RFC 1950: CMF·256+FLG is
- * a multiple of 31) is zlib; anything else is tried as raw deflate. Output is capped at
- * MAX_DECOMPRESSED_BYTES.
+ * a multiple of 31) is zlib; anything else is tried as raw deflate. Output is capped at `maxBytes`
+ * (bytes, default MAX_DECOMPRESSED_BYTES): zlib stops inflating once its output passes the cap, so
+ * a bomb costs the cap's worth of work (about 1 ms for 256 KiB), not its full expansion.
  */
-export function decompressPayload(bytes: Uint8Array): Buffer | Rejected {
+export function decompressPayload(bytes: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES): Buffer | Rejected {
   if (bytes.length === 0) return reject('bad-compression', 'empty compressed payload');
-  const options = { maxOutputLength: MAX_DECOMPRESSED_BYTES };
+  const options = { maxOutputLength: maxBytes };
   let format = 'raw deflate';
   try {
     if (bytes[0] === GZIP_ID1 && bytes[1] === GZIP_ID2) {
@@ -38,6 +39,9 @@ export function decompressPayload(bytes: Uint8Array): Buffer | Rejected {
     }
     return inflateRawSync(bytes, options);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return reject('decompressed-too-large', `${format} of ${bytes.length} bytes expands past ${maxBytes} bytes`);
+    }
     return reject('bad-compression', `${format}: ${(err as Error).message}`);
   }
 }

@@ -45,7 +45,19 @@ export type HepRejection =
   | 'missing-addresses'
   | 'missing-payload'
   | 'bad-compression'
-  | 'bad-family';
+  /** Chunk 0x0010 expands past the decoder's bound (DecodeOptions.maxDecompressedBytes). */
+  | 'decompressed-too-large'
+  | 'bad-family'
+  /** The auth key (chunk 0x000e) is missing or differs from DecodeOptions.authKey. */
+  | 'bad-auth-key';
+
+/** What decodeHep checks beyond the packet's own structure. */
+export interface DecodeOptions {
+  /** Refuse packets whose auth key (chunk 0x000e) is not this one; null or absent: no check. */
+  authKey?: string | null;
+  /** Largest expanded size of chunk 0x0010, bytes (default MAX_DECOMPRESSED_BYTES). */
+  maxDecompressedBytes?: number;
+}
 
 export type HepDecodeResult =
   | { ok: true; record: HepRecord }
