@@ -24,8 +24,28 @@ export interface RunningServer {
   /** host and port actually bound, null when that listener is off. */
   hepUdp: { host: string; port: number } | null;
   hepTcp: { host: string; port: number } | null;
-  close(): Promise<void>;
+  /**
+   * Stops receiving and stores what was received, within `timeoutMs` (default
+   * config.shutdownTimeoutMs) however the senders and the store behave; what could not be stored
+   * by then is counted as dropped ('shutdown').
+   */
+  close(timeoutMs?: number): Promise<ShutdownReport>;
 }
+
+export interface ShutdownReport {
+  /** Time the shutdown took, ms. */
+  ms: number;
+  /** Messages stored while shutting down. */
+  stored: number;
+  /** Messages received that could not be stored in time (lost). */
+  unstored: number;
+}
+
+/** Longest time HEP TCP senders get to finish what they were sending once told the stream ends, ms. */
+const TCP_DRAIN_MS = 1000;
+/** Share of the shutdown time kept for closing the store after the flush, at most STORE_CLOSE_MS. */
+const STORE_CLOSE_SHARE = 0.1;
+const STORE_CLOSE_MS = 1000;
 
 /** How often the retention sweep runs, ms. */
 const RETENTION_SWEEP_MS = 60 * 60_000;
@@ -34,7 +54,8 @@ export async function startServer(config: Config, log: Log = () => {}): Promise<
   const store = await openStore(config, log);
   const metrics = new Metrics();
   const ingest = config.collector ? new Ingest({ store, config, metrics, log }) : null;
-  const closers: (() => Promise<void>)[] = [];
+  /** Each stops one listener; `timeoutMs` is the whole shutdown's bound. */
+  const closers: ((timeoutMs: number) => Promise<void>)[] = [];
   let hepUdp: RunningServer['hepUdp'] = null;
   let hepTcp: RunningServer['hepTcp'] = null;
   try {
@@ -46,11 +67,10 @@ export async function startServer(config: Config, log: Log = () => {}): Promise<
     if (ingest && config.tcp) {
       // With port 0, TCP takes the port UDP got, so that one port number serves both.
       const port = config.hepPort === 0 && hepUdp ? hepUdp.port : config.hepPort;
-      const srv = await listenTcp(ingest, { host: config.hepHost, port, maxConnections: config.maxTcpConnections,
-        idleMs: config.tcpIdleMs, metrics });
-      const a = srv.address() as AddressInfo;
-      hepTcp = { host: a.address, port: a.port };
-      closers.push(() => new Promise((r) => { srv.close(() => r()); srv.unref(); }));
+      const tcp = await listenTcp(ingest, { host: config.hepHost, port, maxConnections: config.maxTcpConnections,
+        maxConnectionsPerAddress: config.maxTcpConnectionsPerAddress, idleMs: config.tcpIdleMs, metrics });
+      hepTcp = tcp.address;
+      closers.push((timeoutMs) => tcp.close(Math.min(TCP_DRAIN_MS, timeoutMs / 4)));
     }
     const app = await buildApp({ store, config, metrics, ingest });
     await app.listen({ host: config.httpHost, port: config.httpPort });
@@ -69,16 +89,44 @@ export async function startServer(config: Config, log: Log = () => {}): Promise<
 
     return {
       config, store, metrics, ingest, httpUrl, hepUdp, hepTcp,
-      async close() {
+      async close(timeoutMs = config.shutdownTimeoutMs) {
+        const started = Date.now();
+        const deadline = started + timeoutMs;
+        const storedBefore = await storedCount(metrics);
         clearInterval(timer);
-        for (const c of closers) await c();
-        await ingest?.close();
-        await store.close();
+        // Listeners first, all at once: nothing new arrives while what was received is flushed.
+        await within(Promise.all(closers.map((c) => c(timeoutMs).catch((e) => log('closing a listener failed', { error: e.message })))), deadline - Date.now());
+        const storeReserve = Math.min(STORE_CLOSE_MS, timeoutMs * STORE_CLOSE_SHARE);
+        const flushed = ingest ? await within(ingest.close(), deadline - storeReserve - Date.now()) : true;
+        // Out of time: what still waits is dropped and counted; batches already with the store may still land.
+        const abandoned = flushed ? 0 : ingest!.abandon('shutdown');
+        const withStore = ingest?.unsettled ?? 0;
+        const storedAtDeadline = await storedCount(metrics);
+        await within(store.close(), Math.max(0, deadline - Date.now()));
+        const storedAfter = await storedCount(metrics);
+        // A batch the store could not finish before it closed is counted by the batcher ('store-failed').
+        const unstored = abandoned + withStore - (storedAfter - storedAtDeadline);
+        return { ms: Date.now() - started, stored: storedAfter - storedBefore, unstored };
       },
     };
   } catch (err) {
-    for (const c of closers) await c().catch(() => {});
+    for (const c of closers) await c(0).catch(() => {});
     await store.close();
     throw err;
   }
+}
+
+/** Waits for `p` at most `ms`; true when it settled in time. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => { timer = setTimeout(() => r(false), Math.max(0, ms)); });
+  try {
+    return await Promise.race([p.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function storedCount(metrics: Metrics): Promise<number> {
+  return (await metrics.stored.get()).values[0]?.value ?? 0;
 }

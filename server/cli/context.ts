@@ -27,6 +27,7 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['--demo', 'demo', 'load every demo scenario at start'],
   ['--batch-size <n>', 'batchSize', 'messages per store transaction (default 2000)'],
   ['--max-tcp-connections <n>', 'maxTcpConnections', 'concurrent HEP TCP connections (default 256)'],
+  ['--max-tcp-connections-per-address <n>', 'maxTcpConnectionsPerAddress', 'concurrent HEP TCP connections from one address (default 64)'],
   ['--tcp-idle-ms <ms>', 'tcpIdleMs', 'close a HEP TCP connection without a complete frame for this long (default 300000)'],
   ['--shutdown-timeout-ms <ms>', 'shutdownTimeoutMs', 'on SIGTERM, longest wait to store what was received (default 10000)'],
   ['--log-level <level>', 'logLevel', 'silent, info or debug (default info)'],

@@ -1,4 +1,5 @@
 /** `hepflow serve`: collector + store + app in one process (the default verb). */
+import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
 import { addConfigOptions, configFrom, makeLog } from './context.ts';
 import { startServer } from '../server.ts';
@@ -14,6 +15,30 @@ export function registerServe(program: Command): void {
     const server = await startServer(config, log);
     const addr = (a: { host: string; port: number } | null) => (a ? `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` : null);
     log('listening', { http: server.httpUrl, hepUdp: addr(server.hepUdp), hepTcp: addr(server.hepTcp), store: server.store.kind });
+    let stopping = false;
+    const stop = async (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log('second signal: exiting at once, what is not stored yet is lost', { signal, unstored: server.ingest?.unsettled ?? 0 });
+        process.exit(128 + osConstants.signals[signal]);
+      }
+      stopping = true;
+      log('stopping', { signal, timeoutMs: config.shutdownTimeoutMs });
+      // server.close() keeps its own bound; this one only guards against a bug that would hang it.
+      setTimeout(() => {
+        log('shutdown did not finish in time: exiting', { unstored: server.ingest?.unsettled ?? 0 });
+        process.exit(1);
+      }, config.shutdownTimeoutMs + BACKSTOP_MS).unref();
+      try {
+        const r = await server.close();
+        log('stopped', { signal, ...r });
+        process.exit(0);
+      } catch (err) {
+        log('shutdown failed', { error: (err as Error).message });
+        process.exit(1);
+      }
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
     if (config.demo) {
       // Over TCP when it listens: the demo should arrive whole even on a busy machine.
       const via = server.hepTcp ? { transport: 'tcp' as const, ...server.hepTcp } : server.hepUdp && { transport: 'udp' as const, ...server.hepUdp };
@@ -21,15 +46,11 @@ export function registerServe(program: Command): void {
       const n = await loadDemo({ transport: via.transport, host: loopbackFor(via.host), port: via.port });
       log('demo loaded', { packets: n, open: server.httpUrl });
     }
-    const stop = async (signal: string) => {
-      log('stopping', { signal });
-      await server.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
   });
 }
+
+/** Extra time past config.shutdownTimeoutMs before the process exits whatever it is doing, ms. */
+const BACKSTOP_MS = 2000;
 
 /** The demo talks to our own listener: on a wildcard bind, send to loopback. */
 function loopbackFor(host: string): string {
