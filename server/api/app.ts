@@ -11,12 +11,25 @@ import type { Store } from '../store/types.ts';
 import type { Metrics } from '../collector/metrics.ts';
 import type { Ingest } from '../collector/ingest.ts';
 import { authHook } from './auth.ts';
+import { originHook } from './origin.ts';
+import { closeUnreadBodies } from './unread-body.ts';
 import callsRoutes from './routes/calls.ts';
 import groupsRoutes from './routes/groups.ts';
 import messagesRoutes from './routes/messages.ts';
 import healthRoutes from './routes/health.ts';
 import importRoutes from './routes/import.ts';
 import exportRoutes from './routes/export.ts';
+
+/**
+ * Longest route parameter, characters (decoded): a Call-ID can be as long as a HEP3 packet, whose
+ * length field is u16. Fastify's default of 100 answered 404/414 for RFC 4475's long Call-IDs.
+ */
+export const MAX_PARAM_CHARS = 65535;
+/**
+ * Largest request line plus headers, bytes (Node's default is 16 KiB): the longest Call-ID
+ * percent-encoded (3 bytes per byte) in a path, with room for the usual headers.
+ */
+export const MAX_HEADER_BYTES = 3 * MAX_PARAM_CHARS + 64 * 1024;
 
 const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -30,14 +43,25 @@ export interface AppDeps {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_CHARS },
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+  });
   app.addHook('onRequest', authHook(deps.config));
+  app.addHook('onRequest', originHook);
+  closeUnreadBodies(app);
   // A 20,000-message group is ~10 MB of JSON: compressed it is a tenth of that on the wire.
   await app.register(fastifyCompress, { global: true, threshold: 4096, encodings: ['gzip', 'deflate'], zlibOptions: { level: 1 } });
   // SIP is hostile input: the app renders it as text, and the page may run only its own scripts.
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');
+    // The app's URLs carry Call-IDs and phone numbers: no Referer to other sites. Not "no-referrer":
+    // under it a browser sends `Origin: null` on the app's own POSTs (Fetch, "serializing a
+    // request origin"), which the origin check above would have to take on trust.
+    reply.header('referrer-policy', 'same-origin');
     return payload;
   });
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {

@@ -53,6 +53,8 @@ const mediaSchema = obj({
 export const messageDetailSchema = obj({
   ...messageProps,
   raw: str,
+  truncated: bool,
+  rawBytes: int,
   headers: { type: 'array', items: obj({ name: str, value: str }) },
   sdp: { anyOf: [{ type: 'null' }, obj({ connection: nstr, media: { type: 'array', items: mediaSchema } })] },
 });

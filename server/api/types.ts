@@ -127,7 +127,12 @@ export interface ApiGroup {
 }
 
 export interface ApiMessageDetail extends ApiMessage {
+  /** The raw message, cut to the server's bound (MAX_DETAIL_RAW_BYTES) when `truncated`. */
   raw: string;
+  /** True when `raw` is only the start of the message: the whole is at /messages/{id}/raw. */
+  truncated: boolean;
+  /** UTF-8 size of the whole raw message, bytes. */
+  rawBytes: number;
   headers: { name: string; value: string }[];
   sdp: {
     connection: string | null;

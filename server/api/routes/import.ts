@@ -63,17 +63,31 @@ export default async function importRoutes(app: FastifyInstance, { store, ingest
       return reply.code(400).send({ error: 'not-a-capture', message: 'empty upload: send the capture file as the request body' });
     }
     if (!ingest) {
-      body.resume();
       return reply.code(503).send({ error: 'no-collector', message: 'this process does not store messages (started with --no-collector)' });
     }
     const fileName = basename(req.query.name || 'upload').slice(0, 200);
+    // The importer stops pulling at a corrupt record; the body must then stay open (not be
+    // destroyed with the socket) so that the answer reaches the client: app.ts closes it after.
+    let readWhole = false;
+    async function* chunks() {
+      for await (const chunk of body!.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
+      readWhole = true;
+    }
     let r: CaptureImport;
     try {
-      r = await importCapture(body, { ingest, captureId: `file:${fileName}` });
+      r = await importCapture(chunks(), { ingest, captureId: `file:${fileName}` });
     } catch (err) {
       if (!(err instanceof NotCaptureError)) throw err;
-      body.resume(); // drain what the client still sends, so it reads the answer
       return reply.code(400).send({ error: 'not-a-capture', message: `${fileName}: ${err.message}` });
+    }
+    // Stopped before the end of the upload: a corrupt record, not a capture cut short at its end
+    // (that one is answered with its summary and stoppedAt, as the CLI does).
+    if (r.stoppedAt && !readWhole) {
+      const { packet, offset, reason } = r.stoppedAt;
+      return reply.code(400).send({
+        error: 'corrupt-capture',
+        message: `${fileName}: packet ${packet} at byte ${offset}: ${reason}; the ${packet - 1} packets before it were imported (${r.sipMessages + r.hepPackets} messages), the rest was not read`,
+      });
     }
     const answer: ImportAnswer = {
       fileName, ...r,

@@ -80,6 +80,11 @@ export function fetchMessage(id: string, signal?: AbortSignal): Promise<ApiMessa
   return getJson(`/messages/${encodeURIComponent(id)}`, S.messageDetail, signal);
 }
 
+/** The whole raw text of a message as a download (the detail answer carries at most its start). */
+export function rawMessageUrl(id: string): string {
+  return `${BASE}/messages/${encodeURIComponent(id)}/raw`;
+}
+
 /** Uploads a capture file as the request body (streamed by the browser). */
 export async function uploadCapture(file: File): Promise<S.ImportSummary> {
   const res = await fetch(`${BASE}/import${query({ name: file.name })}`, {

@@ -157,6 +157,8 @@ const media = obj<Sdp['media'][number]>({ type: str, port: num, proto: str, form
 export const messageDetail = obj<ApiMessageDetail>({
   ...messageShape,
   raw: str,
+  truncated: bool,
+  rawBytes: num,
   headers: arr(obj<{ name: string; value: string }>({ name: str, value: str })),
   sdp: nullable(obj<Sdp>({ connection: nstr, media: arr(media) })),
 });

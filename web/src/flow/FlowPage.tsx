@@ -1,12 +1,15 @@
 /** "/flow/:id": loads the group (any Call-ID or correlation id of it) and shows its ladder. */
-import { Link, useParams } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import { useGroupQuery } from '../api/queries.ts';
 import { ApiRequestError } from '../api/client.ts';
+import { flowIdOf } from '../api/early.ts';
 import { FlowView } from './FlowView.tsx';
 import './FlowPage.css';
 
 export function FlowPage() {
-  const { id = '' } = useParams();
+  // Read from the address as written, not from useParams: the router turns an encoded "%2F" back
+  // into "/", so a Call-ID that contains the text "%2F" would open another id.
+  const id = flowIdOf(useLocation().pathname) ?? '';
   const group = useGroupQuery(id);
   if (group.isPending) {
     return (

@@ -3,6 +3,8 @@
  * SIP is hostile input: it is only ever a text child here.
  */
 import { useMessageQuery } from '../api/queries.ts';
+import { rawMessageUrl } from '../api/client.ts';
+import { RawText } from './RawText.tsx';
 import type { FlowMessage, FlowModel } from '../model/normalize.ts';
 import { formatDateTime, formatDelta, type Zone } from '../model/time-format.ts';
 import { legColorVar } from '../ladder/colors.ts';
@@ -78,9 +80,15 @@ export function MessageDetail({ id, message: m, model, prevTs, zone, onClose }: 
         <>
           <details open className="DetailPane--section">
             <summary>Raw SIP</summary>
-            <pre className="DetailPane--raw mono" data-testid="raw-sip">
-              {q.data.raw}
-            </pre>
+            {q.data.truncated && (
+              <p className="DetailPane--warn" data-testid="raw-truncated">
+                Showing the first {formatSize(new TextEncoder().encode(q.data.raw).length)} of {formatSize(q.data.rawBytes)}.{' '}
+                <a href={rawMessageUrl(id)} download data-testid="raw-download">
+                  Download the whole raw message
+                </a>
+              </p>
+            )}
+            <RawText text={q.data.raw} />
           </details>
           <details className="DetailPane--section">
             <summary>Headers ({q.data.headers.length})</summary>
@@ -114,4 +122,11 @@ export function MessageDetail({ id, message: m, model, prevTs, zone, onClose }: 
       )}
     </section>
   );
+}
+
+/** Bytes as "18.0 MB" / "256 KiB"-style text for the truncation marker. */
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
