@@ -6,12 +6,14 @@ import { decodeHep } from '../hep/decode.ts';
 import { IP_PROTOCOL, PROTO_TYPE, PROTO_TYPE_NAMES } from '../hep/chunks.ts';
 import { parseSip } from '../sip/parse.ts';
 import { linksOf } from '../correlate/links.ts';
-import { blindTransferLink, matchBlindTransfer, referRecordOf, type ReferCandidate } from '../correlate/blind.ts';
+import { blindTransferLink, matchBlindTransfer, referRecordOf, type BlindInvite, type ReferCandidate } from '../correlate/blind.ts';
+import { WindowMatcher } from '../correlate/window.ts';
 import type { Config } from '../config.ts';
-import type { HepRecord } from '../hep/types.ts';
+import type { DecodeOptions, HepRecord } from '../hep/types.ts';
 import type { MessageInput, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 import { Batcher } from './batcher.ts';
+import { escapeNul, storableText } from './storable.ts';
 
 export interface FrameMeta {
   transport: 'udp' | 'tcp' | 'file';
@@ -40,26 +42,30 @@ export interface IngestDeps {
   log?: (msg: string, fields?: object) => void;
 }
 
-/** REFERs kept in memory for blind-transfer matching, at most (one window's worth at high rates). */
-const MAX_RECENT_REFERS = 10_000;
-
 export class Ingest {
   private readonly batcher: Batcher;
-  private readonly recentRefers: ReferCandidate[] = [];
+  private readonly window: WindowMatcher;
+  /** Messages the window step has seen: a batch retried after a failed write is not fed twice. */
+  private readonly windowSeen = new WeakSet<MessageInput>();
   // Counter children resolved once: a labelled inc() hashes its labels on every call.
   private readonly receivedBy;
   private readonly decodedSip;
+  // The auth key is checked inside decodeHep, before a compressed payload is inflated.
+  private readonly decodeOptions: DecodeOptions;
 
   constructor(private readonly d: IngestDeps) {
     const c = d.config;
     this.batcher = new Batcher({
-      batchSize: c.batchSize, batchDelayMs: c.batchDelayMs, maxPending: c.maxPending, metrics: d.metrics,
+      batchSize: c.batchSize, batchDelayMs: c.batchDelayMs, maxPending: c.maxPending, maxPendingBytes: c.maxPendingBytes, metrics: d.metrics,
       maxInFlight: d.store.writeDepth, writeRetries: d.store.retriesWrites,
-      write: (batch, onRetry) => d.store.insert(batch, onRetry),
-      prepare: (batch) => this.linkBlindTransfers(batch),
+      write: (batch, onRetry) => d.store.insert(batch, onRetry, (reason, m, err) => this.setAside(reason, m, err)),
+      prepare: (batch) => this.linkByWindow(batch),
       log: d.log ?? (() => {}),
     });
     d.metrics.pendingSource = () => this.batcher.pending;
+    d.metrics.pendingBytesSource = () => this.batcher.pendingBytes;
+    this.decodeOptions = { authKey: c.hepAuthKey, maxDecompressedBytes: c.maxDecompressedBytes };
+    this.window = new WindowMatcher({ blindTransferWindowMicros: c.blindTransferWindowMicros });
     const r = d.metrics.received;
     this.receivedBy = { udp: r.labels('udp'), tcp: r.labels('tcp'), file: r.labels('file') };
     this.decodedSip = d.metrics.decoded.labels('sip');
@@ -74,12 +80,12 @@ export class Ingest {
     this.receivedBy[meta.transport].inc();
     // Past the backlog bound the message would be dropped after parsing: drop it before, so that
     // an overload leaves the CPU to the store catching up.
-    if (this.batcher.full) return skip(metrics.dropped, 'buffer-full');
+    const full = this.batcher.full;
+    if (full) return skip(metrics.dropped, full);
     if (buf.length > config.maxPacketBytes) return skip(metrics.rejected, 'too-large');
-    const r = decodeHep(buf);
+    const r = decodeHep(buf, this.decodeOptions);
     if (!r.ok) return skip(metrics.rejected, r.reason);
     const rec = r.record;
-    if (config.hepAuthKey !== null && rec.authKey !== config.hepAuthKey) return skip(metrics.rejected, 'bad-auth-key');
     if (rec.protoType === PROTO_TYPE.sip) this.decodedSip.inc();
     else metrics.decoded.inc({ proto: PROTO_TYPE_NAMES.get(rec.protoType) ?? String(rec.protoType) });
     const ts = rec.tsSec === 0 && rec.tsUsec === 0 ? meta.receivedAt : rec.tsSec * 1_000_000 + rec.tsUsec;
@@ -89,24 +95,27 @@ export class Ingest {
       captureId: rec.nodeName ?? (rec.captureId !== null ? String(rec.captureId) : meta.peer.replace(/:\d+$/, '')),
       hepCorrelationId: rec.correlationId, protoType: rec.protoType,
     };
-    return rec.protoType === PROTO_TYPE.sip ? this.sipText(rec.payload.toString('utf8'), base) : this.other(rec, base);
+    return rec.protoType === PROTO_TYPE.sip ? this.sipText(rec.payload, base) : this.other(rec, base);
   }
 
   /** One SIP message found outside HEP; answers its Call-ID, null when it was skipped. */
   sip(f: CapturedSip): string | null {
     this.receivedBy.file.inc();
-    return this.sipText(f.payload.toString('utf8'), {
+    return this.sipText(f.payload, {
       ts: f.ts, srcIp: f.srcIp, srcPort: f.srcPort, dstIp: f.dstIp, dstPort: f.dstPort, transport: f.transport,
       captureId: f.captureId, hepCorrelationId: null, protoType: PROTO_TYPE.sip,
     });
   }
 
-  private sipText(text: string, base: Base): string | null {
+  private sipText(payload: Buffer, base: Base): string | null {
     const { metrics, config } = this.d;
+    // Before parsing, so that no field taken from the text or from `base` carries what a store refuses.
+    const { text, problems: textProblems } = storableText(payload, base);
     const sip = parseSip(text, { correlationHeaders: config.correlationHeaders, sdp: false });
     // Cannot be placed in any call: count and skip (a message that names a Call-ID is kept, flagged).
     if (!sip.callId) return skip(metrics.rejected, 'sip-no-call-id');
-    for (const p of sip.problems) metrics.malformed.inc({ problem: p });
+    const problems = textProblems.length ? [...sip.problems, ...textProblems] : sip.problems;
+    for (const p of problems) metrics.malformed.inc({ problem: p });
     // Fields copied one by one: spreading `base` here cost ~25 µs a message (the hot path).
     const m: MessageInput = {
       ts: base.ts, srcIp: base.srcIp, srcPort: base.srcPort, dstIp: base.dstIp, dstPort: base.dstPort,
@@ -118,60 +127,72 @@ export class Ingest {
       toUser: sip.to?.uri.user ?? null, toTag: sip.to?.tag ?? null,
       ruriUser: sip.requestUri?.user ?? null, userAgent: sip.userAgent, viaBranch: sip.viaBranch,
       hasSdp: sip.hasSdp, raw: text,
-      problems: sip.problems.length ? sip.problems.join('; ') : null,
-      links: linksOf(sip, base.hepCorrelationId, { correlationHeaders: config.correlationHeaders }),
+      problems: problems.length ? problems.join('; ') : null,
+      links: linksOf(sip, base.hepCorrelationId, { correlationHeaders: config.correlationHeaders, correlationRules: config.correlationRules }),
     };
-    const refer = referRecordOf(sip, base.ts);
-    if (refer) this.rememberRefer(refer);
     this.batcher.add(m);
     return m.callId;
   }
 
   /** Logs, RTCP reports and other HEP payloads: kept under the correlation id they carry. */
   private other(rec: HepRecord, base: Base): string | null {
-    const callId = rec.correlationId ?? rec.extraCorrelation?.sip ?? null;
+    const { text, problems } = storableText(rec.payload, base);
+    // extraCorrelation comes from JSON, where "\u0000" is a NUL too.
+    const callId = base.hepCorrelationId ?? (rec.extraCorrelation?.sip != null ? escapeNul(rec.extraCorrelation.sip) : null);
     if (!callId) return skip(this.d.metrics.rejected, 'no-correlation-id');
+    for (const p of problems) this.d.metrics.malformed.inc({ problem: p });
     this.batcher.add({
-      ...base, hepCorrelationId: rec.correlationId, callId, method: null, status: null, reason: null,
+      ...base, callId, method: null, status: null, reason: null,
       cseqNum: null, cseqMethod: null, fromUser: null, fromTag: null, toUser: null, toTag: null, ruriUser: null,
-      userAgent: null, viaBranch: null, hasSdp: false, raw: rec.payload.toString('utf8'), problems: null, links: [],
+      userAgent: null, viaBranch: null, hasSdp: false, raw: text, problems: problems.length ? problems.join('; ') : null, links: [],
     });
     return callId;
   }
 
-  private rememberRefer(r: ReferCandidate): void {
-    this.recentRefers.push(r);
-    if (this.recentRefers.length > MAX_RECENT_REFERS) this.recentRefers.splice(0, this.recentRefers.length - MAX_RECENT_REFERS);
+  /** A message the store refused for its content even alone and escaped: not stored, counted and logged. */
+  private setAside(reason: string, m: MessageInput, err: Error): void {
+    this.d.metrics.setAside.inc({ reason });
+    this.d.log?.('message set aside: the store refused it', { reason, error: err.message, callId: m.callId.slice(0, 200), ts: m.ts });
   }
 
   /**
-   * A blind transfer leaves no id in the new call: match each initial INVITE without links to a
-   * recent REFER: those of this batch (not stored yet) and the store's (another collector may have seen it).
+   * Links no header carries (blind transfer, forward, redirect): each message is matched to the
+   * recent ones the window step remembers, in the order received. A blind-transfer INVITE left
+   * unmatched is also matched to the REFERs in the store (another collector may have seen one).
    */
-  private async linkBlindTransfers(batch: MessageInput[]): Promise<void> {
-    const candidates = batch.filter((m) => m.method === 'INVITE' && m.toTag === null && m.links.length === 0);
-    if (!candidates.length) return;
+  private async linkByWindow(batch: MessageInput[]): Promise<void> {
+    const open: { m: MessageInput; invite: BlindInvite }[] = [];
+    // Before any await: batches are prepared in the order they were received.
+    for (const m of batch) {
+      if (this.windowSeen.has(m)) continue;
+      this.windowSeen.add(m);
+      const r = this.window.step(m);
+      for (const l of r.links) m.links.push(l);
+      if (r.blind) open.push({ m, invite: r.blind });
+    }
+    if (!open.length) return;
     const window = this.d.config.blindTransferWindowMicros;
-    const since = Math.min(...candidates.map((m) => m.ts)) - window;
-    const until = Math.max(...candidates.map((m) => m.ts));
-    const refers = new Map<string, ReferCandidate>();
-    for (const r of this.recentRefers) if (r.ts >= since && r.ts <= until) refers.set(`${r.callId}@${r.ts}`, r);
+    const since = Math.min(...open.map((o) => o.m.ts)) - window;
+    const until = Math.max(...open.map((o) => o.m.ts));
+    const refers: ReferCandidate[] = [];
     for (const msg of await this.d.store.findRequests('REFER', since, until)) {
       const r = referRecordOf(parseSip(msg.raw, { correlationHeaders: [] }), msg.ts);
-      if (r) refers.set(`${r.callId}@${r.ts}`, r);
+      if (r) refers.push(r);
     }
-    if (!refers.size) return;
-    const list = [...refers.values()];
-    for (const m of candidates) {
-      const sip = parseSip(m.raw, { correlationHeaders: [] });
-      const match = matchBlindTransfer({ ts: m.ts, callId: m.callId, fromUser: m.fromUser, toUser: m.toUser,
-        ruriUser: m.ruriUser, referredBy: sip.referredBy }, list, window);
+    if (!refers.length) return;
+    for (const { m, invite } of open) {
+      const match = matchBlindTransfer(invite, refers, window);
       if (match) m.links.push(blindTransferLink(match.refer));
     }
   }
 
   get pending(): number {
     return this.batcher.pending;
+  }
+
+  /** Messages not yet stored, those being written included. */
+  get unsettled(): number {
+    return this.batcher.unsettled;
   }
 
   /** Resolves once everything handed in so far is stored. */
@@ -186,6 +207,11 @@ export class Ingest {
 
   close(): Promise<void> {
     return this.batcher.close();
+  }
+
+  /** Stops storing at once: drops what has not been handed to the store yet, counted under `reason`; answers how many. */
+  abandon(reason: string): number {
+    return this.batcher.abandon(reason);
   }
 }
 
