@@ -33,6 +33,16 @@ describe('config', () => {
       .toMatchObject({ correlationHeaders: ['X-A', 'X-B'], aliases: { '10.0.0.1': 'SBC' } });
   });
 
+  it('reads correlationRules from the config file and checks them at start, naming the file and the rule', () => {
+    const rules = [{ name: 'hdap', header: 'X-HDAP-TraceId' }, { name: 'core-id', callId: true, regex: '^(\\w+)-leg\\d$' }];
+    expect(loadConfig({ config: file({ correlationRules: rules }) }, {}).correlationRules).toEqual(rules);
+    expect(defaults.correlationRules).toEqual([]);
+    const bad = file({ correlationRules: [{ name: 'core-id', callId: true, regex: '^\\w+-leg$' }] });
+    expect(() => loadConfig({ config: bad }, {})).toThrow(`config file ${bad}: correlationRules[0] ("core-id"): regex`);
+    expect(() => loadConfig({ config: bad }, {})).toThrow(/has no capture group/);
+    expect(() => loadConfig({}, { HEPFLOW_CORRELATION_RULES: '[{"name": "x"' })).toThrow(/environment: correlationRules must be a JSON list/);
+  });
+
   it('refuses bad values and unknown file keys with a message naming them', () => {
     expect(() => loadConfig({}, { HEPFLOW_HTTP_PORT: 'eighty' })).toThrow(/httpPort must be a number/);
     expect(() => loadConfig({ config: file({ htpPort: 1 }) }, {})).toThrow(/unknown setting\(s\) htpPort/);

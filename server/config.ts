@@ -3,6 +3,7 @@
  * command-line flags > environment variables (HEPFLOW_*) > config file (JSON) > defaults.
  */
 import { readFileSync } from 'node:fs';
+import { checkCorrelationRules, type CorrelationRule } from './correlate/user-rules.ts';
 
 export interface Config {
   /** HTTP (app + API) bind address and port. */
@@ -31,6 +32,11 @@ export interface Config {
   httpBasic: string | null;
   /** Headers whose value names the A-leg's Call-ID (heplify-server's AlegIDs). */
   correlationHeaders: string[];
+  /**
+   * Operators' own correlation rules: a header (any case) or the Call-ID, an optional regex whose
+   * group 1 is the shared value, and the name shown as the link's reason. Checked at start.
+   */
+  correlationRules: CorrelationRule[];
   /** Display names for endpoints: "ip" or "ip:port" → alias. */
   aliases: Record<string, string>;
   /** Folder of the built web app. */
@@ -81,6 +87,7 @@ export const defaults: Config = {
   httpToken: null,
   httpBasic: null,
   correlationHeaders: ['X-CID', 'X-Call-ID'],
+  correlationRules: [],
   aliases: {},
   webDir: 'dist/web',
   demo: false,
@@ -101,14 +108,14 @@ export const defaults: Config = {
   logLevel: 'info',
 };
 
-type Kind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'nullable-string';
+type Kind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'nullable-string' | 'rules';
 
 /** How each key is read from the environment and files. */
 const kinds: Record<keyof Config, Kind> = {
   httpHost: 'string', httpPort: 'number', hepHost: 'string', hepPort: 'number',
   udp: 'boolean', tcp: 'boolean', collector: 'boolean', store: 'string', pgPool: 'number',
   pgPartitionStep: 'string', retentionDays: 'number', hepAuthKey: 'nullable-string',
-  httpToken: 'nullable-string', httpBasic: 'nullable-string', correlationHeaders: 'list',
+  httpToken: 'nullable-string', httpBasic: 'nullable-string', correlationHeaders: 'list', correlationRules: 'rules',
   aliases: 'map', webDir: 'string', demo: 'boolean', maxPacketBytes: 'number', maxDecompressedBytes: 'number',
   maxTcpConnections: 'number', maxTcpConnectionsPerAddress: 'number', tcpIdleMs: 'number', batchSize: 'number',
   batchDelayMs: 'number', maxPending: 'number', maxPendingBytes: 'number', shutdownTimeoutMs: 'number', dedupWindowMicros: 'number', blindTransferWindowMicros: 'number',
@@ -153,6 +160,18 @@ function coerce(key: keyof Config, value: unknown, origin: string): unknown {
       if (value && typeof value === 'object' && !Array.isArray(value)) return value;
       if (typeof value === 'string' || Array.isArray(value)) return parseAliases(value as string);
       throw fail();
+    case 'rules': {
+      // The config file's JSON list; from the environment, the same list as JSON text.
+      let list = value;
+      if (typeof value === 'string') {
+        try {
+          list = JSON.parse(value);
+        } catch (err) {
+          throw new Error(`${origin}: ${key} must be a JSON list of rules: ${(err as Error).message}`);
+        }
+      }
+      return checkCorrelationRules(list, origin);
+    }
     case 'nullable-string':
       return value === null || value === '' ? null : String(value);
     default:

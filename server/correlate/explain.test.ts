@@ -6,6 +6,22 @@ const out = (otherLeg: number | null, shared = false, method: string | null = 'I
 const inc = (otherLeg: number, method: string | null = 'INVITE') => ({ direction: 'in' as const, otherLeg, shared: false, method });
 
 describe('linkText', () => {
+  it('tells shared values (Session-ID, icid, a config rule by its name) and the leg that shares them', () => {
+    const sid = { rule: 'session-id' as const, header: 'Session-ID', value: 'v', target: 'ab30317f1a784dc48ff824d0d3715d86' };
+    expect(linkText(sid, out(0, true))).toBe('Session-ID ab30317f… shared with leg 1');
+    expect(linkText(sid, out(null))).toBe('Session-ID ab30317f…');
+    expect(linkText({ rule: 'icid', header: 'P-Charging-Vector', value: 'v', target: 'Ay01' }, out(1, true))).toBe('IMS charging id (icid-value) Ay01 shared with leg 2');
+    expect(linkText({ rule: 'user', header: 'hdap', value: 'v', target: 't-1' }, out(0, true))).toBe('Rule "hdap": t-1 shared with leg 1');
+    expect(linkText({ rule: 'user', header: 'hdap', value: 'v', target: 'c1' }, inc(1))).toBe('Leg 2 carries this Call-ID as Rule "hdap"');
+  });
+
+  it('tells forwards and redirects from both ends', () => {
+    expect(linkText({ rule: 'history-info', header: 'History-Info', value: 'v', target: 'c1' }, out(0))).toBe('Forwarded call: its History-Info names the target of leg 1');
+    expect(linkText({ rule: 'diversion', header: 'Diversion', value: 'v', target: 'c1' }, inc(2))).toBe('Forwarded on by the new call of leg 3 (Diversion)');
+    expect(linkText({ rule: 'redirect', header: 'Contact', value: 'v', target: 'c1' }, out(0))).toBe('New call to the Contact of the 3xx on leg 1');
+    expect(linkText({ rule: 'redirect', header: 'Contact', value: 'v', target: 'c2' }, inc(1))).toBe('Its 3xx redirect was followed by the new call of leg 2');
+  });
+
   it('says which leg a Replaces, Join, REFER or header names, counting legs from 1', () => {
     expect(linkText({ rule: 'replaces', header: 'Replaces', value: 'c1;to-tag=a', target: 'c1' }, out(0))).toBe('INVITE with Replaces naming leg 1');
     expect(linkText({ rule: 'join', header: 'Join', value: 'c1', target: 'c1' }, out(1))).toBe('INVITE with Join naming leg 2');

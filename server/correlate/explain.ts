@@ -53,7 +53,27 @@ export function linkText(link: { rule: LinkRule; header: string | null; value: s
       return incoming ? `Named by the ${link.header ?? 'correlation'} header of ${other}` : `${link.header ?? 'Correlation'} header naming ${other}`;
     case 'b2b-suffix':
       return incoming ? `Call-ID of ${other} is this Call-ID with a _b2b suffix` : `Call-ID with the _b2b suffix of ${other}'s Call-ID`;
+    case 'session-id':
+      return sharedText('Session-ID', link.target, ctx);
+    case 'icid':
+      return sharedText('IMS charging id (icid-value)', link.target, ctx);
+    case 'user':
+      return sharedText(`Rule "${link.header ?? 'user'}":`, link.target, ctx);
+    case 'history-info':
+    case 'diversion': {
+      const header = link.rule === 'history-info' ? 'History-Info' : 'Diversion';
+      return incoming ? `Forwarded on by the new call of ${other} (${header})` : `Forwarded call: its ${header} names the target of ${other}`;
+    }
+    case 'redirect':
+      return incoming ? `Its 3xx redirect was followed by the new call of ${other}` : `New call to the Contact of the 3xx on ${other}`;
   }
+}
+
+/** A value several legs carry (Session-ID, icid, a user rule's capture), told as `label value ...`. */
+function sharedText(label: string, value: string, ctx: LinkContext): string {
+  if (ctx.direction === 'in') return `Leg ${ctx.otherLeg! + 1} carries this Call-ID as ${label.replace(/:$/, '')}`;
+  if (ctx.otherLeg === null) return `${label} ${shortId(value)}`;
+  return ctx.shared ? `${label} ${shortId(value)} shared with leg ${ctx.otherLeg + 1}` : `${label} ${shortId(value)} = Call-ID of leg ${ctx.otherLeg + 1}`;
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * The links one SIP message carries to other calls, as reason codes (rules 1, 2, 3, 4 and 5 of
- * the correlation issue). Blind transfers leave no id in the new call; they are matched apart,
- * in blind.ts. Pure: no store, no config object, no I/O.
+ * The links one SIP message carries to other calls, as reason codes. Links that need earlier
+ * messages (blind transfers, forwards, redirects) leave no id in the new call; they are matched
+ * apart, in window.ts. Pure: no store, no config object, no I/O.
  */
 import { CHUNK } from '../hep/chunks.ts';
 import type { SipMessage } from '../sip/types.ts';
 import type { LinkInput } from './types.ts';
+import { compileRules, ruleValue, type CompiledRule, type CorrelationRule } from './user-rules.ts';
 
 /** How the HEP correlation chunk is named in a link's `header` ("0x0011"). */
 export const HEP_CORRELATION_HEADER = `0x${CHUNK.correlationId.toString(16).padStart(4, '0')}`;
@@ -19,6 +20,8 @@ const B2B_SUFFIX = /^(.+)_b2b-\d+$/;
 export interface LinkOptions {
   /** Header names (any case) whose value is another leg's Call-ID: X-CID, X-Call-ID, ... */
   correlationHeaders: string[];
+  /** The config file's correlationRules, already checked (checkCorrelationRules). */
+  correlationRules?: readonly CorrelationRule[];
 }
 
 /**
@@ -54,7 +57,56 @@ export function linksOf(sip: SipMessage, hepCorrelationId: string | null, opts: 
   // Rule 5: the "_b2b-N" suffix names the A-leg's Call-ID.
   const m = own.includes('_b2b-') ? B2B_SUFFIX.exec(own) : null;
   if (m) add(out, own, { target: m[1], rule: 'b2b-suffix', header: 'Call-ID', value: own });
+  // RFC 7989: each non-nil UUID is shared by every leg of the session; local and remote swap
+  // sides at each B2BUA, and early messages carry only one, so each is a shared id of its own.
+  const sid = sip.sessionId;
+  if (sid) {
+    const value = headerValue(sip, 'session-id') ?? '';
+    if (sid.local) add(out, own, { target: sid.local, rule: 'session-id', header: 'Session-ID', value });
+    if (sid.remote) add(out, own, { target: sid.remote, rule: 'session-id', header: 'Session-ID', value });
+  }
+  // RFC 7315 §4.6: the icid-value is the same on every leg of an IMS call, through every node.
+  if (sip.icid) add(out, own, { target: sip.icid, rule: 'icid', header: 'P-Charging-Vector', value: headerValue(sip, 'p-charging-vector') ?? sip.icid });
+  const rules = opts.correlationRules;
+  if (rules !== undefined && rules.length !== 0) userLinks(out, own, sip, compiled(rules));
   return out;
+}
+
+interface RuleSet {
+  callId: CompiledRule[];
+  byHeader: Map<string, CompiledRule[]>;
+}
+
+/** Rules compiled once per list (the collector passes the config's own array every time). */
+const ruleCache = new WeakMap<readonly CorrelationRule[], RuleSet>();
+function compiled(rules: readonly CorrelationRule[]): RuleSet {
+  let set = ruleCache.get(rules);
+  if (!set) {
+    set = { callId: [], byHeader: new Map() };
+    for (const r of compileRules(rules)) {
+      if (r.header === null) set.callId.push(r);
+      else set.byHeader.set(r.header, [...(set.byHeader.get(r.header) ?? []), r]);
+    }
+    ruleCache.set(rules, set);
+  }
+  return set;
+}
+
+/** The config file's rules: each names its shared value, the rule's name goes in `header`. */
+function userLinks(out: LinkInput[], own: string, sip: SipMessage, rules: RuleSet): void {
+  for (const r of rules.callId) {
+    const v = ruleValue(r, own);
+    if (v !== null) add(out, own, { target: v, rule: 'user', header: r.name, value: own });
+  }
+  if (rules.byHeader.size === 0) return;
+  for (const h of sip.headers) {
+    const list = rules.byHeader.get(h.name);
+    if (list === undefined) continue;
+    for (const r of list) {
+      const v = ruleValue(r, h.value);
+      if (v !== null) add(out, own, { target: v, rule: 'user', header: r.name, value: h.value });
+    }
+  }
 }
 
 /** Adds `l` to `out` unless it is empty, points at `own`, or repeats a rule and target. */

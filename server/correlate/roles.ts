@@ -9,10 +9,12 @@
  *  3. Feature codes / orbit users on the initial INVITE (Request-URI or To user): retrieve,
  *     pickup, park (see the patterns below).
  *  4. A dialog named by a REFER's Refer-To Replaces (RFC 5589 §7): 'consultation'.
- *  5. Matched blind transfer: 'park' when the Refer-To target is a park orbit, else 'blind-transfer'.
+ *  5. Matched blind transfer: 'park' when the Refer-To target is a park orbit, else 'blind-transfer';
+ *     a forwarded (History-Info, Diversion) or redirected (3xx) call: 'leg', its text says which.
  *  6. A later leg towards a media-server user (queue, announcement, music on hold, IVR ...) or
  *     answered by a media-server User-Agent: 'media-server'.
- *  7. B2B pairs: legs tied by a shared HEP correlation id, an A-leg header or the _b2b-N suffix,
+ *  7. B2B pairs: legs tied by a shared HEP correlation id, an A-leg header, the _b2b-N suffix, a
+ *     Session-ID, an icid-value or a user rule,
  *     where the later leg's INVITE leaves the box that received the earlier leg's INVITE
  *     (same IP, ports may differ). The later leg is 'b2b-outbound' and the earlier 'b2b-inbound',
  *     except when the later leg goes straight back to the node that sent the earlier one to the
@@ -37,7 +39,11 @@ const MEDIA_USER = /^(?:queue|moh|music|announce(?:ment)?|annc|playback|prompt|i
 const MEDIA_AGENT = /media[ -]?server|announcement|\bivr\b/i;
 
 /** Links that say two legs are one B2B session (not a transfer). */
-const B2B_RULES: ReadonlySet<LinkRule> = new Set(['hep-correlation-id', 'header', 'b2b-suffix']);
+const B2B_RULES: ReadonlySet<LinkRule> = new Set(['hep-correlation-id', 'header', 'b2b-suffix', 'session-id', 'icid', 'user']);
+/** Links that say a leg is a call forwarded or redirected from another leg, and how it reads. */
+const FORWARD_RULES: ReadonlyMap<LinkRule, string> = new Map([
+  ['history-info', 'Forwarded call (History-Info'], ['diversion', 'Forwarded call (Diversion'], ['redirect', 'Redirected call (3xx'],
+]);
 
 export interface LegFacts {
   index: number;
@@ -108,6 +114,8 @@ function transferRole(f: Facts, byCall: Map<string, Facts>, links: readonly Stor
     const from = byCall.get(blind.target);
     return { role: 'blind-transfer', roleText: `Blind-transfer call${from ? ` (REFER on leg ${legNo(from)})` : ''}` };
   }
+  const forward = own.find((l) => FORWARD_RULES.has(l.rule) && byCall.has(l.target));
+  if (forward) return { role: 'leg', roleText: `${FORWARD_RULES.get(forward.rule)} from leg ${legNo(byCall.get(forward.target)!)})` };
   if (f.index > 0) {
     const user = matchesAny(f, MEDIA_USER);
     if (user) return { role: 'media-server', roleText: `Media-server leg (${user})` };

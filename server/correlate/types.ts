@@ -9,14 +9,20 @@ export type LinkRule =
   | 'refer-replaces' // REFER whose Refer-To carries ?Replaces= (attended transfer)
   | 'blind-transfer' // new INVITE to a REFER's target, placed by the party that got the REFER
   | 'header' // a configured A-leg header (X-CID, X-Call-ID) names the other Call-ID
-  | 'b2b-suffix'; // "<callid>_b2b-1" convention
+  | 'b2b-suffix' // "<callid>_b2b-1" convention
+  | 'session-id' // RFC 7989 Session-ID: a UUID shared by the legs of one session
+  | 'icid' // P-Charging-Vector icid-value (RFC 7315) shared by the legs of one IMS call
+  | 'history-info' // new INVITE whose History-Info (RFC 7044) names an earlier call's target
+  | 'diversion' // new INVITE whose Diversion (RFC 5806) names an earlier call's target
+  | 'redirect' // new INVITE to the Contact of an earlier call's 3xx
+  | 'user'; // a rule of the config file (correlationRules); `header` holds the rule's name
 
 /** A link found in one message: the message's Call-ID is linked to `target`. */
 export interface LinkInput {
   /** The other id: a Call-ID, or a correlation id shared by several calls. */
   target: string;
   rule: LinkRule;
-  /** The header or chunk that carried it ("Replaces", "X-CID", "0x0011"). */
+  /** The header or chunk that carried it ("Replaces", "X-CID", "0x0011"); for rule 'user', the rule's name. */
   header: string | null;
   /** The value as carried (for Replaces, the whole header value). */
   value: string;

@@ -5,10 +5,13 @@ import { encodeHep3 } from '../hep/encode.ts';
 import { b2bKey, b2bSuffix, mediaServerLoop, queueCall } from './b2b.ts';
 import { basicCall, cancelledCall, holdResume, rejectedCall } from './basic.ts';
 import { chainFull, chainPartial } from './chain.ts';
+import { forwardDiversion, forwardHistoryInfo, forwardUnrelated, redirect } from './forward.ts';
 import { hostileCall } from './hostile.ts';
 import { largeGroup, longCall } from './long.ts';
 import { callPickup, parkRetrieve } from './pickup-park.ts';
+import { icid, sessionId, sessionIdNil, userRuleCallId, userRuleHeader, userRuleNoMatch, xcidChain } from './shared-ids.ts';
 import { attendedTransferKamailio, attendedTransferOpensips, blindTransfer } from './transfer.ts';
+import type { CorrelationRule } from '../correlate/user-rules.ts';
 import type { Scenario, ScenarioRun } from './types.ts';
 
 export type * from './types.ts';
@@ -21,9 +24,16 @@ export const SCENARIOS: readonly Scenario[] = [
   callPickup, parkRetrieve,
   queueCall, b2bKey, b2bSuffix, mediaServerLoop,
   chainPartial, chainFull,
+  forwardHistoryInfo, forwardDiversion, redirect, forwardUnrelated,
+  sessionId, sessionIdNil, icid, userRuleHeader, userRuleCallId, userRuleNoMatch, xcidChain,
   hostileCall,
   longCall, largeGroup,
 ];
+
+/** The correlationRules a server needs for `list`'s expectations to hold (rule names are unique in the library). */
+export function scenarioRules(list: readonly Scenario[]): CorrelationRule[] {
+  return list.flatMap((s) => s.correlationRules ?? []);
+}
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

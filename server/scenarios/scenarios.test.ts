@@ -1,12 +1,12 @@
 /**
  * Every scenario, end to end through the pure parts: HEP3 encode → decode → SIP parse → links
- * (linksOf, blind-transfer matching) → groups (a plain union-find here; the store does it in
+ * (linksOf, the window step) → groups (a plain union-find here; the store does it in
  * production) → buildGroupView, compared with the scenario's hand-written expectation.
  */
 import { describe, expect, it } from 'vitest';
-import { BLIND_TRANSFER_WINDOW_MICROS, blindTransferLink, matchBlindTransfer, referRecordOf, type ReferCandidate } from '../correlate/blind.ts';
 import { DEDUP_WINDOW_MICROS, duplicateCandidates } from '../correlate/dedup.ts';
 import { linksOf } from '../correlate/links.ts';
+import { WindowMatcher } from '../correlate/window.ts';
 import { buildGroupView } from '../correlate/view.ts';
 import { decodeHep } from '../hep/decode.ts';
 import { encodeHep3 } from '../hep/encode.ts';
@@ -14,11 +14,11 @@ import { parseSip } from '../sip/parse.ts';
 import type { SipMessage } from '../sip/types.ts';
 import type { ApiGroup } from '../api/types.ts';
 import type { GroupRecord, StoredLink, StoredMessage } from '../store/types.ts';
-import { findScenario, layoutScenarios, SCENARIOS, scenarioPackets } from './index.ts';
+import { findScenario, layoutScenarios, SCENARIOS, scenarioPackets, scenarioRules } from './index.ts';
 import type { ScenarioRun } from './types.ts';
 
 const BASE = Date.UTC(2025, 2, 14, 9, 30, 0) * 1000; // µs
-const OPTS = { correlationHeaders: ['X-CID', 'X-Call-ID'] };
+const OPTS = { correlationHeaders: ['X-CID', 'X-Call-ID'], correlationRules: scenarioRules(SCENARIOS) };
 
 interface Ingested {
   groups: GroupRecord[];
@@ -30,8 +30,7 @@ function ingest(run: ScenarioRun): Ingested {
   const messages: StoredMessage[] = [];
   const links: StoredLink[] = [];
   const parsed: SipMessage[] = [];
-  const refers: ReferCandidate[] = [];
-  const candidates: { m: StoredMessage; sip: SipMessage }[] = [];
+  const window = new WindowMatcher();
   run.packets.forEach((p, i) => {
     const r = decodeHep(encodeHep3(p));
     if (!r.ok) throw new Error(`packet ${i}: ${r.reason}`);
@@ -50,16 +49,9 @@ function ingest(run: ScenarioRun): Ingested {
     };
     messages.push(m);
     const own = linksOf(sip, rec.correlationId, OPTS);
-    for (const l of own) links.push({ callId: m.callId, ...l, messageId: m.id, ts });
-    const refer = referRecordOf(sip, ts);
-    if (refer) refers.push(refer);
-    if (sip.method === 'INVITE' && !m.toTag && own.length === 0) candidates.push({ m, sip });
+    const timed = window.step({ ...m, links: own }).links;
+    for (const l of [...own, ...timed]) links.push({ callId: m.callId, ...l, messageId: m.id, ts });
   });
-  for (const { m, sip } of candidates) {
-    const hit = matchBlindTransfer({ ts: m.ts, callId: m.callId, fromUser: m.fromUser, toUser: m.toUser, ruriUser: m.ruriUser, referredBy: sip.referredBy },
-      refers, BLIND_TRANSFER_WINDOW_MICROS);
-    if (hit) links.push({ callId: m.callId, ...blindTransferLink(hit.refer), messageId: m.id, ts: m.ts });
-  }
   return { groups: group(messages, links), parsed };
 }
 
@@ -110,6 +102,16 @@ describe('scenario library', () => {
     for (const n of ['basic-call', 'rejected-486', 'cancelled-487', 'hold-resume', 'attended-transfer-opensips', 'blind-transfer', 'call-pickup',
       'park-retrieve', 'queue', 'b2b', 'media-server-loop', 'chain-partial', 'chain-full', 'attended-transfer-kamailio', 'long-call', 'hostile', 'large-20k']) {
       expect(findScenario(n), n).toBeDefined();
+    }
+  });
+
+  it('gives every call of the library its own Call-ID, so that loading them together joins none by accident', () => {
+    const owner = new Map<string, string>();
+    for (const { scenario, run } of layoutScenarios(SCENARIOS, BASE)) {
+      for (const id of new Set(run.expected.groups.flatMap((g) => g.callIds))) {
+        expect(owner.get(id), `${id} of ${scenario.name}`).toBeUndefined();
+        owner.set(id, scenario.name);
+      }
     }
   });
 

@@ -4,6 +4,7 @@
  */
 import type { LegRole } from '../api/types.ts';
 import type { LinkRule } from '../correlate/types.ts';
+import type { CorrelationRule } from '../correlate/user-rules.ts';
 import type { HepEncodeInput } from '../hep/types.ts';
 import type { Side } from './builder.ts';
 
@@ -51,6 +52,8 @@ export interface Scenario {
   name: string;
   title: string;
   description: string;
+  /** The config file's correlationRules the expectation assumes (names unique across the library). */
+  correlationRules?: CorrelationRule[];
   /** Builds the packets; `base` is the start time in µs since the epoch. Deterministic. */
   build(base: number): ScenarioRun;
 }

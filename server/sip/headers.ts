@@ -44,6 +44,7 @@ const LIST_HEADERS = new Set([
   'contact',
   'content-encoding',
   'content-language',
+  'diversion', // RFC 5806 §4
   'error-info',
   'history-info',
   'in-reply-to',

@@ -6,3 +6,5 @@ export { parseSdp } from './sdp.ts';
 export { findSdp, mediaType, multipartParts } from './body.ts';
 export type { BodyPart } from './body.ts';
 export type * from './types.ts';
+export { diversion, historyInfo, icidValue, parseSessionId } from './correlation.ts';
+export type { ForwardEntry, SessionId } from './correlation.ts';

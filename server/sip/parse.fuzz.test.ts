@@ -39,11 +39,11 @@ function checkShape(m: SipMessage): void {
     [
       'kind', 'method', 'requestUri', 'status', 'reason', 'headers', 'callId', 'cseq', 'from', 'to', 'viaBranch',
       'contact', 'userAgent', 'contentType', 'replaces', 'join', 'referTo', 'referredBy', 'reasonHeader',
-      'correlationHeaders', 'body', 'hasSdp', 'sdp', 'problems',
+      'sessionId', 'icid', 'correlationHeaders', 'body', 'hasSdp', 'sdp', 'problems',
     ].sort(),
   );
   expect(['request', 'response']).toContain(m.kind);
-  for (const k of ['method', 'reason', 'callId', 'viaBranch', 'userAgent', 'contentType', 'reasonHeader'] as const) {
+  for (const k of ['method', 'reason', 'callId', 'viaBranch', 'userAgent', 'contentType', 'reasonHeader', 'icid'] as const) {
     expect(isStrOrNull(m[k])).toBe(true);
   }
   expect(m.status === null || (m.status >= 100 && m.status <= 699)).toBe(true);
@@ -56,6 +56,8 @@ function checkShape(m: SipMessage): void {
   expect(m.problems.every((p) => typeof p === 'string' && p !== '')).toBe(true);
   expect(new Set(m.problems).size).toBe(m.problems.length);
   expect(m.hasSdp).toBe(m.sdp !== null);
+  // Session-ID UUIDs are 32 lower-case hex digits and never the nil UUID.
+  for (const u of [m.sessionId?.local, m.sessionId?.remote]) expect(u == null || (/^[0-9a-f]{32}$/.test(u) && !/^0+$/.test(u))).toBe(true);
   if (m.sdp) expect(m.sdp.media.every((s) => Number.isInteger(s.port) && Array.isArray(s.formats))).toBe(true);
 }
 

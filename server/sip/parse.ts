@@ -1,5 +1,6 @@
 import { startsWithUpper } from './ascii.ts';
 import { findSdpText, utf8Length } from './body.ts';
+import { icidValue, parseSessionId } from './correlation.ts';
 import { parseSdp } from './sdp.ts';
 import { isToken, readHeaders, splitHeaderValues } from './headers.ts';
 import type { NameAddr, SipHeader, SipMessage, SipParseOptions } from './types.ts';
@@ -59,6 +60,8 @@ function emptyMessage(): SipMessage {
     referTo: null,
     referredBy: null,
     reasonHeader: null,
+    sessionId: null,
+    icid: null,
     correlationHeaders: [],
     body: '',
     hasSdp: false,
@@ -257,6 +260,12 @@ function parseInto(text: string, opts: SipParseOptions, msg: SipMessage, problem
         break;
       case 'reason':
         reasons.push(h.value);
+        break;
+      case 'session-id':
+        msg.sessionId ??= parseSessionId(h.value);
+        break;
+      case 'p-charging-vector':
+        msg.icid ??= icidValue(h.value);
         break;
     }
     const configured = corr.size === 0 ? undefined : corr.get(h.name);

@@ -72,6 +72,10 @@ export interface SipMessage {
   referredBy: NameAddr | null;
   /** Reason header (RFC 3326) as written. */
   reasonHeader: string | null;
+  /** RFC 7989 Session-ID, its nil UUIDs as null; null when absent or unusable. */
+  sessionId: { local: string | null; remote: string | null } | null;
+  /** P-Charging-Vector icid-value (RFC 7315), unquoted; null when absent. */
+  icid: string | null;
   /** Values of the configured correlation headers (X-CID, X-Call-ID, ...) found in the message. */
   correlationHeaders: { name: string; value: string }[];
   body: string;

@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGroup } from '../../../server/api/types.ts';
-import { SCENARIOS, scenarioPackets } from '../../../server/scenarios/index.ts';
+import { SCENARIOS, scenarioPackets, scenarioRules } from '../../../server/scenarios/index.ts';
 import { startTestServer, type TestServer, waitFor } from '../../../server/testing/harness.ts';
 import { toFlowModel } from '../model/normalize.ts';
 import { computeSides, defaultPivot } from './sides.ts';
@@ -29,13 +29,17 @@ function sendTcp(port: number, packets: Buffer[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ correlationRules: scenarioRules(SCENARIOS) });
 });
 afterAll(async () => {
   await server?.stop();
 });
 
-const small = SCENARIOS.filter((s) => s.build(BASE).expected.messageCount <= MAX_MESSAGES);
+// Sides are drawn per group: scenarios that must stay apart (negative cases) have no one ladder.
+const small = SCENARIOS.filter((s) => {
+  const { expected } = s.build(BASE);
+  return expected.messageCount <= MAX_MESSAGES && expected.groups.length === 1;
+});
 
 describe('computeSides on the scenario library', () => {
   small.forEach((scenario, i) => {
