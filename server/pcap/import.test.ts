@@ -1,13 +1,12 @@
 import { createReadStream, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { noSharedFixtures, sharedFixture } from '../testing/shared-fixtures.ts';
 import { importCapture, type IngestPort } from './import.ts';
 import { NotCaptureError } from './reader.ts';
 import { decodeHep } from '../hep/decode.ts';
 import { ethernet, ipv4, makeSip, pcapFile, pcapngFile, udp } from './testkit.ts';
 import { tsharkCallIds, tsharkMissing } from './tshark.ts';
 
-const PUBLIC = resolve(import.meta.dirname, '../../../shared/fixtures/public');
 
 const callIdIn = (text: string) => /Call-ID: *(.*?)\r?\n/i.exec(text)?.[1] ?? null;
 
@@ -37,9 +36,9 @@ async function* chunks(buf: Buffer, size: number) {
   for (let o = 0; o < buf.length; o += size) yield buf.subarray(o, o + size);
 }
 
-describe('public sample captures', () => {
+describe.skipIf(noSharedFixtures)('public sample captures', () => {
   it('finds the 81 SIP messages of sngrep-aaa.pcap, with the Call-IDs tshark finds', async () => {
-    const file = resolve(PUBLIC, 'sngrep-aaa.pcap');
+    const file = sharedFixture('sngrep-aaa.pcap');
     const rec = recorder();
     const r = await importCapture(createReadStream(file, { highWaterMark: 4096 }), { ingest: rec.port, captureId: 'file:sngrep-aaa.pcap' });
     expect(r).toMatchObject({ format: 'pcap', packets: 691, sipMessages: 81, hepPackets: 0, calls: 6, stoppedAt: null });
@@ -50,7 +49,7 @@ describe('public sample captures', () => {
 
   it('finds the 8 HEPv3 packets of hep-wireshark-hep.pcap and hands them to ingest as HEP from the file', async () => {
     const rec = recorder();
-    const r = await importCapture(createReadStream(resolve(PUBLIC, 'hep-wireshark-hep.pcap')), { ingest: rec.port, captureId: 'file:hep.pcap' });
+    const r = await importCapture(createReadStream(sharedFixture('hep-wireshark-hep.pcap')), { ingest: rec.port, captureId: 'file:hep.pcap' });
     expect(r).toMatchObject({ packets: 8, hepPackets: 8, sipMessages: 0, calls: 1, callIds: ['qgf3dm9rudi@127.0.0.1'] });
     expect(rec.hep.map((h) => [h.peer, h.transport])).toEqual(Array(8).fill(['file:hep.pcap', 'file']));
   });
@@ -89,8 +88,8 @@ describe('importCapture', () => {
     expect(rec.flushes()).toBeGreaterThanOrEqual(5);
   });
 
-  it('reads a file from disk the same whatever the chunk size', async () => {
-    const bytes = readFileSync(resolve(PUBLIC, 'sngrep-aaa.pcap'));
+  it.skipIf(noSharedFixtures)('reads a file from disk the same whatever the chunk size', async () => {
+    const bytes = readFileSync(sharedFixture('sngrep-aaa.pcap'));
     const counts = [];
     for (const size of [1, 777, bytes.length]) counts.push((await importCapture(chunks(bytes, size), { ingest: recorder().port, captureId: 'f' })).sipMessages);
     expect(counts).toEqual([81, 81, 81]);
