@@ -185,9 +185,9 @@ describe('hepflow serve under signals', () => {
     const integrity = check.pragma('integrity_check', { simple: true });
     check.close();
     const seqs = storedSeqs(db);
-    // A batch is written at most batchDelayMs after its first message; add one write and the hand-over
-    // between threads (100 ms) for what was handed to the writer thread and not yet committed.
-    const windowMs = defaults.batchDelayMs + 100;
+    // In flight at the kill: the batch still filling (at most batchDelayMs of traffic) and the one
+    // handed to the writer thread, filled the same way and not yet committed (one write, ~100 ms).
+    const windowMs = 2 * defaults.batchDelayMs + 100;
     const bound = Math.ceil((RATE * windowMs) / 1000);
     console.log(`kill -9 at ${RATE} msg/s: sent before the kill ${sentAtKill}, taken in by the process ${receivedAtKill}, stored ${seqs.length}, `
       + `lost of those taken in ${receivedAtKill - seqs.length} (bound ${bound} = ${RATE} msg/s × ${windowMs} ms), integrity_check ${integrity}`);
