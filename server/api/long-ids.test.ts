@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHep3 } from '../hep/encode.ts';
-import { makeSip } from '../pcap/testkit.ts';
+import { makeSip } from '../testing/pcap.ts';
 import { sendPackets } from '../replay/sender.ts';
-import { RFC4475_VALID } from '../sip/rfc4475.fixture.ts';
+import { RFC4475_VALID } from '../testing/sip-rfc4475.ts';
 import { startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
 import type { ApiGroup, ApiMessageDetail } from './types.ts';
 

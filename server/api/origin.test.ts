@@ -16,7 +16,7 @@ import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 import { buildApp } from './app.ts';
 import { checkOrigin } from './origin.ts';
-import { ethernet, ipv4, makeSip, pcapFile, udp } from '../pcap/testkit.ts';
+import { ethernet, ipv4, makeSip, pcapFile, udp } from '../testing/pcap.ts';
 
 /** A capture of SIP_COUNT SIP messages over UDP, made here: the test needs no sample file. */
 const SIP_COUNT = 30;

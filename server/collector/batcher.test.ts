@@ -7,7 +7,7 @@ import { Batcher } from './batcher.ts';
 import { Metrics } from './metrics.ts';
 import { waitFor } from '../testing/harness.ts';
 import { SqliteStore } from '../store/sqlite.ts';
-import { makeMessage } from '../store/store.suite.ts';
+import { makeMessage } from '../testing/store-suite.ts';
 import type { MessageInput } from '../store/types.ts';
 
 /** A message numbered `n` whose payload is `bytes` long: the batcher reads only ts and raw. */
@@ -20,20 +20,18 @@ function manualWrites() {
   return { calls, write };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-
 describe('Batcher', () => {
   it('hands a second full batch to a store that queues writes before the first is stored', async () => {
     const { calls, write } = manualWrites();
     const b = new Batcher({ batchSize: 2, batchDelayMs: 10_000, maxPending: 100, maxPendingBytes: 1e9, maxInFlight: 2, write, metrics: new Metrics(), log: () => {} });
     for (let i = 1; i <= 5; i++) b.add(msg(i));
-    await tick();
+    await waitFor(() => calls.length === 2, 'two full batches handed to the store');
     // Two full batches out at once; the partial fifth waits for a free slot and its delay.
     expect(calls.map((c) => c.batch)).toEqual([[1, 2], [3, 4]]);
     calls[0].done();
     calls[1].done();
     const flushed = b.flush();
-    await tick();
+    await waitFor(() => calls.length === 3, 'the partial batch flushed');
     expect(calls.map((c) => c.batch)).toEqual([[1, 2], [3, 4], [5]]);
     calls[2].done();
     await flushed;
@@ -45,14 +43,14 @@ describe('Batcher', () => {
     const metrics = new Metrics();
     const b = new Batcher({ batchSize: 2, batchDelayMs: 10_000, maxPending: 100, maxPendingBytes: 1e9, write, metrics, log: () => {} });
     for (let i = 1; i <= 4; i++) b.add(msg(i));
-    await tick();
+    await waitFor(() => calls.length === 1, 'the first batch handed to the store');
     expect(calls.map((c) => c.batch)).toEqual([[1, 2]]);
     calls[0].fail(new Error('disk full'));
     const flushed = b.flush();
     await waitFor(() => calls.length === 2, 'the retry after the first backoff (100 ms)');
     expect(calls.map((c) => c.batch)).toEqual([[1, 2], [1, 2]]);
     calls[1].done();
-    await tick();
+    await waitFor(() => calls.length === 3, 'the next batch, once the retried one is stored');
     calls[2].done();
     await flushed;
     expect(calls.map((c) => c.batch)).toEqual([[1, 2], [1, 2], [3, 4]]);
@@ -71,7 +69,7 @@ describe('Batcher', () => {
     };
     const b = new Batcher({ batchSize: 2, batchDelayMs: 10_000, maxPending: 100, maxPendingBytes: 1e9, maxInFlight: 2, writeRetries: true, write, metrics, log: () => {} });
     for (let i = 1; i <= 4; i++) b.add(msg(i));
-    await tick();
+    await waitFor(() => writes.length === 2, 'both batches handed to the store');
     retries[0](new Error('disk full'));
     writes[0].done();
     writes[1].fail(new Error('writer thread exited'));
@@ -98,7 +96,7 @@ describe('Batcher', () => {
     const b = new Batcher({ batchSize: 2, batchDelayMs: 10_000, maxPending: 100, maxPendingBytes: 100, writeRetries: true, write, metrics, log: () => {} });
     b.add(msg(1, 30));
     b.add(msg(2, 30)); // a full batch: handed to the store, its 60 bytes still held
-    await tick();
+    await waitFor(() => writes.length === 1, 'the full batch handed to the store');
     expect(writes).toHaveLength(1);
     b.add(msg(3, 30));
     expect(b.pendingBytes).toBe(90);

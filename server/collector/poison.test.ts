@@ -15,7 +15,7 @@ import type { HepEncodeInput } from '../hep/types.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { defaults, type Config } from '../config.ts';
 import { metric, waitFor } from '../testing/harness.ts';
-import { createTestDatabase, noPostgres, type TestDatabase } from '../store/homer/testdb.ts';
+import { createTestDatabase, noPostgres, type TestDatabase } from '../testing/postgres.ts';
 import { NUL_MARK } from './storable.ts';
 import type { ApiCallPage, ApiGroup } from '../api/types.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSip } from '../sip/parse.ts';
 import type { NameAddr } from '../sip/types.ts';
 import { BLIND_TRANSFER_WINDOW_MICROS, blindTransferLink, matchBlindTransfer, referRecordOf, type BlindInvite, type ReferCandidate } from './blind.ts';
-import { T0 } from './fixtures.ts';
+import { T0 } from '../testing/correlate.ts';
 
 /*
  * Bob (in call c1 with Alice) sends REFER to Alice: Refer-To carol. Alice then calls Carol.

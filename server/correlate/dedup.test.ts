@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../store/types.ts';
 import { DEDUP_WINDOW_MICROS, duplicateCandidates, foldDuplicates as foldWith } from './dedup.ts';
-import { makeStored, payloadsOf, T0 } from './fixtures.ts';
+import { makeStored, payloadsOf, T0 } from '../testing/correlate.ts';
 
 /** Folds with every payload at hand. */
 const foldDuplicates = (messages: StoredMessage[], windowMicros?: number) => foldWith(messages, payloadsOf(messages), windowMicros);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { legLinks, linkText, shortId } from './explain.ts';
-import { makeLink, makeStored, T0 } from './fixtures.ts';
+import { makeLink, makeStored, T0 } from '../testing/correlate.ts';
 
 const out = (otherLeg: number | null, shared = false, method: string | null = 'INVITE') => ({ direction: 'out' as const, otherLeg, shared, method });
 const inc = (otherLeg: number, method: string | null = 'INVITE') => ({ direction: 'in' as const, otherLeg, shared: false, method });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredLink, StoredMessage } from '../store/types.ts';
-import { A, B, C, hop, makeLink, makeResponse, makeStored, P, T0 } from './fixtures.ts';
+import { A, B, C, hop, makeLink, makeResponse, makeStored, P, T0 } from '../testing/correlate.ts';
 import { legRoles, type LegFacts } from './roles.ts';
 
 const S = 1_000_000;

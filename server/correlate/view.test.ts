@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupRecord, StoredMessage } from '../store/types.ts';
-import { A, B, C, hop, makeLink, makeResponse, makeStored, P, payloadsOf, T0 } from './fixtures.ts';
-import { buildGroupView, endpointId } from './view.ts';
+import { A, B, C, hop, makeLink, makeResponse, makeStored, P, payloadsOf, T0 } from '../testing/correlate.ts';
+import { buildGroupView } from './view.ts';
+import { formatEndpoint } from '../hep/inet.ts';
 
 const ALIASES = { '10.0.0.5': 'Main proxy', '10.0.1.20:5060': 'Bob' };
 
@@ -86,7 +87,7 @@ describe('buildGroupView', () => {
   });
 
   it('writes IPv6 endpoints in brackets', () => {
-    expect(endpointId('2001:db8::5', 5060)).toBe('[2001:db8::5]:5060');
+    expect(formatEndpoint('2001:db8::5', 5060)).toBe('[2001:db8::5]:5060');
     const v = viewOf(record([makeStored({ srcIp: '2001:db8::1', dstIp: '2001:db8::5' })]));
     expect(v.endpoints.map((e) => e.id)).toEqual(['[2001:db8::1]:5060', '[2001:db8::5]:5060']);
     expect(v.messages[0]).toMatchObject({ src: '[2001:db8::1]:5060', dst: '[2001:db8::5]:5060' });

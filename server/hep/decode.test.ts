@@ -1,9 +1,10 @@
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CHUNK, HEP3_MAGIC, IP_PROTOCOL, MAX_DECOMPRESSED_BYTES, PROTO_TYPE, VENDOR } from './chunks.ts';
+import { CHUNK, HEP3_MAGIC, IP_PROTOCOL, PROTO_TYPE, VENDOR } from './chunks.ts';
+import { MAX_DECOMPRESSED_BYTES } from './payload.ts';
 import { decodeHep } from './decode.ts';
 import { encodeHep2, encodeHep3 } from './encode.ts';
-import { SPEC_EXAMPLE, SPEC_EXAMPLE_RECORD, SPEC_EXAMPLE_ROWS, be, hexTable, makeInput, rawChunk, rawPacket } from './fixtures.ts';
+import { SPEC_EXAMPLE, SPEC_EXAMPLE_RECORD, SPEC_EXAMPLE_ROWS, be, hexTable, makeInput, rawChunk, rawPacket } from '../testing/hep.ts';
 import type { DecodeOptions, HepDecodeResult, HepRecord } from './types.ts';
 
 function expectRecord(result: HepDecodeResult): HepRecord {

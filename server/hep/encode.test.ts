@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHUNK, HEP3_MAX_BYTES, PROTO_TYPE } from './chunks.ts';
 import { decodeHep } from './decode.ts';
 import { encodeHep3 } from './encode.ts';
-import { SPEC_EXAMPLE, SPEC_EXAMPLE_RECORD, makeInput } from './fixtures.ts';
+import { SPEC_EXAMPLE, SPEC_EXAMPLE_RECORD, makeInput } from '../testing/hep.ts';
 
 /** [vendor, type, value] of each chunk of a well-formed HEP3 packet, in wire order. */
 function chunksOf(packet: Buffer): [number, number, Buffer][] {

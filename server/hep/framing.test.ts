@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEP3_MAX_BYTES } from './chunks.ts';
 import { encodeHep3 } from './encode.ts';
-import { SPEC_EXAMPLE, makeInput } from './fixtures.ts';
+import { SPEC_EXAMPLE, makeInput } from '../testing/hep.ts';
 import { decodeHep } from './decode.ts';
 import { HepStreamFramer, walkHep3Chunks, type FramerOutput } from './framing.ts';
 

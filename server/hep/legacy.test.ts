@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IP_PROTOCOL, PROTO_TYPE } from './chunks.ts';
 import { decodeHep } from './decode.ts';
 import { encodeHep1, encodeHep2 } from './encode.ts';
-import { hexTable } from './fixtures.ts';
+import { hexTable } from '../testing/hep.ts';
 
 const SIP = 'ACK sip:bob@10.0.0.2 SIP/2.0\r\n\r\n';
 

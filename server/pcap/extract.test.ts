@@ -4,7 +4,7 @@ import { PacketExtractor, type WireMeta } from './extract.ts';
 import { LINKTYPE } from './numbers.ts';
 import {
   ethernet, gre, ipv4, ipv6, ipv6FragmentHeader, ipv6OptionsHeader, loopHeader, makeSip, sll, sll2, udp,
-} from './testkit.ts';
+} from '../testing/pcap.ts';
 
 const TS = 1_700_000_000_000_000;
 

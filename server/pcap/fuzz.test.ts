@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PacketExtractor } from './extract.ts';
 import { LINKTYPE } from './numbers.ts';
 import { CaptureReader, NotCaptureError } from './reader.ts';
-import { pcapFile, pcapngFile } from './testkit.ts';
+import { pcapFile, pcapngFile } from '../testing/pcap.ts';
 
 const LINK_TYPES = Object.values(LINKTYPE);
 

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { noSharedFixtures, sharedFixture } from '../testing/shared-fixtures.ts';
 import { importCapture, type IngestPort } from './import.ts';
 import { NotCaptureError } from './reader.ts';
-import { decodeHep } from '../hep/decode.ts';
-import { ethernet, ipv4, makeSip, pcapFile, pcapngFile, udp } from './testkit.ts';
+import { ethernet, ipv4, makeSip, pcapFile, pcapngFile, udp } from '../testing/pcap.ts';
 import { tsharkCallIds, tsharkMissing } from './tshark.ts';
 
 
@@ -21,10 +20,9 @@ function recorder() {
       sip.push({ callId, captureId: f.captureId, transport: f.transport });
       return callId;
     },
-    hep: (buf, meta) => {
-      hep.push({ peer: meta.peer, transport: meta.transport, bytes: buf.length });
-      const r = decodeHep(buf);
-      return r.ok ? callIdIn(r.record.payload.toString()) ?? r.record.correlationId : null;
+    hepRecord: (packet, record, meta) => {
+      hep.push({ peer: meta.peer, transport: meta.transport, bytes: packet.length });
+      return callIdIn(record.payload.toString()) ?? record.correlationId;
     },
     flush: async () => void flushes++,
     settle: async () => void flushes++,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureReader, NotCaptureError, type CapturePacket } from './reader.ts';
-import { pcapFile, pcapngFile } from './testkit.ts';
+import { pcapFile, pcapngFile } from '../testing/pcap.ts';
 
 /** Feeds `file` in chunks of `size` bytes; returns the packets and where reading stopped. */
 function read(file: Buffer, size = file.length) {

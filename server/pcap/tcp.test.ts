@@ -4,7 +4,7 @@ import { PacketExtractor } from './extract.ts';
 import { LINKTYPE, TCP_FLAG } from './numbers.ts';
 import { DEFAULT_REASSEMBLY_LIMITS } from './reassembly.ts';
 import { DEFAULT_TCP_LIMITS, type TcpLimits } from './tcp.ts';
-import { ipv4, makeSip, tcp } from './testkit.ts';
+import { ipv4, makeSip, tcp } from '../testing/pcap.ts';
 
 const ISN = 0xfffffff0; // close to 2^32: sequence numbers wrap inside these streams
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PacketExtractor, type WireMeta } from './extract.ts';
 import { CaptureReader } from './reader.ts';
 import { formatText } from './text.ts';
-import { makeSip } from './testkit.ts';
+import { makeSip } from '../testing/pcap.ts';
 import { tsharkCallIds, tsharkMissing } from './tshark.ts';
 import { writePcap, type WireMessage } from './write.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diversion, historyInfo, icidValue, parseSessionId } from './correlation.ts';
 import { parseSip } from './parse.ts';
-import { makeMessage } from './messages.fixture.ts';
+import { makeMessage } from '../testing/sip-messages.ts';
 
 const A = 'ab30317f1a784dc48ff824d0d3715d86';
 const B = '47755a9de7794ba387653f2099600ef2';

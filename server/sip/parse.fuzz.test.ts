@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitComma } from './headers.ts';
-import { BUSY, NOTIFY_SIPFRAG, REFER, RINGING, invite, makeMessage } from './messages.fixture.ts';
+import { BUSY, NOTIFY_SIPFRAG, REFER, RINGING, invite, makeMessage } from '../testing/sip-messages.ts';
 import { parseSip } from './parse.ts';
 import type { NameAddr, SipMessage, SipUri } from './types.ts';
 import { parseUri } from './uri.ts';

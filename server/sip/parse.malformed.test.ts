@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUSY, RINGING, invite, makeMessage } from './messages.fixture.ts';
+import { BUSY, RINGING, invite, makeMessage } from '../testing/sip-messages.ts';
 import { parseSip, sipLabel } from './parse.ts';
 
 const OPTS = { correlationHeaders: ['X-CID'] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUSY, NOTIFY_SIPFRAG, REFER, RINGING, invite, makeMessage } from './messages.fixture.ts';
+import { BUSY, NOTIFY_SIPFRAG, REFER, RINGING, invite, makeMessage } from '../testing/sip-messages.ts';
 import { firstLine, parseSip, sipLabel } from './parse.ts';
 
 const OPTS = { correlationHeaders: ['X-CID', 'X-Call-ID'] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OFFER_SDP } from './messages.fixture.ts';
+import { OFFER_SDP } from '../testing/sip-messages.ts';
 import { parseSdp } from './sdp.ts';
 
 describe('parseSdp', () => {

@@ -11,10 +11,10 @@ import { basicCall } from '../scenarios/basic.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { defaults, type Config } from '../config.ts';
 import { metric, waitFor } from '../testing/harness.ts';
-import { createTestDatabase, noPostgres, type TestDatabase } from './homer/testdb.ts';
+import { createTestDatabase, noPostgres, type TestDatabase } from '../testing/postgres.ts';
 import { CommitUnknown } from './homer/ddl.ts';
 import { openPostgresStore } from './postgres.ts';
-import { makeMessage } from './store.suite.ts';
+import { makeMessage } from '../testing/store-suite.ts';
 
 const BASE = 1_700_000_000_000_000; // µs: 2023-11-14 22:13:20 UTC
 /** Calls sent; basic-call has 13 messages, so 13 × CALLS messages in all. */

@@ -4,8 +4,8 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openPostgresStore } from './postgres.ts';
-import { makeMessage } from './store.suite.ts';
-import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from './homer/testdb.ts';
+import { makeMessage } from '../testing/store-suite.ts';
+import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from '../testing/postgres.ts';
 import type { Store } from './types.ts';
 
 const T = 1_700_000_000; // s: 2023-11-14 22:13:20 UTC, inside heplify's 22:00 partition (2h step)

@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from '../server.ts';
 import { defaults, type Config } from '../config.ts';
 import { metric, waitFor } from '../testing/harness.ts';
 import { openPostgresStore } from './postgres.ts';
-import { createTestDatabase, noPostgres, type TestDatabase } from './homer/testdb.ts';
+import { createTestDatabase, noPostgres, type TestDatabase } from '../testing/postgres.ts';
 import type { ApiCallPage, ApiGroup } from '../api/types.ts';
 
 const T = 1_700_000_000; // s

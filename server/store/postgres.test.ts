@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openPostgresStore } from './postgres.ts';
-import { describeStoreSuite, makeCall, makeMessage } from './store.suite.ts';
-import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from './homer/testdb.ts';
+import { describeStoreSuite, makeCall, makeMessage } from '../testing/store-suite.ts';
+import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from '../testing/postgres.ts';
 import type { Store } from './types.ts';
 
 const T0 = 1_700_000_000_000_000; // µs: 2023-11-14 22:13:20 UTC

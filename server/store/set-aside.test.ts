@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openThreadedSqliteStore } from './sqlite-threaded.ts';
 import { openPostgresStore } from './postgres.ts';
-import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from './homer/testdb.ts';
-import { makeMessage } from './store.suite.ts';
+import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from '../testing/postgres.ts';
+import { makeMessage } from '../testing/store-suite.ts';
 import { NUL_MARK } from '../collector/storable.ts';
 import type { MessageInput, Store } from './types.ts';
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { writeSplitting } from './split.ts';
 import { contentFault as pgContentFault } from './homer/errors.ts';
 import { contentFault as sqliteContentFault } from './sqlite-errors.ts';
-import { makeMessage } from './store.suite.ts';
+import { makeMessage } from '../testing/store-suite.ts';
 import { NUL_MARK } from '../collector/storable.ts';
 import type { MessageInput } from './types.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from './sqlite.ts';
 import { openThreadedSqliteStore } from './sqlite-threaded.ts';
-import { describeStoreSuite, makeCall } from './store.suite.ts';
+import { describeStoreSuite, makeCall } from '../testing/store-suite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hepflow-sqlite-'));
 let n = 0;

@@ -12,7 +12,7 @@ import { Ingest } from '../../collector/ingest.ts';
 import { Metrics } from '../../collector/metrics.ts';
 import { encodeHep3 } from '../../hep/encode.ts';
 import { CaptureReader } from '../../pcap/reader.ts';
-import { makeSip } from '../../pcap/testkit.ts';
+import { makeSip } from '../../testing/pcap.ts';
 import { tsharkCallIds, tsharkMissing } from '../../pcap/tshark.ts';
 import { openSqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/types.ts';

@@ -12,7 +12,8 @@ import { Metrics } from '../../collector/metrics.ts';
 import { openSqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/types.ts';
 import { startTestServer } from '../../testing/harness.ts';
-import importRoutes, { type ImportAnswer } from './import.ts';
+import importRoutes from './import.ts';
+import type { ApiImport } from '../types.ts';
 import { noSharedFixtures, sharedFixture } from '../../testing/shared-fixtures.ts';
 
 const SNGREP = sharedFixture('sngrep-aaa.pcap');
@@ -43,7 +44,7 @@ describe.skipIf(noSharedFixtures)('POST /api/v1/import', () => {
       headers: { 'content-type': 'application/vnd.tcpdump.pcap' }, payload: readFileSync(SNGREP),
     });
     expect(res.statusCode).toBe(200);
-    const body = res.json<ImportAnswer>();
+    const body = res.json<ApiImport>();
     expect(body).toMatchObject({ fileName: 'aaa.pcap', captureId: 'file:aaa.pcap', format: 'pcap', packets: 691, sipMessages: 81, calls: 6, stoppedAt: null });
     expect(body.callIds).toHaveLength(6);
     expect(body.timeRange).toEqual({ from: 1120469572844249, to: 1120471018881832 });
@@ -76,7 +77,7 @@ describe.skipIf(noSharedFixtures)('POST /api/v1/import', () => {
       body: Readable.toWeb(Readable.from(body())) as ReadableStream, duplex: 'half',
     } as RequestInit);
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as ImportAnswer;
+    const answer = (await res.json()) as ApiImport;
     expect(answer).toMatchObject({ packets: 691 * 40, sipMessages: 81 * 40, bytes: 24 + records.length * 40 });
     expect(statSync(SNGREP).size).toBe(one.length);
   });

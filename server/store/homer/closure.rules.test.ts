@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openPostgresStore } from '../postgres.ts';
-import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from './testdb.ts';
+import { createTestDatabase, noPostgres, pgConfig, type TestDatabase } from '../../testing/postgres.ts';
 import type { Store } from '../types.ts';
 
 const T = 1_700_000_000; // s: inside the 2023-11-14 22:00 partition below

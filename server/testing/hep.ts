@@ -1,8 +1,8 @@
 /**
  * Test fixtures for the HEP codec: byte tables and input factories. Imported by *.test.ts only.
  */
-import { CHUNK_HEADER_BYTES, HEP3_HEADER_BYTES, HEP3_MAGIC, IP_PROTOCOL, PROTO_TYPE } from './chunks.ts';
-import type { HepEncodeInput, HepRecord } from './types.ts';
+import { CHUNK_HEADER_BYTES, HEP3_HEADER_BYTES, HEP3_MAGIC, IP_PROTOCOL, PROTO_TYPE } from '../hep/chunks.ts';
+import type { HepEncodeInput, HepRecord } from '../hep/types.ts';
 
 /**
  * Bytes from a table written as text: hex byte pairs, and after `|` on each line a comment that

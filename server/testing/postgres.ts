@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { defaults, type Config } from '../../config.ts';
+import { defaults, type Config } from '../config.ts';
 
 export const PG_HOST = process.env.HEPFLOW_TEST_PG ?? 'postgres://root@127.0.0.1:5432';
 const ADMIN_DB = 'test';

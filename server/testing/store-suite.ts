@@ -3,7 +3,7 @@
  * against a real SQLite file and a real PostgreSQL database.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import type { MessageInput, Store } from './types.ts';
+import type { MessageInput, Store } from '../store/types.ts';
 
 const T0 = 1_700_000_000_000_000; // µs
 
