@@ -1,11 +1,11 @@
 /**
  * `npm run bench [-- NAME...]`: runs the benchmarks (each prints its own figures).
- * Names: ingest, query, pcap, pg, ui. With no name, all of them.
+ * Names: ingest, query, pcap, pg, ui, busy. With no name, all of them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const all = ['ingest', 'query', 'pcap', 'pg', 'ui'];
+const all = ['ingest', 'query', 'pcap', 'pg', 'ui', 'busy'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 for (const name of chosen) {
   const script = `bench/${name}/run.ts`;

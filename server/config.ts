@@ -4,6 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { checkCorrelationRules, type CorrelationRule } from './correlate/user-rules.ts';
+import { DEDUP_WINDOW_MICROS } from './correlate/dedup.ts';
+import { BLIND_TRANSFER_WINDOW_MICROS } from './correlate/blind.ts';
+import { MAX_DECOMPRESSED_BYTES } from './hep/payload.ts';
+import { HEP3_MAX_BYTES } from './hep/chunks.ts';
 
 export interface Config {
   /** HTTP (app + API) bind address and port. */
@@ -91,9 +95,9 @@ export const defaults: Config = {
   aliases: {},
   webDir: 'dist/web',
   demo: false,
-  maxPacketBytes: 65535,
-  // A real SIP message is a few KB; even a multipart INVITE stays far below this.
-  maxDecompressedBytes: 256 * 1024,
+  maxPacketBytes: HEP3_MAX_BYTES,
+  // The pure layers (hep/, correlate/) hold these defaults, with their reasons, for callers without a config.
+  maxDecompressedBytes: MAX_DECOMPRESSED_BYTES,
   maxTcpConnections: 256,
   maxTcpConnectionsPerAddress: 64,
   tcpIdleMs: 5 * 60_000,
@@ -103,10 +107,42 @@ export const defaults: Config = {
   // 200,000 messages of ~1 KB; a flood of large payloads reaches this first.
   maxPendingBytes: 256 * 1024 * 1024,
   shutdownTimeoutMs: 10_000,
-  dedupWindowMicros: 500_000,
-  blindTransferWindowMicros: 30_000_000,
+  dedupWindowMicros: DEDUP_WINDOW_MICROS,
+  blindTransferWindowMicros: BLIND_TRANSFER_WINDOW_MICROS,
   logLevel: 'info',
 };
+
+// Bounds of one HTTP API answer or upload: constants, not settings, as clients page and upload within them.
+/** Search results (groups) in one GET /api/v1/calls page when the request names no limit. */
+export const CALLS_PAGE_DEFAULT = 100;
+/** Most search results one page may ask for: the web app virtualises thousands, but one answer stays bounded. */
+export const CALLS_PAGE_MAX = 5000;
+/** Largest capture upload (POST /api/v1/import), bytes: it streams through the importer in bounded memory, so hundreds of MB are fine. */
+export const IMPORT_BODY_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+/** Longest upload file name kept, characters: it becomes the capture point "file:<name>" of every message. */
+export const IMPORT_NAME_MAX_CHARS = 200;
+
+/*
+ * Fixed limits: not settings (no operator has needed to change them), but bounds all the same,
+ * each with its unit and reason.
+ */
+
+/** Kernel receive buffer asked for on the HEP UDP socket, bytes: bursts of 40k+ packets/s must not overflow it. */
+export const UDP_RECV_BUFFER_BYTES = 32 * 1024 * 1024;
+/** UDP datagrams received but not yet ingested, bytes, at most: past it they are dropped and counted. */
+export const UDP_MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+/**
+ * Payload bytes per batch written to the store, at most. The threaded SQLite store packs a batch's
+ * strings into one string (store/message-batch.ts) and V8 caps a string at 2^29 − 24 code units
+ * (~512 Mi): 16 MiB stays far below it, and keeps each copy to the writer thread short.
+ */
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * First and longest wait between retries of a failed store write, ms; the wait doubles in between.
+ * Short enough that a brief lock clears unnoticed, long enough not to hammer a store that is down.
+ */
+export const WRITE_RETRY_FIRST_MS = 100;
+export const WRITE_RETRY_MAX_MS = 5000;
 
 type Kind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'nullable-string' | 'rules';
 

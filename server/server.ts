@@ -4,6 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
+import { noLog, type Log } from './log.ts';
+import { formatEndpoint } from './hep/inet.ts';
 import type { Store } from './store/types.ts';
 import { openStore } from './store/open.ts';
 import { Metrics } from './collector/metrics.ts';
@@ -11,8 +13,6 @@ import { Ingest } from './collector/ingest.ts';
 import { listenUdp } from './collector/udp.ts';
 import { listenTcp } from './collector/tcp.ts';
 import { buildApp } from './api/app.ts';
-
-export type Log = (msg: string, fields?: object) => void;
 
 export interface RunningServer {
   config: Config;
@@ -50,7 +50,7 @@ const STORE_CLOSE_MS = 1000;
 /** How often the retention sweep runs, ms. */
 const RETENTION_SWEEP_MS = 60 * 60_000;
 
-export async function startServer(config: Config, log: Log = () => {}): Promise<RunningServer> {
+export async function startServer(config: Config, log: Log = noLog): Promise<RunningServer> {
   const store = await openStore(config, log);
   const metrics = new Metrics();
   const ingest = config.collector ? new Ingest({ store, config, metrics, log }) : null;
@@ -75,7 +75,7 @@ export async function startServer(config: Config, log: Log = () => {}): Promise<
     const app = await buildApp({ store, config, metrics, ingest });
     await app.listen({ host: config.httpHost, port: config.httpPort });
     const a = app.server.address() as AddressInfo;
-    const httpUrl = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+    const httpUrl = `http://${formatEndpoint(a.address, a.port)}`;
     closers.unshift(() => app.close());
 
     const sweep = async () => {

@@ -44,7 +44,7 @@ if (mode === 'store') {
     captureId: 'file:bench',
     ingest: {
       sip: (f) => (mode === 'parse' ? parseSip(f.payload.toString('utf8'), opts).callId : null),
-      hep: () => null,
+      hepRecord: () => null,
       flush: async () => {},
       settle: async () => {},
     },

@@ -57,11 +57,3 @@ export function configFrom(cmd: Command): Config {
   if (typed.aliases) typed.aliases = parseAliases(typed.aliases as string[]);
   return loadConfig(typed);
 }
-
-/** One JSON object per line on stdout: easy to read for people and for tests that start a server. */
-export function makeLog(config: Pick<Config, 'logLevel'>) {
-  return (msg: string, fields: object = {}) => {
-    if (config.logLevel === 'silent') return;
-    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }) + '\n');
-  };
-}

@@ -1,7 +1,9 @@
 /** `hepflow serve`: collector + store + app in one process (the default verb). */
 import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
-import { addConfigOptions, configFrom, makeLog } from './context.ts';
+import { addConfigOptions, configFrom } from './context.ts';
+import { makeLog } from '../log.ts';
+import { formatEndpoint } from '../hep/inet.ts';
 import { startServer } from '../server.ts';
 import { loadDemo } from './demo.ts';
 
@@ -13,7 +15,7 @@ export function registerServe(program: Command): void {
     const config = configFrom(cmd);
     const log = makeLog(config);
     const server = await startServer(config, log);
-    const addr = (a: { host: string; port: number } | null) => (a ? `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}` : null);
+    const addr = (a: { host: string; port: number } | null) => (a ? formatEndpoint(a.host, a.port) : null);
     log('listening', { http: server.httpUrl, hepUdp: addr(server.hepUdp), hepTcp: addr(server.hepTcp), store: server.store.kind });
     let stopping = false;
     const stop = async (signal: NodeJS.Signals) => {

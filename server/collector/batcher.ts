@@ -9,6 +9,8 @@
  * dominates a message's size and the unit V8's string limit counts in.
  */
 import type { MessageInput } from '../store/types.ts';
+import type { Log } from '../log.ts';
+import { MAX_BATCH_BYTES, WRITE_RETRY_FIRST_MS, WRITE_RETRY_MAX_MS } from '../config.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface BatcherOptions {
@@ -39,19 +41,8 @@ export interface BatcherOptions {
   /** Runs on each batch just before it is written (blind-transfer matching needs the whole batch). */
   prepare?(batch: MessageInput[]): Promise<void>;
   metrics: Metrics;
-  log(msg: string, fields?: object): void;
+  log: Log;
 }
-
-/** First and longest wait between retries of a failed write, ms; the wait doubles in between. */
-const MIN_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5000;
-
-/**
- * Payload bytes per batch, at most. The threaded SQLite store packs a batch's strings into one
- * string (store/message-batch.ts) and V8 caps a string at 2^29 − 24 code units (~512 Mi): 16 MiB
- * stays far below it, and keeps each copy to the writer thread short.
- */
-export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
 export type DropReason = 'buffer-full' | 'buffer-bytes-full';
 
@@ -218,9 +209,9 @@ export class Batcher {
     this.o.log('store write failed, will retry', { error: err.message, batch: count });
   }
 
-  /** Doubles the wait, MIN_BACKOFF_MS to MAX_BACKOFF_MS, and starts it. */
+  /** Doubles the wait, WRITE_RETRY_FIRST_MS to WRITE_RETRY_MAX_MS, and starts it. */
   private backOff(): void {
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, this.backoffMs * 2));
+    this.backoffMs = Math.min(WRITE_RETRY_MAX_MS, Math.max(WRITE_RETRY_FIRST_MS, this.backoffMs * 2));
     this.resumeAt = Date.now() + this.backoffMs;
   }
 

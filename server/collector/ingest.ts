@@ -9,7 +9,9 @@ import { linksOf } from '../correlate/links.ts';
 import { blindTransferLink, matchBlindTransfer, referRecordOf, type BlindInvite, type ReferCandidate } from '../correlate/blind.ts';
 import { WindowMatcher } from '../correlate/window.ts';
 import type { Config } from '../config.ts';
+import { noLog, type Log } from '../log.ts';
 import type { DecodeOptions, HepRecord } from '../hep/types.ts';
+import type { WireAddress } from '../hep/inet.ts';
 import type { MessageInput, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 import { Batcher } from './batcher.ts';
@@ -24,12 +26,8 @@ export interface FrameMeta {
 }
 
 /** A SIP message found outside HEP (a capture file). */
-export interface CapturedSip {
+export interface CapturedSip extends WireAddress {
   ts: number;
-  srcIp: string;
-  srcPort: number;
-  dstIp: string;
-  dstPort: number;
   transport: string;
   payload: Buffer;
   captureId: string;
@@ -39,7 +37,7 @@ export interface IngestDeps {
   store: Store;
   config: Config;
   metrics: Metrics;
-  log?: (msg: string, fields?: object) => void;
+  log?: Log;
 }
 
 export class Ingest {
@@ -50,8 +48,11 @@ export class Ingest {
   // Counter children resolved once: a labelled inc() hashes its labels on every call.
   private readonly receivedBy;
   private readonly decodedSip;
-  // The auth key is checked inside decodeHep, before a compressed payload is inflated.
-  private readonly decodeOptions: DecodeOptions;
+  /**
+   * What every HEP packet is decoded with, here or by the capture importer (which decodes once and
+   * calls hepRecord). The auth key is checked inside decodeHep, before a payload is inflated.
+   */
+  readonly hepDecodeOptions: DecodeOptions;
 
   constructor(private readonly d: IngestDeps) {
     const c = d.config;
@@ -60,11 +61,11 @@ export class Ingest {
       maxInFlight: d.store.writeDepth, writeRetries: d.store.retriesWrites,
       write: (batch, onRetry) => d.store.insert(batch, onRetry, (reason, m, err) => this.setAside(reason, m, err)),
       prepare: (batch) => this.linkByWindow(batch),
-      log: d.log ?? (() => {}),
+      log: d.log ?? noLog,
     });
     d.metrics.pendingSource = () => this.batcher.pending;
     d.metrics.pendingBytesSource = () => this.batcher.pendingBytes;
-    this.decodeOptions = { authKey: c.hepAuthKey, maxDecompressedBytes: c.maxDecompressedBytes };
+    this.hepDecodeOptions = { authKey: c.hepAuthKey, maxDecompressedBytes: c.maxDecompressedBytes };
     this.window = new WindowMatcher({ blindTransferWindowMicros: c.blindTransferWindowMicros });
     const r = d.metrics.received;
     this.receivedBy = { udp: r.labels('udp'), tcp: r.labels('tcp'), file: r.labels('file') };
@@ -83,9 +84,26 @@ export class Ingest {
     const full = this.batcher.full;
     if (full) return skip(metrics.dropped, full);
     if (buf.length > config.maxPacketBytes) return skip(metrics.rejected, 'too-large');
-    const r = decodeHep(buf, this.decodeOptions);
+    const r = decodeHep(buf, this.hepDecodeOptions);
     if (!r.ok) return skip(metrics.rejected, r.reason);
-    const rec = r.record;
+    return this.record(r.record, meta);
+  }
+
+  /**
+   * One HEP packet already decoded with `hepDecodeOptions` (by the capture importer): the same
+   * checks as hep() but the decode. `packet` is its bytes. Answers as hep() does.
+   */
+  hepRecord(packet: Buffer, rec: HepRecord, meta: FrameMeta): string | null {
+    const { metrics, config } = this.d;
+    this.receivedBy[meta.transport].inc();
+    const full = this.batcher.full;
+    if (full) return skip(metrics.dropped, full);
+    if (packet.length > config.maxPacketBytes) return skip(metrics.rejected, 'too-large');
+    return this.record(rec, meta);
+  }
+
+  private record(rec: HepRecord, meta: FrameMeta): string | null {
+    const { metrics } = this.d;
     if (rec.protoType === PROTO_TYPE.sip) this.decodedSip.inc();
     else metrics.decoded.inc({ proto: PROTO_TYPE_NAMES.get(rec.protoType) ?? String(rec.protoType) });
     const ts = rec.tsSec === 0 && rec.tsUsec === 0 ? meta.receivedAt : rec.tsSec * 1_000_000 + rec.tsUsec;

@@ -3,25 +3,23 @@
  * (udp-receiver.ts), which hands datagrams over in batches; this side feeds them to ingest.
  */
 import { startWorker } from '../worker-thread.ts';
+import type { Log } from '../log.ts';
+import { UDP_MAX_IN_FLIGHT_BYTES, UDP_RECV_BUFFER_BYTES } from '../config.ts';
 import { forEachDatagram } from './datagram-batch.ts';
 import type { Ingest } from './ingest.ts';
 import type { Metrics } from './metrics.ts';
 import type { ReceiverMessage, ReceiverOptions } from './udp-receiver.ts';
 
-/** Kernel receive buffer asked for, bytes: bursts of 40k+ packets/s must not overflow it. */
-const RECV_BUFFER_BYTES = 32 * 1024 * 1024;
-/** Datagrams received but not yet ingested, bytes, at most: past it they are dropped and counted. */
-const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
 export interface UdpListener {
   address: { host: string; port: number };
   close(): Promise<void>;
 }
 
-export async function listenUdp(ingest: Ingest, o: { host: string; port: number; metrics: Metrics; log?: (msg: string, fields?: object) => void }): Promise<UdpListener> {
+export async function listenUdp(ingest: Ingest, o: { host: string; port: number; metrics: Metrics; log?: Log }): Promise<UdpListener> {
   const inFlight = new SharedArrayBuffer(4);
   const counter = new Int32Array(inFlight);
-  const options: ReceiverOptions = { host: o.host, port: o.port, recvBufferBytes: RECV_BUFFER_BYTES, inFlight, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
+  const options: ReceiverOptions = { host: o.host, port: o.port, recvBufferBytes: UDP_RECV_BUFFER_BYTES, inFlight, maxInFlightBytes: UDP_MAX_IN_FLIGHT_BYTES };
   const worker = startWorker(new URL('./udp-receiver.ts', import.meta.url), options);
   let closed: () => void = () => {};
 

@@ -170,6 +170,8 @@ export const CHUNK_HEADER_BYTES = 6;
 /** The total length field is a u16, so no HEP3 packet is longer. */
 export const HEP3_MAX_BYTES = 0xffff;
 
+/** hp_v, the first byte of a HEPv1 or HEPv2 packet (Kamailio hep.h struct hep_hdr). */
+export const HEP_LEGACY_VERSIONS: ReadonlySet<number> = new Set([1, 2]);
 /** HEPv1/v2 (Kamailio hep.h): struct hep_hdr is 8 bytes (4 × u8, then sport and dport u16 BE). */
 export const HEP_LEGACY_HDR_BYTES = 8;
 /** hp_l for IPv4: hep_hdr + hep_iphdr (two in_addr) = 16 bytes. */
@@ -178,11 +180,3 @@ export const HEP_LEGACY_HDR_LEN_IPV4 = 16;
 export const HEP_LEGACY_HDR_LEN_IPV6 = 40;
 /** HEPv2 struct hep_timehdr: u32 tv_sec, u32 tv_usec, u16 captid + 2 padding bytes (not packed). */
 export const HEP2_TIME_HDR_BYTES = 12;
-
-/**
- * Default upper bound on a decompressed payload (chunk 0x0010), in bytes; the collector takes
- * config.maxDecompressedBytes instead. Deflate expands up to about 1030-fold, so one 64 KiB packet
- * could carry 64 MiB; a SIP message is a few KiB, and even a large multipart INVITE stays far
- * below 256 KiB.
- */
-export const MAX_DECOMPRESSED_BYTES = 256 * 1024;

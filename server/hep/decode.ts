@@ -10,6 +10,7 @@ import {
   GENERIC_CHUNKS,
   HEP3_HEADER_BYTES,
   HEP3_MAGIC,
+  HEP_LEGACY_VERSIONS,
   PROTO_TYPE,
   VALUE_TYPE_SIZE,
   VENDOR,
@@ -26,9 +27,6 @@ import {
   unwrapOpensipsJson,
 } from './payload.ts';
 import type { DecodeOptions, HepDecodeResult, HepRecord } from './types.ts';
-
-/** First byte of a HEPv1 / HEPv2 packet: hp_v (Kamailio hep.h struct hep_hdr). */
-const LEGACY_VERSIONS: ReadonlySet<number> = new Set([1, 2]);
 
 /**
  * Decodes one HEP packet (a UDP datagram, or one frame from HepStreamFramer).
@@ -51,7 +49,7 @@ const LEGACY_VERSIONS: ReadonlySet<number> = new Set([1, 2]);
  */
 export function decodeHep(buf: Buffer, options: DecodeOptions = {}): HepDecodeResult {
   if (buf.length === 0) return reject('short-header', 'empty packet');
-  if (LEGACY_VERSIONS.has(buf[0])) {
+  if (HEP_LEGACY_VERSIONS.has(buf[0])) {
     const r = decodeHepLegacy(buf);
     return r.ok && options.authKey != null ? reject('bad-auth-key', 'HEPv1/v2 carry no auth key') : r;
   }

@@ -54,16 +54,28 @@ export function walkHep3Chunks(buf: Buffer, start: number, length: number, from 
     if (end - at < CHUNK_HEADER_BYTES) return { status: 'false-length', detail: `${end - at} bytes left at the end of a ${length}-byte frame, too few for a chunk` };
     if (buf.length - at < CHUNK_HEADER_BYTES) {
       // An id needs only 4 bytes: a frame that begins here is found without waiting for more.
-      if (buf.length - at >= ID_BYTES && isId(buf, at)) return { status: 'false-length', detail: `an id at byte ${at - start} of a ${length}-byte frame` };
+      if (buf.length - at >= ID_BYTES && isHep3Id(buf, at)) return { status: 'false-length', detail: `an id at byte ${at - start} of a ${length}-byte frame` };
       return { status: 'partial', next: at };
     }
-    if (isId(buf, at)) return { status: 'false-length', detail: `an id at byte ${at - start} of a ${length}-byte frame` };
+    if (isHep3Id(buf, at)) return { status: 'false-length', detail: `an id at byte ${at - start} of a ${length}-byte frame` };
     const chunkLength = buf.readUInt16BE(at + 4);
     if (chunkLength < CHUNK_HEADER_BYTES) return { status: 'false-length', detail: `chunk length ${chunkLength} at byte ${at - start}` };
     if (at + chunkLength > end) return { status: 'false-length', detail: `a chunk at byte ${at - start} runs ${at + chunkLength - end} bytes past a ${length}-byte frame` };
     at += chunkLength;
   }
   return { status: 'ok' };
+}
+
+/**
+ * The one check of a HEP3 frame's length, shared by this framer and the capture importer's
+ * (pcap/framer.ts): the length field at `start` + 4 must cover the 6-byte header, and the
+ * chunks must tile the frame (walkHep3Chunks, from the chunk header at `from`). The caller has
+ * checked the id and holds at least the 6-byte header.
+ */
+export function walkHep3Frame(buf: Buffer, start: number, from?: number): ChunkWalk {
+  const length = buf.readUInt16BE(start + ID_BYTES);
+  if (length < HEP3_HEADER_BYTES) return { status: 'false-length', detail: `length field ${length} is under the ${HEP3_HEADER_BYTES}-byte header` };
+  return walkHep3Chunks(buf, start, length, from);
 }
 
 /**
@@ -150,9 +162,7 @@ export class HepStreamFramer {
         continue;
       }
       const length = buf.readUInt16BE(pos + ID_BYTES);
-      const walk = length < HEP3_HEADER_BYTES
-        ? { status: 'false-length' as const, detail: `length field ${length} is under the ${HEP3_HEADER_BYTES}-byte header` }
-        : walkHep3Chunks(buf, pos, length, this.walked ? pos + this.walked : undefined);
+      const walk = walkHep3Frame(buf, pos, this.walked ? pos + this.walked : undefined);
       if (walk.status === 'false-length') {
         this.fault(out, 'length-mismatch', walk.detail);
         this.walked = 0;
@@ -187,10 +197,14 @@ function findId(buf: Buffer, from: number): number {
   return Math.min(h, e);
 }
 
-/** True when the 4 bytes at `at` are "HEP3" or "EEP3" (byte reads: this runs once per chunk). */
-function isId(buf: Buffer, at: number): boolean {
+/**
+ * True when the 4 bytes at `at` (the caller holds them) are "HEP3" or "EEP3". Byte reads: this
+ * runs once per chunk, and two Buffer.compare calls cost more.
+ */
+export function isHep3Id(buf: Buffer, at: number): boolean {
   const first = buf[at];
-  return (first === 0x48 || first === 0x45) && buf[at + 1] === 0x45 && buf[at + 2] === 0x50 && buf[at + 3] === 0x33;
+  return (first === HEP3_MAGIC[0] || first === EEP3_MAGIC[0]) &&
+    buf[at + 1] === HEP3_MAGIC[1] && buf[at + 2] === HEP3_MAGIC[2] && buf[at + 3] === HEP3_MAGIC[3];
 }
 
 /** True when `bytes` (up to 4) equal the start of "HEP3" or "EEP3". */

@@ -1,7 +1,21 @@
 /**
- * IP address text ↔ bytes, for the address chunks (HEP3 0x0003–0x0006) and the v1/v2 ip headers.
+ * IP address text ↔ bytes, for the address chunks (HEP3 0x0003–0x0006) and the v1/v2 ip headers,
+ * and the one way an address and port are carried and written in text.
  * Written here rather than taken from `node:net`, which the pure codec does not import.
  */
+
+/** Where a message went on the wire: address text (IPv6 without brackets) and port. */
+export interface WireAddress {
+  srcIp: string;
+  srcPort: number;
+  dstIp: string;
+  dstPort: number;
+}
+
+/** "ip:port", IPv6 in brackets (RFC 3986 §3.2.2 IP-literal; Homer writes hosts so too). */
+export function formatEndpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
 
 /** "a.b.c.d" from 4 bytes. */
 export function formatIpv4(bytes: Uint8Array): string {

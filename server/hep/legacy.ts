@@ -23,6 +23,7 @@ import {
   HEP_LEGACY_HDR_BYTES,
   HEP_LEGACY_HDR_LEN_IPV4,
   HEP_LEGACY_HDR_LEN_IPV6,
+  HEP_LEGACY_VERSIONS,
   PROTO_TYPE,
 } from './chunks.ts';
 import { formatIpv4, formatIpv6 } from './inet.ts';
@@ -32,8 +33,8 @@ import type { HepDecodeResult } from './types.ts';
 /** Decodes a packet whose first byte is 1 or 2. */
 export function decodeHepLegacy(buf: Buffer): HepDecodeResult {
   if (buf.length < HEP_LEGACY_HDR_BYTES) return reject('short-header', `${buf.length} bytes`);
-  const version = buf[0];
-  if (version !== 1 && version !== 2) return reject('bad-version', `hp_v ${version}`);
+  if (!HEP_LEGACY_VERSIONS.has(buf[0])) return reject('bad-version', `hp_v ${buf[0]}`);
+  const version = buf[0] as 1 | 2;
   const headerLength = buf[1];
   const familyCode = buf[2];
 

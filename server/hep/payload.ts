@@ -4,10 +4,17 @@
  * All pure: node:zlib's *Sync calls work on memory only.
  */
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { MAX_DECOMPRESSED_BYTES } from './chunks.ts';
 import type { HepDecodeResult, HepRejection } from './types.ts';
 
 export type Rejected = Extract<HepDecodeResult, { ok: false }>;
+
+/**
+ * Default upper bound on a decompressed payload (chunk 0x0010), in bytes; the collector takes
+ * config.maxDecompressedBytes, whose default this is. Deflate expands up to about 1030-fold, so
+ * one 64 KiB packet could carry 64 MiB; a SIP message is a few KiB, and even a large multipart
+ * INVITE stays far below 256 KiB.
+ */
+export const MAX_DECOMPRESSED_BYTES = 256 * 1024;
 
 export function reject(reason: HepRejection, detail?: string): Rejected {
   return detail === undefined ? { ok: false, reason } : { ok: false, reason, detail };

@@ -1,14 +1,12 @@
+import type { WireAddress } from './inet.ts';
+
 /** What one HEP packet (v1, v2 or v3) says, after decoding. Times are split as on the wire. */
-export interface HepRecord {
+export interface HepRecord extends WireAddress {
   version: 1 | 2 | 3;
   /** 'ipv4' (AF_INET = 2) or 'ipv6' (AF_INET6 = 10). */
   family: 'ipv4' | 'ipv6';
   /** IP protocol id: 17 UDP, 6 TCP, 132 SCTP; OpenSIPS/Kamailio send fake 22 (TLS, WS) and 50 (WS). */
   ipProtocol: number;
-  srcIp: string;
-  dstIp: string;
-  srcPort: number;
-  dstPort: number;
   /** Seconds since the epoch (HEP3 chunk 0x0009). */
   tsSec: number;
   /** Microsecond offset, 0..999999 (HEP3 chunk 0x000a). */

@@ -2,7 +2,7 @@
  * From capture packets to SIP messages and HEP packets: link layer → IP (fragments reassembled,
  * IP-in-IP and GRE unwrapped) → UDP payloads / TCP streams → classification. Pure: no I/O.
  */
-import type { HepRecord } from '../hep/types.ts';
+import type { DecodeOptions, HepRecord } from '../hep/types.ts';
 import { classifyPayload } from './classify.ts';
 import type { FramedMessage } from './framer.ts';
 import { parseIp, skipIpv6Extensions, type IpPacket } from './ip.ts';
@@ -11,10 +11,11 @@ import { ETHERTYPE, IPPROTO } from './numbers.ts';
 import type { CapturePacket } from './reader.ts';
 import { DEFAULT_REASSEMBLY_LIMITS, FragmentReassembler, type ReassemblyLimits } from './reassembly.ts';
 import { countSkip, type SkipCounts, type SkipReason } from './skip.ts';
-import { DEFAULT_TCP_LIMITS, TcpReassembler, type TcpEndpoints, type TcpLimits } from './tcp.ts';
+import { DEFAULT_TCP_LIMITS, TcpReassembler, type TcpLimits } from './tcp.ts';
+import type { WireAddress } from '../hep/inet.ts';
 
 /** Where a message was seen: addresses and ports as on the wire, time in µs. */
-export interface WireMeta extends TcpEndpoints {
+export interface WireMeta extends WireAddress {
   ts: number;
   transport: 'udp' | 'tcp';
 }
@@ -22,7 +23,7 @@ export interface WireMeta extends TcpEndpoints {
 export interface ExtractSink {
   /** One SIP message (a whole UDP payload, or one message framed from a TCP stream). */
   sip(payload: Buffer, meta: WireMeta): void;
-  /** One HEP packet, with what the decoder made of it. */
+  /** One HEP packet, with what the decoder made of it (the only decode it gets). */
   hep(packet: Buffer, record: HepRecord, meta: WireMeta): void;
 }
 
@@ -49,6 +50,8 @@ export class PacketExtractor {
   constructor(
     private readonly sink: ExtractSink,
     limits: ExtractLimits = { reassembly: DEFAULT_REASSEMBLY_LIMITS, tcp: DEFAULT_TCP_LIMITS },
+    /** The auth key and decompression bound HEP packets are decoded with. */
+    private readonly hepOptions: DecodeOptions = {},
   ) {
     this.frags = new FragmentReassembler(limits.reassembly, (r, n) => this.skip(r, n));
     this.tcp = new TcpReassembler(limits.tcp, (m, ep, ts) => this.framed(m, ep, ts), (r) => this.skip(r));
@@ -116,7 +119,7 @@ export class PacketExtractor {
     if (end > seg.length) return this.skip('short-frame');
     const payload = seg.subarray(UDP_HEADER_LEN, end);
     const meta: WireMeta = { srcIp: ip.src, srcPort: seg.readUInt16BE(0), dstIp: ip.dst, dstPort: seg.readUInt16BE(2), ts, transport: 'udp' };
-    const c = classifyPayload(payload);
+    const c = classifyPayload(payload, this.hepOptions);
     if (c.kind === 'sip') this.sink.sip(payload, meta);
     else if (c.kind === 'hep') this.sink.hep(payload, c.record, meta);
     else this.skip(c.reason);
@@ -126,15 +129,15 @@ export class PacketExtractor {
     if (seg.length < TCP_MIN_HEADER_LEN) return this.skip('short-frame');
     const dataOffset = (seg[12] >> 4) * 4;
     if (dataOffset < TCP_MIN_HEADER_LEN || dataOffset > seg.length) return this.skip('short-frame');
-    const ep: TcpEndpoints = { srcIp: ip.src, srcPort: seg.readUInt16BE(0), dstIp: ip.dst, dstPort: seg.readUInt16BE(2) };
+    const ep: WireAddress = { srcIp: ip.src, srcPort: seg.readUInt16BE(0), dstIp: ip.dst, dstPort: seg.readUInt16BE(2) };
     this.tcp.segment(ep, seg.readUInt32BE(4), seg[13], seg.subarray(dataOffset), ts);
   }
 
-  private framed(m: FramedMessage, ep: TcpEndpoints, ts: number): void {
+  private framed(m: FramedMessage, ep: WireAddress, ts: number): void {
     // Fields one by one: a spread here was a tenth of the capture layer's time.
     const meta: WireMeta = { srcIp: ep.srcIp, srcPort: ep.srcPort, dstIp: ep.dstIp, dstPort: ep.dstPort, ts, transport: 'tcp' };
     if (m.kind === 'sip') return this.sink.sip(m.bytes, meta);
-    const c = classifyPayload(m.bytes);
+    const c = classifyPayload(m.bytes, this.hepOptions);
     if (c.kind === 'hep') this.sink.hep(m.bytes, c.record, meta);
     else if (c.kind === 'skip') this.skip(c.reason);
   }

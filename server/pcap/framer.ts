@@ -3,7 +3,8 @@
  * to the blank line, then Content-Length bytes of body) and HEP3 packets (u16 total length).
  * A stream picked up mid-message, or after lost bytes, is resynchronised at the next SIP start line.
  */
-import { HEP3_MAGIC, EEP3_MAGIC } from '../hep/chunks.ts';
+import { HEP3_HEADER_BYTES, HEP3_MAGIC, EEP3_MAGIC } from '../hep/chunks.ts';
+import { isHep3Id, walkHep3Frame } from '../hep/framing.ts';
 import { contentLength, findSipStart, headerEnd, isSipStart } from './sip-peek.ts';
 import type { SkipReason } from './skip.ts';
 
@@ -16,8 +17,6 @@ export type FramedMessage = { kind: 'sip' | 'hep'; bytes: Buffer };
 
 /** A partial start line longer than this cannot become SIP (sip-peek START_LINE_MAX). */
 const PARTIAL_LINE_MAX = 2048;
-/** HEP3 header: 4-byte id + u16 total length. */
-const HEP3_HEADER_LEN = 6;
 /** Nothing held. Shared: a new Buffer.alloc(0) after every segment cost 3% of an import. */
 const NO_BYTES = Buffer.alloc(0);
 
@@ -64,15 +63,17 @@ export class StreamFramer {
       // CRLF keep-alives between messages (RFC 5626 §3.5.1).
       while (pos < b.length && (b[pos] === 0x0d || b[pos] === 0x0a)) pos++;
       if (pos >= b.length) return pos;
-      if (b.length - pos < 4) return pos; // too short to tell SIP from HEP
-      if (isHepMagic(b, pos)) {
-        if (b.length - pos < HEP3_HEADER_LEN) return pos;
-        const len = b.readUInt16BE(pos + 4);
-        if (len < HEP3_HEADER_LEN) {
+      if (b.length - pos < HEP3_MAGIC.length) return pos; // too short to tell SIP from HEP
+      if (isHep3Id(b, pos)) {
+        if (b.length - pos < HEP3_HEADER_BYTES) return pos;
+        // The collector's framer check: a false length field resynchronises rather than cutting a wrong frame.
+        const walk = walkHep3Frame(b, pos);
+        if (walk.status === 'false-length') {
           pos = this.resync(b, pos + 1);
           continue;
         }
-        if (b.length - pos < len) return pos;
+        const len = b.readUInt16BE(pos + HEP3_MAGIC.length);
+        if (walk.status === 'partial' || b.length - pos < len) return pos;
         this.onMessage({ kind: 'hep', bytes: b.subarray(pos, pos + len) });
         pos += len;
         continue;
@@ -115,12 +116,6 @@ export class StreamFramer {
     const tail = lastNl < from ? from : lastNl + 1;
     return Math.max(tail, b.length - PARTIAL_LINE_MAX);
   }
-}
-
-/** "HEP3" or "EEP3" at `pos`, read byte by byte: two Buffer.compare calls a message cost more. */
-function isHepMagic(b: Buffer, pos: number): boolean {
-  return b.length - pos >= 4 && (b[pos] === HEP3_MAGIC[0] || b[pos] === EEP3_MAGIC[0]) &&
-    b[pos + 1] === HEP3_MAGIC[1] && b[pos + 2] === HEP3_MAGIC[2] && b[pos + 3] === HEP3_MAGIC[3];
 }
 
 function indexOrEnd(b: Buffer, needle: Buffer, from: number): number {

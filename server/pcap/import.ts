@@ -6,16 +6,20 @@
 import { PacketExtractor, type WireMeta } from './extract.ts';
 import { CaptureReader, type CaptureFormat, type ReadStop } from './reader.ts';
 import type { SkipCounts } from './skip.ts';
-import type { HepRecord } from '../hep/types.ts';
+import type { DecodeOptions, HepRecord } from '../hep/types.ts';
+import type { CapturedSip, FrameMeta } from '../collector/ingest.ts';
 import type { Store } from '../store/types.ts';
 
 /**
- * The part of server/collector/ingest.ts (`Ingest`) the importer calls. `hep` and `sip` answer
- * the Call-ID (or correlation id) the message is filed under, null when it was skipped.
+ * The part of server/collector/ingest.ts (`Ingest`) the importer calls. `hepRecord` and `sip`
+ * answer the Call-ID (or correlation id) the message is filed under, null when it was skipped.
  */
 export interface IngestPort {
-  hep(buf: Buffer, meta: { transport: 'udp' | 'tcp' | 'file'; peer: string; receivedAt: number }): string | null;
-  sip(frame: { ts: number; srcIp: string; srcPort: number; dstIp: string; dstPort: number; transport: string; payload: Buffer; captureId: string }): string | null;
+  /** The auth key and decompression bound a capture's HEP packets are decoded with, here, once. */
+  readonly hepDecodeOptions?: DecodeOptions;
+  /** One HEP packet found in the capture, already decoded (`record`); `packet` is its bytes. */
+  hepRecord(packet: Buffer, record: HepRecord, meta: FrameMeta): string | null;
+  sip(frame: CapturedSip): string | null;
   /** Resolves once everything handed in so far is stored. */
   flush(): Promise<void>;
   /** Resolves once at most `max` messages wait to be stored: back-pressure that keeps writes pipelined. */
@@ -106,9 +110,9 @@ export async function importCapture(source: AsyncIterable<Buffer | Uint8Array | 
     hep(packet: Buffer, record: HepRecord, m: WireMeta) {
       hepPackets++;
       // transport 'file': the record keeps its own capture point; peer names the file.
-      seen(ingest.hep(packet, { transport: 'file', peer: captureId, receivedAt: m.ts }), record.tsSec * 1_000_000 + record.tsUsec || m.ts);
+      seen(ingest.hepRecord(packet, record, { transport: 'file', peer: captureId, receivedAt: m.ts }), record.tsSec * 1_000_000 + record.tsUsec || m.ts);
     },
-  });
+  }, undefined, ingest.hepDecodeOptions);
   const reader = new CaptureReader((p) => extractor.packet(p));
   const progress = (): ImportProgress => ({ bytes: reader.bytesIn, packets: reader.packets, sipMessages, hepPackets });
 

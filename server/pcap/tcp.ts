@@ -6,6 +6,7 @@
 import { StreamFramer, type FramedMessage } from './framer.ts';
 import { TCP_FLAG } from './numbers.ts';
 import type { SkipReason } from './skip.ts';
+import type { WireAddress } from '../hep/inet.ts';
 
 export interface TcpLimits {
   /** Streams tracked at once; the least recently active is closed beyond this. */
@@ -25,15 +26,8 @@ export const DEFAULT_TCP_LIMITS: TcpLimits = {
   maxMessageBytes: 256 << 10, // 256 KiB: far above any real SIP message
 };
 
-export interface TcpEndpoints {
-  srcIp: string;
-  srcPort: number;
-  dstIp: string;
-  dstPort: number;
-}
-
 interface Stream {
-  ep: TcpEndpoints;
+  ep: WireAddress;
   /** Next expected sequence number (uint32). */
   nextSeq: number;
   /** Segments beyond a hole, unsorted; few at a time. */
@@ -57,7 +51,7 @@ export class TcpReassembler {
 
   constructor(
     private readonly limits: TcpLimits,
-    private readonly onMessage: (m: FramedMessage, ep: TcpEndpoints, ts: number) => void,
+    private readonly onMessage: (m: FramedMessage, ep: WireAddress, ts: number) => void,
     private readonly onSkip: (reason: SkipReason) => void,
   ) {}
 
@@ -67,7 +61,7 @@ export class TcpReassembler {
   }
 
   /** Adds one segment (ts in µs). */
-  segment(ep: TcpEndpoints, seq: number, flags: number, payload: Buffer, ts: number): void {
+  segment(ep: WireAddress, seq: number, flags: number, payload: Buffer, ts: number): void {
     const key = `${ep.srcIp} ${ep.srcPort} ${ep.dstIp} ${ep.dstPort}`;
     let s = this.streams.get(key);
     const syn = (flags & TCP_FLAG.syn) !== 0;
@@ -102,7 +96,7 @@ export class TcpReassembler {
     }
   }
 
-  private open(key: string, ep: TcpEndpoints, nextSeq: number): Stream {
+  private open(key: string, ep: WireAddress, nextSeq: number): Stream {
     const s: Stream = { ep, nextSeq, ooo: [], oooBytes: 0, ts: 0, held: 0, framer: undefined as unknown as StreamFramer };
     s.framer = new StreamFramer(
       { maxMessageBytes: this.limits.maxMessageBytes },

@@ -2,6 +2,7 @@
  * Plain-text export: one block per message with its time (UTC, µs), source → destination,
  * transport, then the raw SIP, blocks separated by a blank line.
  */
+import { formatEndpoint } from '../hep/inet.ts';
 import type { WireMessage } from './write.ts';
 
 /** "2024-05-01 12:00:00.123456 UTC" from µs since the epoch. */
@@ -10,11 +11,6 @@ export function formatTime(ts: number): string {
   const iso = new Date(ms).toISOString(); // 2024-05-01T12:00:00.123Z
   const micros = String(Math.floor(ts % 1_000_000)).padStart(6, '0');
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${micros} UTC`;
-}
-
-/** "ip:port", with IPv6 addresses in brackets (RFC 3986 §3.2.2). */
-export function formatEndpoint(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 export function formatText(messages: Iterable<WireMessage>): string {

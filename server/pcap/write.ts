@@ -6,15 +6,12 @@
  */
 import { parseIpv4, parseIpv6 } from '../hep/inet.ts';
 import { ETHERTYPE, IPPROTO, LINKTYPE, PCAP_MAGIC, TCP_FLAG } from './numbers.ts';
+import type { WireAddress } from '../hep/inet.ts';
 
 /** A message to write, as stored. */
-export interface WireMessage {
+export interface WireMessage extends WireAddress {
   /** µs since the epoch. */
   ts: number;
-  srcIp: string;
-  srcPort: number;
-  dstIp: string;
-  dstPort: number;
   /** 'udp' is written as UDP; anything else (tcp, tls, ws, sctp) as TCP. */
   transport: string;
   payload: Buffer | string;

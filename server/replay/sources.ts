@@ -39,8 +39,8 @@ export async function replayCapture(path: string, target: Target, o: SendOptions
   const sender = await openSender(target, o);
   let queue: Buffer[] = [];
   const port: IngestPort = {
-    hep: (buf) => {
-      queue.push(buf);
+    hepRecord: (packet) => {
+      queue.push(packet);
       return null; // calls are not counted when replaying
     },
     sip: (f) => {

@@ -4,10 +4,11 @@
  * (RFC 4566 / RFC 3264).
  */
 import type { Node } from './builder.ts';
+import { formatEndpoint } from '../hep/inet.ts';
 
-/** "ip:port", IPv6 in brackets (RFC 3261 §25.1 hostport / RFC 3986 IP-literal). */
+/** A node's hostport (RFC 3261 §25.1). */
 export function hostPort(n: Pick<Node, 'ip' | 'port'>): string {
-  return n.ip.includes(':') ? `[${n.ip}]:${n.port}` : `${n.ip}:${n.port}`;
+  return formatEndpoint(n.ip, n.port);
 }
 
 /** A Via value: UDP, the node's address, the branch; `rport` (RFC 3581) from user agents. */

@@ -1,5 +1,6 @@
 /** Chooses the store from config.store: a postgres:// URL, or else an SQLite file path. */
 import type { Config } from '../config.ts';
+import type { Log } from '../log.ts';
 import type { Store } from './types.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,7 +10,7 @@ export function isPostgresUrl(s: string): boolean {
   return /^postgres(ql)?:\/\//.test(s);
 }
 
-export async function openStore(config: Config, log?: (msg: string, fields?: object) => void): Promise<Store> {
+export async function openStore(config: Config, log?: Log): Promise<Store> {
   if (isPostgresUrl(config.store)) {
     // Loaded only when asked for, so that the default path never needs PostgreSQL's client.
     const { openPostgresStore } = await import('./postgres.ts');

@@ -4,7 +4,7 @@
  * What Homer has no column for (the exact HEP 0x0011, the transport name, SDP and problem flags)
  * goes to hepflow_extras, but only when reading the row back would not give it again. Pure.
  */
-import { IP_PROTOCOL, PROTO_TYPE, PROTO_TYPE_NAMES } from '../../hep/chunks.ts';
+import { ADDRESS_FAMILY, IP_PROTOCOL, PROTO_TYPE, PROTO_TYPE_NAMES } from '../../hep/chunks.ts';
 import { parseSip } from '../../sip/parse.ts';
 import { parseUri } from '../../sip/uri.ts';
 import type { EpochMicros, MessageInput, StoredMessage } from '../types.ts';
@@ -82,7 +82,7 @@ export function toHomerRow(m: MessageInput): HomerRow {
   const sec = Math.floor(m.ts / 1_000_000);
   // Key order of makeProtoHeader; capturePass is absent because MessageInput does not carry 0x000e.
   const protocolHeader = JSON.stringify({
-    protocolFamily: m.srcIp.includes(':') ? 10 : 2, protocol, srcIp: m.srcIp, dstIp: m.dstIp,
+    protocolFamily: m.srcIp.includes(':') ? ADDRESS_FAMILY.ipv6 : ADDRESS_FAMILY.ipv4, protocol, srcIp: m.srcIp, dstIp: m.dstIp,
     srcPort: m.srcPort, dstPort: m.dstPort, timeSeconds: sec, timeUseconds: m.ts - sec * 1_000_000,
     payloadType: m.protoType, captureId: clean(m.captureId), correlation_id: correlationId,
   });
@@ -107,15 +107,14 @@ export function toHomerRow(m: MessageInput): HomerRow {
   };
 }
 
-/** makeRTCDataHeader's "proto" names: our HEP type names ("rtcp", "log" for 100), else the number. */
+/** makeRTCDataHeader's "proto" names: our HEP type names ("rtcp", "log"), else the number. */
 function protoName(protoType: number): string {
-  if (protoType === 100) return 'log';
   return PROTO_TYPE_NAMES.get(protoType) ?? String(protoType);
 }
 
 function protoTypeOf(profile: HomerProfile, proto: unknown): number {
   if (profile.startsWith('1_')) return PROTO_TYPE.sip;
-  if (profile === '100_default') return 100;
+  if (profile === '100_default') return PROTO_TYPE.log;
   if (profile === '5_default') return PROTO_TYPE.rtcp;
   if (typeof proto === 'string') {
     if (/^\d+$/.test(proto)) return Number(proto);

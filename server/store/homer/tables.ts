@@ -35,7 +35,7 @@ export function profileOf(protoType: number, cseqMethod: string | null, method: 
     if (m === 'REGISTER') return '1_registration';
     return '1_default';
   }
-  if (protoType === 100) return '100_default'; // HEP type 100: log (OpenSIPS/Kamailio xlog)
+  if (protoType === PROTO_TYPE.log) return '100_default';
   if (protoType === PROTO_TYPE.rtcp) return '5_default';
   return '35_default';
 }
