@@ -2,12 +2,13 @@
  * The PostgreSQL store, in Homer 7's schema: messages go to heplify-server's tables and partitions
  * (homer/tables.ts, homer/rows.ts), so Homer's own UI shows them; hepflow's grouping lives in its
  * own hepflow_* tables beside them (homer/ddl.ts, homer/grouping.ts). Rows that heplify-server
- * wrote, which hepflow never grouped, are correlated at query time (homer/closure.ts).
- * Several processes may share one database: see grouping.ts for how writers stay consistent.
+ * wrote, which hepflow never grouped, are correlated at query time (correlate/closure.ts).
+ * Several processes may share one database: see homer/grouping.ts for how writers stay consistent.
  */
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
+import { noLog, type Log } from '../log.ts';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, GroupSummary, MessageInput, OnSetAside, Store, StoreCounts,
@@ -22,12 +23,12 @@ import { escapeNul } from '../collector/storable.ts';
 import { fromHomerRow, messageId, parseMessageId, toHomerRow, type Extras, type HomerRow, type ReadRow } from './homer/rows.ts';
 import { applyGrouping, type Written } from './homer/grouping.ts';
 import { HomerWriter } from './homer/ingest.ts';
-import { byTimeThenId, CALL_SPAN_MICROS, closeGroup, type RowSource } from './homer/closure.ts';
+import { CALL_SPAN_MICROS, closeGroup, type RowSource } from '../correlate/closure.ts';
+import { byTimeThenId } from './homer/order.ts';
 import type { CorrelationRule } from '../correlate/user-rules.ts';
 import { foldCalls, summarize } from './summary.ts';
 import { containsPattern, ROWS_NAMING, ROWS_OF_SIDS, rowFilters, SEED_TIME, selectRow, sidsWhere } from './homer/sql.ts';
 
-type Log = (msg: string, fields?: object) => void;
 
 /** A connection attempt to a database that does not answer fails after this long, ms, so writes reject instead of hanging. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -43,7 +44,7 @@ const NO_BOUND: [EpochMicros, EpochMicros] = [0, 4_102_444_800_000_000];
  */
 const BATCH_TOKEN_KEEP_S = 86_400;
 
-export async function openPostgresStore(config: Config, log: Log = () => {}): Promise<PostgresStore> {
+export async function openPostgresStore(config: Config, log: Log = noLog): Promise<PostgresStore> {
   const step = partitionStepMicros(config.pgPartitionStep);
   const pool = new pg.Pool({
     connectionString: config.store, max: config.pgPool, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -177,8 +178,9 @@ export class PostgresStore implements Store {
       const { rows } = await this.pool.query(SEED_TIME, [id]);
       return rows[0]?.ts == null ? null : Number(rows[0].ts);
     },
-    rowsNaming: (ids, from, to) => this.readRaw(ROWS_NAMING, [ids, isoMicros(from), isoMicros(to),
+    rowsNaming: (ids, from, to) => this.readRows(ROWS_NAMING, [ids, isoMicros(from), isoMicros(to),
       ids.map((i) => `${i}_b2b-1`), ids.flatMap(likePatterns)]),
+    order: byTimeThenId,
   };
 
   async getGroup(id: string): Promise<GroupRecord | null> {

@@ -4,8 +4,11 @@
  *
  * Grouping model: every Call-ID and every correlation id is a row of `ids` pointing at a group.
  * A link unites two ids' groups by moving the smaller group's ids into the bigger one (union by
- * size), so a late link merges groups that already exist at the cost of the smaller side only.
+ * size, correlate/grouping.ts), so a late link merges groups that already exist at the cost of the
+ * smaller side only.
  */
+import type Database from 'better-sqlite3';
+
 export const migrations: string[] = [
   `
   CREATE TABLE messages (
@@ -103,3 +106,17 @@ export const migrations: string[] = [
   CREATE INDEX links_ts ON links (ts);
   `,
 ];
+
+/** Brings the file up to the latest version, one transaction per step; refuses a file from a newer hepflow. */
+export function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new Error(`database schema version ${version} is newer than this hepflow (${migrations.length})`);
+  }
+  for (let v = version; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

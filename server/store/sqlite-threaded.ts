@@ -5,6 +5,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread.ts';
+import { WRITE_RETRY_FIRST_MS, WRITE_RETRY_MAX_MS } from '../config.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
 import { packBatch, unpackBatch, type PackedBatch } from './message-batch.ts';
 import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
@@ -17,9 +18,6 @@ import type {
 type Pending = { resolve: (v: any) => void; reject: (e: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-/** Wait before retrying a failed write, doubling from the first to the longest, ms (as the batcher does). */
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 5000;
 
 /**
  * WAL pages at which the writer checkpoints by itself: only when the checkpointer thread falls
@@ -105,7 +103,7 @@ class ThreadedSqliteStore implements Store {
 
   /** Retries until stored, except when the batch is refused for its content: that rejects at once. */
   private async insertPacked(batch: PackedBatch, onRetry?: (err: Error) => void): Promise<void> {
-    for (let waitMs = RETRY_FIRST_MS; ; waitMs = Math.min(RETRY_MAX_MS, waitMs * 2)) {
+    for (let waitMs = WRITE_RETRY_FIRST_MS; ; waitMs = Math.min(WRITE_RETRY_MAX_MS, waitMs * 2)) {
       try {
         return await this.call({ op: 'insert', batch });
       } catch (err) {

@@ -1,15 +1,12 @@
 import type { LinkInput, LinkRule } from '../correlate/types.ts';
+import type { WireAddress } from '../hep/inet.ts';
 
 /** Microseconds since the Unix epoch. */
 export type EpochMicros = number;
 
 /** One captured message as the collector hands it to a store. */
-export interface MessageInput {
+export interface MessageInput extends WireAddress {
   ts: EpochMicros;
-  srcIp: string;
-  srcPort: number;
-  dstIp: string;
-  dstPort: number;
   /** udp, tcp, tls, ws, sctp, or "ip-N" for an unknown IP protocol number. */
   transport: string;
   /** Capture point: the HEP node name, else the decimal capture id, else "file:<name>" for imports. */
@@ -144,7 +141,7 @@ export interface StoreCounts {
 
 /**
  * The storage port. The SQLite store (default) and the PostgreSQL store both implement it and
- * pass the same suite (store/store.suite.ts).
+ * pass the same suite (testing/store-suite.ts).
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';

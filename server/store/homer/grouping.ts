@@ -1,5 +1,6 @@
 /**
- * Keeps hepflow's grouping tables up to date for one batch, inside the batch's transaction.
+ * Keeps hepflow's grouping tables up to date for one batch, inside the batch's transaction: reads
+ * where the batch's ids are, and writes the plan correlate/grouping.ts makes of them.
  * Several collector processes write at once: the caller holds the advisory lock LOCK_GROUPS for
  * this part, so every read here sees all earlier batches (READ COMMITTED takes a fresh snapshot
  * per statement, and a previous holder has committed before the lock is granted). Merges are
@@ -9,6 +10,7 @@
 import type pg from 'pg';
 import type { MessageInput } from '../types.ts';
 import { type CallSummary, callOf, updateCall } from '../summary.ts';
+import { planGrouping } from '../../correlate/grouping.ts';
 
 /** A message of the batch with its stored id ("<profile>:<id>:<µs>"). */
 export interface Written {
@@ -22,7 +24,7 @@ export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise
   for (const w of items) for (const l of w.m.links) keys.add(l.target);
 
   const existing = new Map<string, { group: string; isCall: boolean }>();
-  // Sizes of the groups involved come along, to pick each component's winner (union by size).
+  // Sizes of the groups involved come along, for union by size.
   const sizes = new Map<string, number>();
   const found = await c.query<{ key: string; group_id: string; is_call: boolean; size: number | null }>(
     'SELECT i.key, i.group_id, i.is_call, g.size FROM hepflow_ids i LEFT JOIN hepflow_groups g ON g.id = i.group_id WHERE i.key = ANY($1)',
@@ -31,50 +33,18 @@ export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise
     existing.set(r.key, { group: r.group_id, isCall: r.is_call });
     sizes.set(r.group_id, r.size ?? 0);
   }
+  const plan = planGrouping(items.map((w) => w.m), {
+    groupOf: (key) => existing.get(key)?.group,
+    sizeOf: (g) => sizes.get(g) ?? 0,
+  });
 
-  // Union-find over existing groups ("g:<id>") and ids not seen before ("k:<key>").
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let r = x;
-    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(x, r);
-    return r;
-  };
-  const node = (key: string) => (existing.has(key) ? `g:${existing.get(key)!.group}` : `k:${key}`);
-  for (const k of keys) find(node(k));
-  for (const w of items) {
-    for (const l of w.m.links) {
-      const a = find(node(w.m.callId));
-      const b = find(node(l.target));
-      if (a !== b) parent.set(a, b);
-    }
-  }
-  const components = new Map<string, { groups: Set<string>; fresh: string[] }>();
-  const comp = (root: string) => components.get(root) ?? components.set(root, { groups: new Set(), fresh: [] }).get(root)!;
-  for (const k of keys) {
-    const e = existing.get(k);
-    if (e) comp(find(`g:${e.group}`)).groups.add(e.group);
-    else comp(find(`k:${k}`)).fresh.push(k);
-  }
-
-  const newComps: { fresh: string[] }[] = [];
-  const moves: [string, string][] = []; // loser → winner
-  const grow = new Map<string, number>(); // winner → rows added
   const groupOfKey = new Map<string, string>();
-  for (const x of components.values()) {
-    if (!x.groups.size) { newComps.push(x); continue; }
-    const ranked = [...x.groups].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || Number(a) - Number(b));
-    const winner = ranked[0];
-    let added = x.fresh.length;
-    for (const loser of ranked.slice(1)) { moves.push([loser, winner]); added += sizes.get(loser) ?? 0; }
-    if (added) grow.set(winner, added);
-    for (const k of x.fresh) groupOfKey.set(k, winner);
-  }
-  if (newComps.length) {
+  if (plan.created.length) {
     const r = await c.query<{ id: string }>('INSERT INTO hepflow_groups (size) SELECT unnest($1::int[]) RETURNING id',
-      [newComps.map((x) => x.fresh.length)]);
-    newComps.forEach((x, i) => { for (const k of x.fresh) groupOfKey.set(k, r.rows[i].id); });
+      [plan.created.map((keys) => keys.length)]);
+    plan.created.forEach((keys, i) => { for (const k of keys) groupOfKey.set(k, r.rows[i].id); });
   }
+  const moves = plan.merges.flatMap((m) => m.absorbed.map((loser) => [loser, m.into] as const));
   if (moves.length) {
     // "AND ... = ANY($1)" (here and below) gives the planner the index path whatever its statistics say.
     await c.query(`UPDATE hepflow_ids i SET group_id = m.w FROM unnest($1::bigint[], $2::bigint[]) AS m(l, w)
@@ -82,11 +52,13 @@ export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise
       [moves.map((m) => m[0]), moves.map((m) => m[1])]);
     await c.query('DELETE FROM hepflow_groups WHERE id = ANY($1)', [moves.map((m) => m[0])]);
   }
-  if (grow.size) {
+  const grow = plan.merges.filter((m) => m.added);
+  if (grow.length) {
     await c.query(`UPDATE hepflow_groups g SET size = g.size + d.n FROM unnest($1::bigint[], $2::int[]) AS d(id, n)
       WHERE g.id = d.id AND g.id = ANY($1)`,
-      [[...grow.keys()], [...grow.values()]]);
+      [grow.map((m) => m.into), grow.map((m) => m.added)]);
   }
+  for (const m of plan.merges) for (const k of m.joined) groupOfKey.set(k, m.into);
   const fresh = [...groupOfKey.keys()];
   if (fresh.length) {
     await c.query('INSERT INTO hepflow_ids (key, group_id, is_call) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bool[])',

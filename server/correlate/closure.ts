@@ -3,12 +3,13 @@
  * from one id, follow correlation_id, Call-IDs and the links in each message's SIP headers
  * (Replaces, Refer-To with Replaces, X-CID, "_b2b-N", Session-ID, icid-value, the config file's
  * correlationRules), in both directions, transitively, within a
- * bounded time window. Unlike homer-app's single-hop lookup (reference §5.3), it closes the set.
+ * bounded time window. homer-app looks one hop away only; this closes the set. Pure: the store
+ * reads rows through RowSource.
  */
-import { parseSip } from '../../sip/parse.ts';
-import { linksOf, type LinkOptions } from '../../correlate/links.ts';
-import type { EpochMicros, GroupRecord, StoredLink, StoredMessage } from '../types.ts';
-import { fromHomerRow, type ReadRow } from './rows.ts';
+import { PROTO_TYPE } from '../hep/chunks.ts';
+import { parseSip } from '../sip/parse.ts';
+import { linksOf, type LinkOptions } from './links.ts';
+import type { EpochMicros, GroupRecord, StoredLink, StoredMessage } from '../store/types.ts';
 
 /** Other legs are looked for this long before the group's first message, µs (homer-app lookup_range -300 s). */
 export const LOOKBACK_MICROS = 300_000_000;
@@ -18,15 +19,18 @@ export const CALL_SPAN_MICROS = 6 * 3_600_000_000;
 const MAX_ROUNDS = 8;
 const MAX_IDS = 500;
 
-/** The database side of the closure, every query bounded by create_date. */
+/** The database side of the closure, every query bounded by time. */
 export interface RowSource {
   /** Time of some row with sid or correlation_id = id, null when none. */
   seedTime(id: string): Promise<EpochMicros | null>;
   /**
    * Rows within [from, to] whose sid is one of `ids` or `<id>_b2b-N`, or whose correlation_id is
-   * one of `ids`, plus INVITE/REFER rows whose raw names one of `ids` (Replaces, Refer-To, X-CID).
+   * one of `ids`, plus INVITE/REFER rows whose raw names one of `ids` (Replaces, Refer-To, X-CID);
+   * read as messages.
    */
-  rowsNaming(ids: string[], from: EpochMicros, to: EpochMicros): Promise<ReadRow[]>;
+  rowsNaming(ids: string[], from: EpochMicros, to: EpochMicros): Promise<StoredMessage[]>;
+  /** The store's message order: by time, then as the rows were written. */
+  order(a: StoredMessage, b: StoredMessage): number;
 }
 
 export interface Closure {
@@ -58,8 +62,8 @@ export async function closeGroup(src: RowSource, id: string, opts: LinkOptions):
     // A row found by searching its text for an id (LIKE '%id%') may only contain it by chance
     // ("core9" inside "core9-legX"): it belongs when its Call-ID, correlation id or a link names
     // an id of the group. Rows that name an id found later in this round are taken on a later pass.
-    let candidates = found.map((r) => fromHomerRow(r, correlationHeaders)).filter((m) => !rows.has(m.id))
-      .map((m) => ({ m, own: m.protoType === 1 ? linksOf(parseSip(m.raw, { correlationHeaders }), m.hepCorrelationId, opts) : [] }));
+    let candidates = found.filter((m) => !rows.has(m.id))
+      .map((m) => ({ m, own: m.protoType === PROTO_TYPE.sip ? linksOf(parseSip(m.raw, { correlationHeaders }), m.hepCorrelationId, opts) : [] }));
     for (let taken = true; taken;) {
       taken = false;
       const left: typeof candidates = [];
@@ -89,7 +93,7 @@ export async function closeGroup(src: RowSource, id: string, opts: LinkOptions):
     frontier = [...next];
   }
   if (!rows.size) return null;
-  const messages = [...rows.values()].sort(byTimeThenId);
+  const messages = [...rows.values()].sort((a, b) => src.order(a, b));
   const firstTs = new Map<string, number>();
   for (const m of messages) if (!firstTs.has(m.callId)) firstTs.set(m.callId, m.ts);
   const callIds = [...firstTs.keys()];
@@ -104,17 +108,4 @@ export async function closeGroup(src: RowSource, id: string, opts: LinkOptions):
     start: lo,
     end: hi,
   };
-}
-
-/** Time order, then table and row id (the order rows were written in). */
-export function byTimeThenId(a: StoredMessage, b: StoredMessage): number {
-  if (a.ts !== b.ts) return a.ts - b.ts;
-  const [pa, ia] = splitId(a.id);
-  const [pb, ib] = splitId(b.id);
-  return pa !== pb ? (pa < pb ? -1 : 1) : ia - ib;
-}
-
-function splitId(id: string): [string, number] {
-  const i = id.indexOf(':');
-  return [id.slice(0, i), Number(id.slice(i + 1, id.indexOf(':', i + 1)))];
 }

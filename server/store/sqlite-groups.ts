@@ -1,0 +1,72 @@
+/**
+ * The SQLite grouping tables, ids and groups (sqlite-schema.ts), inside the insert's transaction:
+ * a Call-ID gets its id row when its first message is stored, and a batch's links are written as
+ * correlate/grouping.ts plans them.
+ */
+import type Database from 'better-sqlite3';
+import { planGrouping, type GroupPort, type Linked } from '../correlate/grouping.ts';
+
+type Row = Record<string, any>;
+
+export class SqliteGroups {
+  private readonly st;
+  private readonly port: GroupPort<number>;
+
+  constructor(db: Database.Database) {
+    this.st = {
+      idGet: db.prepare(`SELECT group_id, is_call FROM ids WHERE key = ?`),
+      idInsert: db.prepare(`INSERT INTO ids (key, group_id, is_call) VALUES (?, ?, ?)`),
+      idMarkCall: db.prepare(`UPDATE ids SET is_call = 1 WHERE key = ?`),
+      idsMove: db.prepare(`UPDATE ids SET group_id = ? WHERE group_id = ?`),
+      groupNew: db.prepare(`INSERT INTO groups (size) VALUES (?)`),
+      groupSize: db.prepare(`SELECT size FROM groups WHERE id = ?`),
+      groupAddSize: db.prepare(`UPDATE groups SET size = size + ? WHERE id = ?`),
+      groupDelete: db.prepare(`DELETE FROM groups WHERE id = ?`),
+    };
+    this.port = {
+      groupOf: (key) => (this.st.idGet.get(key) as Row | undefined)?.group_id,
+      sizeOf: (g) => (this.st.groupSize.get(g) as Row).size,
+    };
+  }
+
+  /** The group of Call-ID `key`, made (with `key` as its only id) when the key is new. */
+  ensureCall(key: string): { group: number; created: boolean } {
+    const row = this.st.idGet.get(key) as Row | undefined;
+    if (!row) {
+      const group = Number(this.st.groupNew.run(1).lastInsertRowid);
+      this.st.idInsert.run(key, group, 1);
+      return { group, created: true };
+    }
+    if (!row.is_call) this.st.idMarkCall.run(key);
+    return { group: row.group_id, created: false };
+  }
+
+  /**
+   * Unites the groups `linked` names, once every Call-ID of the batch has its id row (so that an
+   * id first seen here is a link target, not a call). True when ids moved out of a group that
+   * existed: a group read before may then be stale.
+   */
+  link(linked: readonly Linked[]): boolean {
+    const plan = planGrouping(linked, this.port);
+    for (const keys of plan.created) {
+      const group = Number(this.st.groupNew.run(keys.length).lastInsertRowid);
+      for (const k of keys) this.st.idInsert.run(k, group, 0);
+    }
+    let moved = false;
+    for (const m of plan.merges) {
+      for (const g of m.absorbed) {
+        this.st.idsMove.run(m.into, g);
+        this.st.groupDelete.run(g);
+        moved = true;
+      }
+      for (const k of m.joined) this.st.idInsert.run(k, m.into, 0);
+      this.st.groupAddSize.run(m.added, m.into);
+    }
+    return moved;
+  }
+
+  /** The group holding `key`, which has an id row. */
+  groupOf(key: string): number {
+    return (this.st.idGet.get(key) as Row).group_id;
+  }
+}

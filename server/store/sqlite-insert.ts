@@ -1,0 +1,114 @@
+/**
+ * The SQLite write path, one transaction per batch: messages, their links and search terms, the
+ * groups their ids belong to (sqlite-groups.ts), and each touched call's and group's search row.
+ * It runs for every message the collector stores, on the writer thread.
+ */
+import type Database from 'better-sqlite3';
+import { SqliteGroups } from './sqlite-groups.ts';
+import { newCall, updateCall, type CallSummary } from './summary.ts';
+import type { MessageInput } from './types.ts';
+
+/** What one insert batch keeps for each call it touches. */
+interface Touched {
+  call: CallSummary;
+  group: number;
+  users: string[];
+  ips: string[];
+}
+
+export class SqliteInsert {
+  private readonly st;
+  private readonly groups: SqliteGroups;
+  /** Stores `batch` in one transaction. */
+  readonly insert: (batch: MessageInput[]) => void;
+
+  constructor(db: Database.Database) {
+    this.groups = new SqliteGroups(db);
+    this.st = {
+      insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, src_ip, src_port, dst_ip, dst_port, transport,
+        capture_id, hep_corr, proto_type, method, status, reason, cseq_num, cseq_method, from_user, from_tag, to_user,
+        to_tag, ruri_user, user_agent, via_branch, has_sdp, raw, problems)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertLink: db.prepare(`INSERT OR IGNORE INTO links (call_id, target, rule, header, value, message_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      callGet: db.prepare(`SELECT * FROM calls WHERE call_id = ?`),
+      callUpsert: db.prepare(`INSERT OR REPLACE INTO calls (call_id, start, end, messages, first_req_ts, method, cseq_num,
+        caller, callee, status, status_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      groupCalls: db.prepare(`SELECT c.* FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
+      groupSummary: db.prepare(`UPDATE groups SET first_call = ?, start = ?, end = ?, legs = ?, messages = ?, caller = ?,
+        callee = ?, method = ?, status = ? WHERE id = ?`),
+      insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
+    };
+    this.insert = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
+  }
+
+  private insertBatch(batch: MessageInput[]): void {
+    // Per call this batch touches: its summary, the group ensureCall found it in (valid while no
+    // link moved ids), and the search terms already written for it.
+    const touched = new Map<string, Touched>();
+    // Groups this batch made for one new call, whose summary is that call's own.
+    const newGroups = new Set<number>();
+    // Messages with links, grouped once every Call-ID of the batch has its id row.
+    let linked: MessageInput[] | null = null;
+    for (const m of batch) {
+      const id = Number(this.st.insertMessage.run(m.ts, m.callId, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
+        m.captureId, m.hepCorrelationId, m.protoType, m.method, m.status, m.reason, m.cseqNum, m.cseqMethod, m.fromUser,
+        m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems).lastInsertRowid);
+      let t = touched.get(m.callId);
+      if (t === undefined) { // once per call and batch
+        const { group, created } = this.groups.ensureCall(m.callId);
+        if (created) newGroups.add(group);
+        const call = created ? newCall(m) : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
+        touched.set(m.callId, (t = { call, group, users: [], ips: [] }));
+      }
+      if (m.links.length) {
+        for (const l of m.links) this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
+        (linked ??= []).push(m);
+      }
+      if (m.method) {
+        // A response travels its request's hop backwards with the same users: requests name every term.
+        this.term('user', m.fromUser, t.users, m.callId);
+        this.term('user', m.toUser, t.users, m.callId);
+        this.term('ip', m.srcIp, t.ips, m.callId);
+        this.term('ip', m.dstIp, t.ips, m.callId);
+      }
+      updateCall(t.call, m);
+    }
+    const moved = linked !== null && this.groups.link(linked);
+    const groups = new Map<number, CallSummary>();
+    for (const { call: c, group } of touched.values()) {
+      this.st.callUpsert.run(c.call_id, c.start, c.end, c.messages, c.first_req_ts, c.method, c.cseq_num, c.caller,
+        c.callee, c.status, c.status_ts);
+      // Links may have moved a touched call after its group was read: then read groups again.
+      groups.set(moved ? this.groups.groupOf(c.call_id) : group, c);
+    }
+    for (const [g, c] of groups) {
+      if (!moved && newGroups.has(g)) this.writeGroupSummary(g, [c]);
+      else this.refreshGroup(g);
+    }
+  }
+
+  /** Writes search term `value` of `callId` unless `written` (this batch's, for the call) has it. */
+  private term(kind: 'user' | 'ip', value: string | null, written: string[], callId: string): void {
+    if (!value || written.includes(value)) return;
+    written.push(value);
+    this.st.insertTerm.run(kind, value, callId);
+  }
+
+  private refreshGroup(id: number): void {
+    const calls = this.st.groupCalls.all(id) as CallSummary[];
+    if (calls.length) this.writeGroupSummary(id, calls);
+  }
+
+  /** A group's search row from its calls, earliest first. */
+  private writeGroupSummary(id: number, calls: CallSummary[]): void {
+    const first = calls[0];
+    let end = first.end;
+    let messages = 0;
+    for (const c of calls) {
+      end = Math.max(end, c.end);
+      messages += c.messages;
+    }
+    this.st.groupSummary.run(first.call_id, first.start, end, calls.length, messages, first.caller, first.callee,
+      first.method, first.status, id);
+  }
+}
