@@ -19,6 +19,7 @@ import messagesRoutes from './routes/messages.ts';
 import healthRoutes from './routes/health.ts';
 import importRoutes from './routes/import.ts';
 import exportRoutes from './routes/export.ts';
+import configRoutes from './routes/config.ts';
 
 /**
  * Longest route parameter, characters (decoded): a Call-ID can be as long as a HEP3 packet, whose
@@ -75,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(messagesRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(importRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(exportRoutes, { ...deps, prefix: '/api/v1' });
-  app.get('/api/v1/config', async () => ({ aliases: deps.config.aliases }));
+  await app.register(configRoutes, { ...deps, prefix: '/api/v1' });
   await serveWebApp(app, deps.config.webDir);
   return app;
 }

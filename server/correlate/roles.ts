@@ -23,7 +23,7 @@
  *  8. The first leg is 'original'; any other leg is 'leg' ("Leg N").
  * Texts number legs from 1 ("Leg 1" is index 0).
  */
-import type { LegRole } from '../api/types.ts';
+import type { LegRole } from './types.ts';
 import type { MessageMeta, StoredLink } from '../store/types.ts';
 import type { LinkRule } from './types.ts';
 

@@ -17,6 +17,20 @@ export type LinkRule =
   | 'redirect' // new INVITE to the Contact of an earlier call's 3xx
   | 'user'; // a rule of the config file (correlationRules); `header` holds the rule's name
 
+/** What a leg is in its scenario, as roles.ts infers it; the legend's text is built from it. */
+export type LegRole =
+  | 'original'
+  | 'consultation'
+  | 'replacement'
+  | 'blind-transfer'
+  | 'b2b-inbound'
+  | 'b2b-outbound'
+  | 'media-server'
+  | 'pickup'
+  | 'park'
+  | 'retrieve'
+  | 'leg';
+
 /** A link found in one message: the message's Call-ID is linked to `target`. */
 export interface LinkInput {
   /** The other id: a Call-ID, or a correlation id shared by several calls. */

@@ -2,7 +2,7 @@
  * A scenario: the HEP packets OpenSIPS or Kamailio would send for one real call scenario, with
  * its expected correlation result written by hand from what the scenario means.
  */
-import type { LegRole } from '../api/types.ts';
+import type { LegRole } from '../correlate/types.ts';
 import type { LinkRule } from '../correlate/types.ts';
 import type { CorrelationRule } from '../correlate/user-rules.ts';
 import type { HepEncodeInput } from '../hep/types.ts';

@@ -5,9 +5,8 @@ import type { ApiCallPage } from '../types.ts';
 import { callPageSchema, errorSchema } from '../schemas.ts';
 import { BadRequest, parseInt10, parseTime, str } from '../query.ts';
 import { escapeNul } from '../../collector/storable.ts';
+import { CALLS_PAGE_DEFAULT, CALLS_PAGE_MAX } from '../../config.ts';
 
-/** Rows a page may ask for: the web app virtualises thousands, but one answer stays bounded. */
-const MAX_LIMIT = 5000;
 /** Latest time a search may name, µs: 9999-12-31, past which dates do not print and PostgreSQL's bigint overflows. */
 const MAX_TIME_MICROS = 253_402_300_799_999_999;
 
@@ -28,7 +27,7 @@ export default async function callsRoutes(app: FastifyInstance, { store }: AppDe
       method: text(q.method)?.toUpperCase(),
       status: parseInt10('status', q.status, 100, 699),
       q: text(q.q),
-      limit: parseInt10('limit', q.limit, 1, MAX_LIMIT) ?? 100,
+      limit: parseInt10('limit', q.limit, 1, CALLS_PAGE_MAX) ?? CALLS_PAGE_DEFAULT,
       cursor: str(q.cursor),
     }).catch((err: Error) => {
       if (err.message === 'bad cursor') throw new BadRequest('cursor is not one this server issued');

@@ -7,56 +7,22 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { errorSchema } from '../schemas.ts';
+import type { ApiImport } from '../types.ts';
+import { errorSchema, importAnswerSchema } from '../schemas.ts';
+import { IMPORT_BODY_MAX_BYTES, IMPORT_NAME_MAX_CHARS } from '../../config.ts';
 import { countGroups, importCapture, type CaptureImport } from '../../pcap/import.ts';
 import { NotCaptureError } from '../../pcap/reader.ts';
 
-/** Largest upload accepted, bytes: a capture of hundreds of MB streams through in bounded memory. */
-export const IMPORT_BODY_LIMIT = 2 * 1024 * 1024 * 1024;
-
-/** The answer: the capture's summary plus how many correlation groups its Call-IDs fall in. */
-export interface ImportAnswer extends CaptureImport {
-  fileName: string;
-  groups: number;
-  /** True when the file had more Call-IDs than listed: `groups` counts the listed ones. */
-  groupsAtLeast: boolean;
-}
-
 /** Content types an upload may carry; '*' also takes a browser File with no type. */
 const CAPTURE_TYPES = ['application/octet-stream', 'application/vnd.tcpdump.pcap', 'application/x-pcap', 'application/x-pcapng', '*'];
-
-const answerSchema = {
-  type: 'object',
-  required: ['fileName', 'captureId', 'format', 'bytes', 'packets', 'sipMessages', 'hepPackets', 'calls', 'callIds', 'groups', 'skipped', 'timeRange', 'stoppedAt'],
-  properties: {
-    fileName: { type: 'string' },
-    captureId: { type: 'string' },
-    format: { type: 'string', enum: ['pcap', 'pcapng'] },
-    bytes: { type: 'number' },
-    packets: { type: 'number' },
-    sipMessages: { type: 'number' },
-    hepPackets: { type: 'number' },
-    calls: { type: 'number' },
-    callsAtLeast: { type: 'boolean' },
-    callIds: { type: 'array', items: { type: 'string' } },
-    groups: { type: 'number' },
-    groupsAtLeast: { type: 'boolean' },
-    skipped: { type: 'object', additionalProperties: { type: 'number' } },
-    timeRange: { type: ['object', 'null'], properties: { from: { type: 'number' }, to: { type: 'number' } } },
-    stoppedAt: {
-      type: ['object', 'null'],
-      properties: { offset: { type: 'number' }, packet: { type: 'number' }, reason: { type: 'string' } },
-    },
-  },
-} as const;
 
 export default async function importRoutes(app: FastifyInstance, { store, ingest }: Pick<AppDeps, 'store' | 'ingest'>): Promise<void> {
   // Pass the raw request stream through: importCapture reads it chunk by chunk.
   app.addContentTypeParser(CAPTURE_TYPES, (_req, payload, done) => done(null, payload));
 
   app.post<{ Querystring: { name?: string } }>('/import', {
-    bodyLimit: IMPORT_BODY_LIMIT,
-    schema: { response: { 200: answerSchema, 400: errorSchema, 503: errorSchema } },
+    bodyLimit: IMPORT_BODY_MAX_BYTES,
+    schema: { response: { 200: importAnswerSchema, 400: errorSchema, 503: errorSchema } },
   }, async (req, reply) => {
     const body = req.body as Readable | undefined;
     if (!body || typeof body.resume !== 'function') {
@@ -65,7 +31,7 @@ export default async function importRoutes(app: FastifyInstance, { store, ingest
     if (!ingest) {
       return reply.code(503).send({ error: 'no-collector', message: 'this process does not store messages (started with --no-collector)' });
     }
-    const fileName = basename(req.query.name || 'upload').slice(0, 200);
+    const fileName = basename(req.query.name || 'upload').slice(0, IMPORT_NAME_MAX_CHARS);
     // The importer stops pulling at a corrupt record; the body must then stay open (not be
     // destroyed with the socket) so that the answer reaches the client: app.ts closes it after.
     let readWhole = false;
@@ -89,7 +55,7 @@ export default async function importRoutes(app: FastifyInstance, { store, ingest
         message: `${fileName}: packet ${packet} at byte ${offset}: ${reason}; the ${packet - 1} packets before it were imported (${r.sipMessages + r.hepPackets} messages), the rest was not read`,
       });
     }
-    const answer: ImportAnswer = {
+    const answer: ApiImport = {
       fileName, ...r,
       groups: await countGroups(store, r.callIds),
       groupsAtLeast: r.callsAtLeast || r.calls > r.callIds.length,

@@ -8,6 +8,7 @@ import type { ApiMessageDetail } from '../types.ts';
 import { loadGroupView } from '../group-view.ts';
 import { cutUtf8 } from '../truncate.ts';
 import { parseSip } from '../../sip/parse.ts';
+import { PROTO_TYPE } from '../../hep/chunks.ts';
 import { errorSchema, messageDetailSchema } from '../schemas.ts';
 
 /**
@@ -29,7 +30,7 @@ export default async function messagesRoutes(app: FastifyInstance, { store, conf
     if (!stored || !shown) return reply.code(404).send({ error: 'not-found', message: `no message "${req.params.id}"` });
     // Headers and SDP are read from the text sent, so that they too stay within the bound.
     const raw = cutUtf8(stored.raw, MAX_DETAIL_RAW_BYTES);
-    const sip = stored.protoType === 1 ? parseSip(raw.text, { correlationHeaders: config.correlationHeaders }) : null;
+    const sip = stored.protoType === PROTO_TYPE.sip ? parseSip(raw.text, { correlationHeaders: config.correlationHeaders }) : null;
     const detail: ApiMessageDetail = {
       ...shown,
       id: stored.id,

@@ -2,7 +2,7 @@
  * Every call to the hepflow API: fetch, check the status, validate the JSON (schema.ts).
  * Components never call fetch; they use the hooks in queries.ts.
  */
-import type { ApiCallPage, ApiGroup, ApiMessageDetail } from '../../../server/api/types.ts';
+import type { ApiCallPage, ApiGroup, ApiImport, ApiMessageDetail } from '../../../server/api/types.ts';
 import * as S from './schema.ts';
 import { flowIdOf, startEarly, takeEarly } from './early.ts';
 
@@ -86,14 +86,14 @@ export function rawMessageUrl(id: string): string {
 }
 
 /** Uploads a capture file as the request body (streamed by the browser). */
-export async function uploadCapture(file: File): Promise<S.ImportSummary> {
+export async function uploadCapture(file: File): Promise<ApiImport> {
   const res = await fetch(`${BASE}/import${query({ name: file.name })}`, {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream', accept: 'application/json' },
     body: file,
   });
   if (!res.ok) throw await failure(res);
-  return S.validate(S.importSummary, await res.json());
+  return S.validate(S.importAnswer, await res.json());
 }
 
 /**

@@ -1,19 +1,14 @@
 /**
- * Response validation at the boundary (Jaeger src/api/v3/schemas.ts). The shapes repeat
- * server/api/schemas.ts, so a server that drifts from server/api/types.ts fails loudly here,
- * with the path of the first wrong field, instead of deep inside a component.
+ * Response validation at the boundary (Jaeger src/api/v3/schemas.ts), built from the server's
+ * response schemas (server/api/schemas.ts), so a server that drifts from its own contract fails
+ * loudly here, with the path of the first wrong field, instead of deep inside a component.
  * Checks return the value unchanged (no copy: a 20,000-message group is validated in place).
+ * Ajv is not used here: it compiles with `new Function`, which the app's CSP (no 'unsafe-eval') refuses.
  */
-import type {
-  ApiCallPage,
-  ApiEndpoint,
-  ApiGroup,
-  ApiGroupSummary,
-  ApiLeg,
-  ApiLink,
-  ApiMessage,
-  ApiMessageDetail,
-} from '../../../server/api/types.ts';
+import type { ApiGroup, ApiMessage } from '../../../server/api/types.ts';
+import {
+  type Infer, callPageSchema, groupSchema, importAnswerSchema, messageDetailSchema, messageSchema,
+} from '../../../server/api/schemas.ts';
 
 export class SchemaError extends Error {
   constructor(readonly path: string | null, expected: string, got: unknown) {
@@ -65,7 +60,7 @@ export const arr =
   };
 
 export const obj =
-  <T>(shape: { [K in keyof T]-?: Check<T[K]> }): Check<T> => {
+  <T>(shape: Shape<T>): Check<T> => {
     const keys = Object.keys(shape) as (keyof T & string)[];
     const checks = keys.map((k) => shape[k] as Check<unknown>);
     return (v, path) => {
@@ -76,36 +71,84 @@ export const obj =
     };
   };
 
-const strs = arr(str);
-const nstr = nullable(str);
-const nnum = nullable(num);
+/** The parts of JSON Schema that server/api/schemas.ts uses. */
+interface Schema {
+  type?: string | readonly string[];
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  anyOf?: readonly Schema[];
+  enum?: readonly string[];
+}
 
-export const groupSummary = obj<ApiGroupSummary>({
-  groupId: str, callIds: strs, correlationIds: strs, start: num, duration: num, caller: nstr, callee: nstr,
-  legs: num, messages: num, method: nstr, status: nnum,
-});
+/**
+ * The check of a schema. Extra properties are let through (the server's serializer drops them
+ * already), and "integer" is checked as a finite number, as the app only computes with it.
+ */
+export function checkOf<S>(schema: S): Check<Infer<S>> {
+  return build(schema as Schema) as Check<Infer<S>>;
+}
 
-export const callPage = obj<ApiCallPage>({ items: arr(groupSummary), next: nstr });
+type Shape<T> = { [K in keyof T]-?: Check<T[K]> };
 
-const link = obj<ApiLink>({
-  rule: str as Check<ApiLink['rule']>, header: nstr, value: str, target: str, targetLeg: nnum, messageId: str, text: str,
-});
+/** The checks of an object schema's properties, to replace one by a faster check. */
+function shapeOf<S>(schema: S): Shape<Infer<S>> {
+  const shape: Record<string, Check<unknown>> = {};
+  for (const [k, p] of Object.entries((schema as Schema).properties ?? {})) shape[k] = build(p);
+  return shape as Shape<Infer<S>>;
+}
 
-const leg = obj<ApiLeg>({
-  index: num, callId: str, role: str as Check<ApiLeg['role']>, roleText: str, links: arr(link),
-  fromUser: nstr, toUser: nstr, start: num, messages: num, status: nnum,
-});
+function build(s: Schema): Check<unknown> {
+  if (s.anyOf) return anyOf(s.anyOf.map(build));
+  const types = typeof s.type === 'string' ? [s.type] : (s.type ?? []);
+  if (types.length === 1 && types[0] === 'null') return isNull;
+  const checks = types.filter((t) => t !== 'null').map((t) => ofType(t, s));
+  if (checks.length !== 1) throw new Error(`schema of type ${JSON.stringify(s.type)}: no check for it`);
+  return types.includes('null') ? nullable(checks[0]) : checks[0];
+}
 
-const endpoint = obj<ApiEndpoint>({ id: str, ip: str, port: num, alias: nstr });
+function ofType(type: string, s: Schema): Check<unknown> {
+  switch (type) {
+    case 'string': return s.enum ? oneOf(s.enum) : str;
+    case 'integer':
+    case 'number': return num;
+    case 'boolean': return bool;
+    case 'array': return arr(build(s.items ?? {}));
+    case 'object':
+      if (s.properties) return obj(shapeOf(s));
+      if (typeof s.additionalProperties === 'object') return record(build(s.additionalProperties));
+  }
+  throw new Error(`schema of type ${type}: no check for it`);
+}
 
-const messageShape = {
-  id: str, callId: str, leg: num, ts: num, srcIp: str, srcPort: num, dstIp: str, dstPort: num, src: str, dst: str,
-  transport: str, protoType: num, method: nstr, status: nnum, reason: nstr, cseq: nstr, cseqMethod: nstr,
-  label: str, hasSdp: bool, captureIds: strs, duplicateIds: strs, hepCorrelationId: nstr, retransmission: bool,
-  malformed: nstr, fromUser: nstr, toUser: nstr,
+const isNull = prim<null>('null', (v) => v === null);
+
+const oneOf = (values: readonly string[]): Check<string> => (v, path) => {
+  if (typeof v !== 'string' || !values.includes(v)) throw new SchemaError(path, values.join(' or '), v);
+  return v;
 };
 
-export const message = obj<ApiMessage>(messageShape);
+const record = (c: Check<unknown>): Check<Record<string, unknown>> => (v, path) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SchemaError(path, 'object', v);
+  for (const [k, x] of Object.entries(v)) c(x, at(path, k));
+  return v as Record<string, unknown>;
+};
+
+/** The first alternative that passes; the last one's error otherwise. */
+const anyOf = (cs: Check<unknown>[]): Check<unknown> => (v, path) => {
+  for (let i = 0; i < cs.length - 1; i++) {
+    try {
+      return cs[i](v, path);
+    } catch (err) {
+      if (!(err instanceof SchemaError)) throw err;
+    }
+  }
+  return cs[cs.length - 1](v, path);
+};
+
+export const callPage = checkOf(callPageSchema);
+
+export const message = checkOf(messageSchema);
 
 const isStr = (v: unknown): boolean => typeof v === 'string';
 const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
@@ -119,7 +162,7 @@ function isStrs(v: unknown): boolean {
 
 /**
  * `message` as one function of plain property reads: the same rules, field for field (the test
- * checks every field against `messageShape`). Messages parsed from one JSON text share one hidden
+ * checks every field of messageSchema). Messages parsed from one JSON text share one hidden
  * class, so these reads stay monomorphic, where the generic `obj` loop reads keys by name through
  * one megamorphic call site: on 20,000 messages ~2 ms instead of ~20 ms.
  */
@@ -147,30 +190,9 @@ export const messages: Check<ApiMessage[]> = (v, path) => {
   return slowMessages(v, path);
 };
 
-export const group = obj<ApiGroup>({
-  id: str, callIds: strs, correlationIds: strs, complete: bool, legs: arr(leg), endpoints: arr(endpoint), messages,
-});
+export const group = obj<ApiGroup>({ ...shapeOf(groupSchema), messages });
 
-type Sdp = NonNullable<ApiMessageDetail['sdp']>;
-const media = obj<Sdp['media'][number]>({ type: str, port: num, proto: str, formats: strs, direction: str, connection: nstr });
+export const messageDetail = checkOf(messageDetailSchema);
 
-export const messageDetail = obj<ApiMessageDetail>({
-  ...messageShape,
-  raw: str,
-  truncated: bool,
-  rawBytes: num,
-  headers: arr(obj<{ name: string; value: string }>({ name: str, value: str })),
-  sdp: nullable(obj<Sdp>({ connection: nstr, media: arr(media) })),
-});
-
-/**
- * What POST /api/v1/import answers. Only the fields the app uses are required to exist; the
- * route's other figures are shown as they come.
- */
-export interface ImportSummary {
-  [k: string]: unknown;
-}
-export const importSummary: Check<ImportSummary> = (v, path) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SchemaError(path, 'object', v);
-  return v as ImportSummary;
-};
+/** What POST /api/v1/import answers. */
+export const importAnswer = checkOf(importAnswerSchema);

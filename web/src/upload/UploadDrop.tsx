@@ -2,7 +2,7 @@
  * Capture upload: a file picker button, and dropping a file anywhere on the page. Sends it to
  * POST /api/v1/import, then opens the search filtered to what it held.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useImportMutation } from '../api/queries.ts';
 import { importSearch, importSummaryText } from './import-target.ts';
@@ -18,6 +18,7 @@ export function UploadDrop() {
     upload.mutate(file, {
       onSuccess: (summary) => navigate(importSearch(summary)),
     });
+  const sendDropped = useEffectEvent(send);
 
   useEffect(() => {
     let depth = 0;
@@ -41,7 +42,7 @@ export function UploadDrop() {
       depth = 0;
       setDragging(false);
       const file = e.dataTransfer?.files[0];
-      if (file) send(file);
+      if (file) sendDropped(file);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
@@ -53,7 +54,7 @@ export function UploadDrop() {
       window.removeEventListener('dragover', over);
       window.removeEventListener('drop', drop);
     };
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []);
 
   return (
     <div className="UploadDrop">

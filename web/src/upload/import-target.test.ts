@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFilters } from '../search/search-params.ts';
+import { SchemaError, importAnswer, validate } from '../api/schema.ts';
 import { importSearch, importSummaryText } from './import-target.ts';
 
 describe('after an import', () => {
@@ -13,11 +14,14 @@ describe('after an import', () => {
   });
 
   it('filters on the Call-ID when the file held one call', () => {
-    expect(parseFilters(importSearch({ callIds: ['only@x'] }).slice(2))).toMatchObject({ range: 'all', callId: 'only@x' });
+    expect(parseFilters(importSearch({ timeRange: null, callIds: ['only@x'] }).slice(2))).toMatchObject({ range: 'all', callId: 'only@x' });
   });
 
   it('says what was imported', () => {
-    expect(importSummaryText({ sipMessages: 12, calls: 3, callsAtLeast: false })).toBe('Imported 12 SIP messages, 3 calls');
-    expect(importSummaryText({})).toBe('Imported');
+    expect(importSummaryText({ sipMessages: 12, calls: 3, callsAtLeast: false, hepPackets: 0 })).toBe('Imported 12 SIP messages, 3 calls');
+  });
+
+  it('refuses an answer without the figures before anything reads it', () => {
+    expect(() => validate(importAnswer, {})).toThrow(SchemaError);
   });
 });

@@ -1,34 +1,28 @@
 /**
- * Where to go after a capture upload: the search, filtered to what the file held. Reads the
- * import summary defensively (the route answers the importer's CaptureImport: callIds and
- * timeRange {from, to} in µs), and falls back to "any time" when it holds neither.
+ * Where to go after a capture upload: the search, filtered to what the file held (its time
+ * range, and its Call-ID when it held one call); "any time" when it held no message.
  */
+import type { ApiImport } from '../../../server/api/types.ts';
 import { DEFAULT_FILTERS, type SearchFilters, serializeFilters } from '../search/search-params.ts';
 
 /** Slack around the file's time range, µs: the search matches group starts, which lie inside it. */
 const SLACK = 1_000_000;
 
-export function importSearch(summary: Record<string, unknown>): string {
+export function importSearch(answer: Pick<ApiImport, 'timeRange' | 'callIds'>): string {
   const f: SearchFilters = { ...DEFAULT_FILTERS, range: 'all' };
-  const tr = summary.timeRange as { from?: unknown; to?: unknown } | null | undefined;
-  if (tr && typeof tr.from === 'number' && typeof tr.to === 'number') {
+  if (answer.timeRange) {
     f.range = 'custom';
-    f.from = tr.from - SLACK;
-    f.to = tr.to + SLACK;
+    f.from = answer.timeRange.from - SLACK;
+    f.to = answer.timeRange.to + SLACK;
   }
-  const ids = Array.isArray(summary.callIds) ? summary.callIds.filter((x): x is string => typeof x === 'string') : [];
-  if (ids.length === 1) f.callId = ids[0];
+  if (answer.callIds.length === 1) f.callId = answer.callIds[0];
   const q = serializeFilters(f);
   return `/${q ? `?${q}` : ''}`;
 }
 
 /** One line about the import for the status text. */
-export function importSummaryText(summary: Record<string, unknown>): string {
-  const n = (k: string) => (typeof summary[k] === 'number' ? (summary[k] as number) : null);
-  const parts = [
-    n('sipMessages') !== null ? `${n('sipMessages')} SIP messages` : null,
-    n('calls') !== null ? `${n('calls')}${summary.callsAtLeast === true ? '+' : ''} calls` : null,
-    n('hepPackets') ? `${n('hepPackets')} HEP packets` : null,
-  ].filter((x): x is string => x !== null);
-  return parts.length > 0 ? `Imported ${parts.join(', ')}` : 'Imported';
+export function importSummaryText(answer: Pick<ApiImport, 'sipMessages' | 'calls' | 'callsAtLeast' | 'hepPackets'>): string {
+  const parts = [`${answer.sipMessages} SIP messages`, `${answer.calls}${answer.callsAtLeast ? '+' : ''} calls`];
+  if (answer.hepPackets) parts.push(`${answer.hepPackets} HEP packets`);
+  return `Imported ${parts.join(', ')}`;
 }
