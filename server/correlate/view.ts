@@ -4,6 +4,7 @@
  */
 import type { ApiEndpoint, ApiGroup, ApiLeg, ApiMessage } from '../api/types.ts';
 import { PROTO_TYPE } from '../hep/chunks.ts';
+import { formatEndpoint } from '../hep/inet.ts';
 import type { GroupSlice, MessageMeta } from '../store/types.ts';
 import { foldDuplicates, type Folded } from './dedup.ts';
 import { legLinks } from './explain.ts';
@@ -19,14 +20,9 @@ export interface GroupViewOptions {
   payloads: ReadonlyMap<string, string>;
 }
 
-/** Column key of an address: "ip:port", "[ip]:port" for IPv6 (as Homer writes hosts). */
-export function endpointId(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
 /** Alias of an endpoint: "[v6]:port" or "ip:port" first, then the bare address. */
 export function aliasOf(aliases: Record<string, string>, ip: string, port: number): string | null {
-  return aliases[endpointId(ip, port)] ?? aliases[`${ip}:${port}`] ?? aliases[ip] ?? null;
+  return aliases[formatEndpoint(ip, port)] ?? aliases[`${ip}:${port}`] ?? aliases[ip] ?? null;
 }
 
 /**
@@ -100,7 +96,7 @@ function finalStatus(first: MessageMeta, msgs: MessageMeta[]): number | null {
 function endpointsOf(folded: Folded[], aliases: Record<string, string>): ApiEndpoint[] {
   const out = new Map<string, ApiEndpoint>();
   const add = (ip: string, port: number): void => {
-    const id = endpointId(ip, port);
+    const id = formatEndpoint(ip, port);
     if (!out.has(id)) out.set(id, { id, ip, port, alias: aliasOf(aliases, ip, port) });
   };
   for (const { message: m } of folded) {
@@ -131,8 +127,8 @@ function apiMessage(f: Folded, leg: number): ApiMessage {
     srcPort: m.srcPort,
     dstIp: m.dstIp,
     dstPort: m.dstPort,
-    src: endpointId(m.srcIp, m.srcPort),
-    dst: endpointId(m.dstIp, m.dstPort),
+    src: formatEndpoint(m.srcIp, m.srcPort),
+    dst: formatEndpoint(m.dstIp, m.dstPort),
     transport: m.transport,
     protoType: m.protoType,
     method: m.method,
