@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: every suite (Vitest unit + integration, Playwright end-to-end in Debian's Chromium),
-// then one line "N passed, N failed" with the totals of all suites.
+// `npm test`: every suite (ESLint, Vitest unit + integration, Playwright end-to-end in Debian's
+// Chromium), then one line "N passed, N failed" with the totals of all suites; lint counts as one.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -40,11 +40,12 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+const lint = run('npm', ['run', '--silent', 'lint']);
 run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json']);
 run('npx', ['playwright', 'test', '--reporter=list,json'], { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: '.tmp/playwright.json' } });
 
-let passed = 0;
-let failed = 0;
+let passed = lint.status === 0 ? 1 : 0;
+let failed = lint.status === 0 ? 0 : 1;
 let skipped = 0;
 if (existsSync('.tmp/vitest.json')) {
   const v = JSON.parse(readFileSync('.tmp/vitest.json', 'utf8'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { A, B, hop, makeResponse, makeStored, P, T0 } from './fixtures.ts';
-import { orderByCause, precedes } from './order.ts';
+import { A, B, C, hop, makeResponse, makeStored, P, T0 } from '../testing/correlate.ts';
+import { orderByCause, precedes, relays } from './order.ts';
 
 const ids = (xs: { id: string }[]): string[] => xs.map((x) => x.id);
 const byCause = <T extends { id: string }>(xs: T[]): string[] => ids(orderByCause(xs, (x) => x as never));
@@ -54,6 +54,32 @@ describe('orderByCause', () => {
   it('orders a whole tie of a proxied INVITE, its 100 Trying and the relayed INVITE by cause', () => {
     const trying = makeResponse(inA, 100, 'Trying', { id: 'trying' });
     expect(byCause([outB, trying, inA])).toEqual(['inv-in', 'inv-out', 'trying']);
+  });
+
+  it('orders a B2BUA inbound INVITE before its outbound INVITE across Call-IDs', () => {
+    //  A ──INVITE (leg-a)──► P(B2BUA) ──INVITE (leg-b)──► B, both at T0, outbound listed first
+    const bLeg = makeStored({ id: 'b-leg', callId: 'leg-b', ...hop(P, B) });
+    const aLeg = makeStored({ id: 'a-leg', callId: 'leg-a', ...hop(A, P) });
+    expect(byCause([bLeg, aLeg])).toEqual(['a-leg', 'b-leg']);
+  });
+
+  it('orders a B2BUA relayed response from the callee back towards the caller across Call-IDs', () => {
+    //  A ◄──180 (leg-a)── P(B2BUA) ◄──180 (leg-b)── B, same timestamp, listed backwards
+    const toA = makeStored({ id: 'p-a', callId: 'leg-a', ...hop(P, A), method: null, status: 180 });
+    const fromB = makeStored({ id: 'b-p', callId: 'leg-b', ...hop(B, P), method: null, status: 180 });
+    expect(byCause([toA, fromB])).toEqual(['b-p', 'p-a']);
+    expect(relays(fromB, toA)).toBe(true);
+    expect(relays(toA, fromB)).toBe(false);
+  });
+
+  it('terminates on a cycle made by bad clocks and keeps every message', () => {
+    //  A ─INFO─► B ─INFO─► C ─INFO─► A, one transaction at one timestamp: each arrives where the next leaves
+    const info = { method: 'INFO', cseqMethod: 'INFO' };
+    const x = makeStored({ id: 'x', ...hop(A, B), ...info });
+    const y = makeStored({ id: 'y', ...hop(B, C), ...info });
+    const z = makeStored({ id: 'z', ...hop(C, A), ...info });
+    expect(precedes(x, y) && precedes(y, z) && precedes(z, x)).toBe(true);
+    expect(byCause([x, y, z]).sort()).toEqual(['x', 'y', 'z']);
   });
 
   it('does not relate messages of different Call-IDs or CSeqs', () => {

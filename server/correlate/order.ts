@@ -23,7 +23,8 @@ const MAX_TIE = 256;
  * received by a node before the copy that node forwards (same Call-ID and CSeq, the one whose
  * destination is the other's source first); an INVITE before its CANCEL on the same hop; a final
  * response to INVITE before the ACK its receiver sends; on one hop a provisional response before a
- * final one. Messages with no such relation keep their input order.
+ * final one; across Call-IDs, what a B2BUA received before what it relays (see `relays`).
+ * Messages with no such relation keep their input order.
  */
 export function orderByCause<T>(items: readonly T[], facts: (t: T) => OrderFacts): T[] {
   const out: T[] = [];
@@ -47,7 +48,7 @@ function sortRun<T>(run: T[], facts: (t: T) => OrderFacts): T[] {
   const succ: number[][] = Array.from({ length: n }, () => []);
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++) {
-      if (a !== b && precedes(f[a], f[b])) {
+      if (a !== b && (precedes(f[a], f[b]) || relays(f[a], f[b]))) {
         succ[a].push(b);
         preds[b]++;
       }
@@ -70,7 +71,7 @@ const src = (m: OrderFacts): string => `${m.srcIp}|${m.srcPort}`;
 const dst = (m: OrderFacts): string => `${m.dstIp}|${m.dstPort}`;
 const isRequest = (m: OrderFacts): boolean => m.method !== null;
 
-/** True when `a` must be drawn before `b`. */
+/** True when `a` must be drawn before `b`, both of one transaction (same Call-ID and CSeq). */
 export function precedes(a: OrderFacts, b: OrderFacts): boolean {
   if (a.callId !== b.callId || a.cseqNum === null || a.cseqNum !== b.cseqNum) return false;
   const sameHop = src(a) === src(b) && dst(a) === dst(b);
@@ -86,4 +87,15 @@ export function precedes(a: OrderFacts, b: OrderFacts): boolean {
   if (a.cseqMethod === 'INVITE' && isRequest(a) && b.method === 'CANCEL') return sameHop;
   if (a.cseqMethod === 'INVITE' && !isRequest(a) && (a.status ?? 0) >= 200 && b.method === 'ACK') return dst(a) === src(b);
   return false;
+}
+
+/**
+ * True when `a` arrives at the node `b` leaves from and both are the same request method or the
+ * same response status on different Call-IDs: a B2BUA received `a` and sent `b` for it, since it
+ * starts its outbound leg only once the inbound one reached it.
+ */
+export function relays(a: OrderFacts, b: OrderFacts): boolean {
+  if (a.callId === b.callId) return false;
+  const sameKind = isRequest(a) ? a.method === b.method : !isRequest(b) && a.status !== null && a.status === b.status;
+  return sameKind && dst(a) === src(b) && src(a) !== dst(b);
 }

@@ -6,7 +6,13 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './app/App.tsx';
+import { paletteCss } from './ladder/colors.ts';
 import './app/theme.css';
+
+// The colours exports also use, as custom properties, before the first paint.
+const palette = document.createElement('style');
+palette.textContent = paletteCss();
+document.head.append(palette);
 
 const client = new QueryClient({
   defaultOptions: {

@@ -3,9 +3,10 @@ import { useMessagesQuery } from '../api/queries.ts';
 import type { FlowMessage, FlowModel } from '../model/normalize.ts';
 import { formatDateTime, formatDelta, type Zone } from '../model/time-format.ts';
 import { lineDiff, sipLines } from './diff.ts';
+import './ComparePane.css';
 
 interface Props {
-  ids: string[];
+  ids: readonly string[];
   model: FlowModel;
   byId: ReadonlyMap<string, FlowMessage>;
   zone: Zone;

@@ -1,5 +1,6 @@
 /** The columns with show/hide, move up/down (keyboard reorder) and pivot choice. */
 import type { ColumnDef } from '../ladder/columns.ts';
+import './EndpointList.css';
 
 interface Props {
   columns: ColumnDef[];

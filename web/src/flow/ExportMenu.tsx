@@ -4,11 +4,12 @@ import type { FlowModel } from '../model/normalize.ts';
 import type { RowTimeMode, Zone } from '../model/time-format.ts';
 import type { FlowView } from './view-model.ts';
 import { ladderSvg, ladderText } from '../ladder/export.ts';
-import { LEG_COLORS_DARK, LEG_COLORS_LIGHT } from '../ladder/colors.ts';
+import { PALETTES } from '../ladder/colors.ts';
 import { MAX_PCAP_IDS, pcapUrl } from '../api/client.ts';
 import { usePrefs } from '../state/store.prefs.ts';
 import { exportRows, legendLines, timeHeader } from './export-rows.ts';
 import { PNG_MAX_ROWS, fileBase, saveBlob, saveText, svgToPng } from './download.ts';
+import './ExportMenu.css';
 
 interface Props {
   model: FlowModel;
@@ -16,11 +17,6 @@ interface Props {
   timeMode: RowTimeMode;
   zone: Zone;
 }
-
-const THEMES = {
-  light: { background: '#ffffff', text: '#1d2125', muted: '#5f6873', lifeline: '#c6ccd3' },
-  dark: { background: '#15181c', text: '#e3e6ea', muted: '#9aa3ad', lifeline: '#3b424b' },
-};
 
 export function ExportMenu({ model, fv, timeMode, zone }: Props) {
   const theme = usePrefs((s) => s.theme);
@@ -37,8 +33,7 @@ export function ExportMenu({ model, fv, timeMode, zone }: Props) {
       title: `${model.id} · ${model.legs.length} legs · side: ${fv.pivotKey ?? '—'}`,
       timeHeader: timeHeader(timeMode, zone, model.firstTs),
       legend: legendLines(model, fv),
-      palette: theme === 'dark' ? LEG_COLORS_DARK : LEG_COLORS_LIGHT,
-      theme: THEMES[theme],
+      palette: PALETTES[theme],
     });
   };
 

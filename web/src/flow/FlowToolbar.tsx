@@ -8,6 +8,7 @@ import type { Grouping } from '../ladder/columns.ts';
 import type { SideMode } from '../ladder/sides.ts';
 import { clampScale } from '../ladder/zoom-math.ts';
 import { ExportMenu } from './ExportMenu.tsx';
+import './FlowToolbar.css';
 
 interface Props {
   model: FlowModel;

@@ -2,13 +2,14 @@
  * The flow view of one loaded group: toolbar, legend and endpoint list, the ladder, and the
  * message detail or compare pane. Wires URL state, prefs and per-view state to the pure parts.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import type { FlowMessage, FlowModel } from '../model/normalize.ts';
 import { useFlowUrl } from '../state/useFlowUrl.ts';
 import { usePrefs } from '../state/store.prefs.ts';
 import { useView } from '../state/store.view.ts';
-import { MAX_SELECTED, serializeFlowState, toggleIn } from '../state/url-state.ts';
-import { columnStage, type FlowView as FlowViewModel, hiddenLegIndexes, layoutStage, orderStage, sideStage } from './view-model.ts';
+import { MAX_SELECTED, toggleIn } from '../state/url-state.ts';
+import { useListByContent } from '../ui/useListByContent.ts';
+import { useFlowViewModel } from './useFlowViewModel.ts';
 import { moveVisible } from '../ladder/columns.ts';
 import { Ladder } from '../ladder/Ladder.tsx';
 import { zoneLabel } from '../model/time-format.ts';
@@ -18,6 +19,7 @@ import { EndpointList } from './EndpointList.tsx';
 import { MessageDetail } from './MessageDetail.tsx';
 import { ComparePane } from './ComparePane.tsx';
 import { useLadderKeys } from './useLadderKeys.ts';
+import './FlowView.css';
 
 interface Props {
   model: FlowModel;
@@ -29,23 +31,8 @@ export function FlowView({ model, routeId }: Props) {
   const [url, setUrl] = useFlowUrl();
   const prefs = usePrefs();
   const view = useView();
-  useEffect(() => view.reset(model.id), [model.id]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // Each stage is memoized on its own inputs (view-model.ts): a click, a time mode or a side
-  // mode change does not redo the columns and sides of a 20,000-message group. URL lists are
-  // compared by content, since every URL change parses them afresh.
-  const cols = useMemo(() => columnStage(model, url.grouping), [model, url.grouping]);
-  const orderKey = url.columnOrder.join('\u0000');
-  const hiddenColsKey = url.hiddenColumns.join('\u0000');
-  const ordered = useMemo(() => orderStage(cols.all, url.columnOrder, url.hiddenColumns), [cols, orderKey, hiddenColsKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const sided = useMemo(() => sideStage(model, cols.keyOf, url.pivot), [model, cols, url.pivot]);
-  const hiddenLegsKey = url.hiddenLegs.join('\u0000');
-  const hiddenLegs = useMemo(() => hiddenLegIndexes(model, url.hiddenLegs), [model, hiddenLegsKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const layout = useMemo(
-    () => layoutStage(model, cols.keyOf, ordered.visibleKeys, sided.sides, hiddenLegs, url.side),
-    [model, cols, ordered, sided, hiddenLegs, url.side],
-  );
-  const fv = useMemo<FlowViewModel>(() => ({ ...ordered, keyOf: cols.keyOf, ...sided, hiddenLegs, layout }), [ordered, cols, sided, hiddenLegs, layout]);
+  useEffect(() => useView.getState().reset(model.id), [model.id]);
+  const fv = useFlowViewModel(model, url);
 
   const timeMode = url.timeMode ?? prefs.timeMode;
   const zone = url.timeZone ?? prefs.timeZone;
@@ -55,8 +42,8 @@ export function FlowView({ model, routeId }: Props) {
     return () => (map ??= new Map(model.messages.map((m) => [m.id, m])));
   }, [model]);
   const byId = url.selected.length > 0 ? messagesById() : NO_MESSAGES;
-  const selected = url.selected.filter((id) => byId.has(id));
-  const selectedSet = useMemo(() => new Set(selected), [selected.join('\u0000')]); // eslint-disable-line react-hooks/exhaustive-deps
+  const selected = useListByContent(url.selected.filter((id) => byId.has(id)));
+  const selectedSet = useMemo(() => new Set(selected), [selected]);
   const rowOfMessage = useMemo(() => rowsOfMessages(fv.layout.rows, model.messages.length), [fv.layout, model]);
   const visibleColumns = useMemo(() => {
     const byKey = new Map(fv.columns.map((c) => [c.key, c]));
@@ -70,18 +57,19 @@ export function FlowView({ model, routeId }: Props) {
   // A link that names a message opens scrolled to it, with the cursor on it: once, as soon as
   // the message is there (past a large group's first page, when the whole group is in).
   const opened = useRef(false);
-  useEffect(() => {
+  const openLinked = useEffectEvent((complete: boolean) => {
     if (opened.current) return;
     const first = url.selected[0];
     const m = first ? byId.get(first) : undefined;
-    if (first && !m && !model.complete) return;
+    if (first && !m && !complete) return;
     opened.current = true;
     const row = m ? rowOfMessage[m.index] : -1;
     if (row >= 0) {
       view.setCursor(row);
       revealRow(row);
     }
-  }, [model]); // eslint-disable-line react-hooks/exhaustive-deps
+  });
+  useEffect(() => openLinked(model.complete), [model]);
 
   const onPick = useCallback(
     (index: number, additive: boolean) => {

@@ -1,6 +1,7 @@
 /** Every leg of the group: colour, role, users, status, and why it joined (server's sentences). */
 import type { FlowModel } from '../model/normalize.ts';
 import { legColorVar, statusClass } from '../ladder/colors.ts';
+import './Legend.css';
 
 interface Props {
   model: FlowModel;

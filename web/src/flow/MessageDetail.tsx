@@ -8,6 +8,7 @@ import { RawText } from './RawText.tsx';
 import type { FlowMessage, FlowModel } from '../model/normalize.ts';
 import { formatDateTime, formatDelta, type Zone } from '../model/time-format.ts';
 import { legColorVar } from '../ladder/colors.ts';
+import './MessageDetail.css';
 
 interface Props {
   id: string;
@@ -21,12 +22,11 @@ interface Props {
 
 export function MessageDetail({ id, message: m, model, prevTs, zone, onClose }: Props) {
   const q = useMessageQuery(id);
-  const legPos = model.legPos.get(m.leg) ?? m.leg;
-  const leg = model.legs[legPos];
+  const leg = model.legs[m.legPosition];
   return (
     <section className="DetailPane" aria-label="Message detail" data-testid="message-detail">
       <header className="DetailPane--head">
-        <span className="Legend--swatch" style={{ background: legColorVar(legPos) }} aria-hidden />
+        <span className="Legend--swatch" style={{ background: legColorVar(m.legPosition) }} aria-hidden />
         <h2 className="DetailPane--title">{m.label}</h2>
         <button type="button" className="btn" onClick={onClose} aria-label="Close message detail (Esc)">
           ✕

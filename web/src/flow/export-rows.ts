@@ -13,12 +13,11 @@ export function exportRows(model: FlowModel, fv: FlowView, mode: RowTimeMode, zo
     if (m.retransmission) marks.push('retransmission');
     if (m.captureIds.length > 1) marks.push(`seen at ${m.captureIds.length}`);
     if (m.malformed !== null) marks.push('malformed');
-    const legPosition = model.legPos.get(m.leg) ?? m.leg;
     return {
       time: formatRowTime(m.ts, mode, zone, prev, model.firstTs),
       label: m.label,
       marks,
-      legPosition,
+      legPosition: m.legPosition,
       status: m.status,
       retransmission: m.retransmission,
       src: fv.layout.columns[r.from].key,

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ApiGroup, ApiMessage } from '../../../server/api/types.ts';
 import { toFlowModel } from '../model/normalize.ts';
 import { DEFAULT_FLOW_STATE } from '../state/url-state.ts';
-import { buildFlowView } from './view-model.ts';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { useFlowViewModel } from './useFlowViewModel.ts';
+import { buildFlowView, type FlowView } from './view-model.ts';
 
 let seq = 0;
 function makeMessage(over: Partial<ApiMessage>): ApiMessage {
@@ -70,5 +73,18 @@ describe('buildFlowView', () => {
 
   it('falls back to the default pivot when the URL names an unknown endpoint', () => {
     expect(buildFlowView(model, { ...DEFAULT_FLOW_STATE, pivot: '192.0.2.9:5060' }).pivotEndpoint).toBe('10.0.0.2:5060');
+  });
+});
+
+describe('useFlowViewModel', () => {
+  it('gives what buildFlowView gives for the same group and URL state', () => {
+    const url = { ...DEFAULT_FLOW_STATE, grouping: 'ip' as const, side: 'callee' as const, columnOrder: ['10.0.0.3', '10.0.0.2'], hiddenLegs: ['leg-b'] };
+    let got: FlowView | null = null;
+    function Probe() {
+      got = useFlowViewModel(model, url);
+      return null;
+    }
+    renderToStaticMarkup(createElement(Probe));
+    expect(got).toEqual(buildFlowView(model, url));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Everything the flow view derives from the group and the URL state: columns in order, the
- * pivot, every message's side, and the ladder layout. Pure, in stages, so that the caller
- * (FlowView) memoizes each stage on its own inputs: changing the side mode redoes the layout
+ * pivot, every message's side, and the ladder layout. Pure, in stages, so that
+ * useFlowViewModel memoizes each stage on its own inputs: changing the side mode redoes the layout
  * only, reordering columns does not redo the sides, the time mode redoes nothing.
  * `buildFlowView` runs all stages at once.
  */

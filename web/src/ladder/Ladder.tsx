@@ -94,7 +94,6 @@ export function Ladder(p: LadderProps) {
         row={row}
         message={m}
         side={p.sides[row.message]}
-        legPosition={model.legPos.get(m.leg) ?? m.leg}
         time={formatRowTime(m.ts, p.timeMode, p.zone, prev, model.firstTs)}
         timeTitle={formatDateTime(m.ts, p.zone)}
         k={k}

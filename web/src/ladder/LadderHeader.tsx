@@ -4,6 +4,7 @@
  */
 import { type DragEvent, type KeyboardEvent, useState } from 'react';
 import type { ColumnDef } from './columns.ts';
+import './LadderHeader.css';
 
 interface Props {
   columns: ColumnDef[];

@@ -7,12 +7,12 @@ import type { FlowMessage } from '../model/normalize.ts';
 import type { LayoutRow } from './layout.ts';
 import type { Side } from './sides.ts';
 import { legColorVar, statusClass } from './colors.ts';
+import './LadderRow.css';
 
 export interface LadderRowProps {
   row: LayoutRow;
   message: FlowMessage;
   side: Side;
-  legPosition: number;
   time: string;
   timeTitle: string;
   /** Screen px: the zoom scale applied to world x. */
@@ -30,11 +30,11 @@ const HEAD_HALF = 4;
 /** Loop arrow width for a message that stays in one column, px. */
 const LOOP_W = 26;
 
-function LadderRowImpl({ row, message: m, side, legPosition, time, timeTitle, k, width, height, selected, cursor, onPick }: LadderRowProps) {
+function LadderRowImpl({ row, message: m, side, time, timeTitle, k, width, height, selected, cursor, onPick }: LadderRowProps) {
   const x1 = row.x1 * k;
   const x2 = row.x2 * k;
   const ay = Math.round(height * 0.72) + 0.5;
-  const color = legColorVar(legPosition);
+  const color = legColorVar(m.legPosition);
   const dash = m.retransmission ? '4 3' : undefined;
   const dir = x2 >= x1 ? 1 : -1;
   const labelX = row.self ? x1 + LOOP_W + 6 : (x1 + x2) / 2;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PALETTES, paletteCss, statusClass } from './colors.ts';
 import { type ExportRow, escapeXml, ladderSvg, ladderText } from './export.ts';
 import { layoutLadder } from './layout.ts';
 
@@ -35,8 +36,7 @@ describe('export', () => {
       title: `Group ${hostile}`,
       timeHeader: 'UTC',
       legend: [{ position: 0, text: hostile }],
-      palette: ['#000'],
-      theme: { background: '#fff', text: '#000', muted: '#666', lifeline: '#ccc' },
+      palette: PALETTES.light,
     });
     expect(svg).not.toContain('<script');
     expect(svg).not.toContain('<img');
@@ -48,5 +48,38 @@ describe('export', () => {
   it('writes one text line per row with hop, label and marks', () => {
     const text = ladderText('Group g', 'UTC', [row]);
     expect(text.split('\n')[3]).toBe(`12:00:00.000000  A    -> B     INVITE ${hostile}  [SDP, seen at 2]  (leg 1)`);
+  });
+
+  /** The custom properties the screen's stylesheets read in `theme`, from what main.tsx installs. */
+  function screenVars(theme: 'light' | 'dark'): Map<string, string> {
+    const [light, dark] = paletteCss().split('\n');
+    const block = theme === 'light' ? light : dark;
+    return new Map([...block.matchAll(/(--[\w-]+): ([^;]+);/g)].map((m) => [m[1], m[2]]));
+  }
+
+  it.each(['light', 'dark'] as const)('labels each status in the exported SVG with the colour the %s screen uses', (theme) => {
+    //  one row per status class, all on the A → B hop
+    const statuses = [null, 100, 200, 302, 486, 503];
+    const rowsLayout = layoutLadder(statuses.map(() => ({ leg: 0, src: 'A', dst: 'B' })), {
+      columns: ['A', 'B'], keyOf: new Map(), hiddenLegs: new Set(), sides: statuses.map(() => 'caller' as const), sideMode: 'both',
+    });
+    const svg = ladderSvg({
+      layout: rowsLayout,
+      rows: statuses.map((status, i) => ({ ...row, label: `L${i}`, marks: [], status })),
+      columnLabels: ['A', 'B'],
+      title: 'g',
+      timeHeader: 'UTC',
+      legend: [{ position: 0, text: 'leg 1' }],
+      palette: PALETTES[theme],
+    });
+    const vars = screenVars(theme);
+    statuses.forEach((status, i) => {
+      const cls = statusClass(status);
+      // .LadderRow--label has fill var(--text); .st-<class> overrides it for responses.
+      const screen = vars.get(cls === 'request' ? '--text' : `--st-${cls}`);
+      expect(screen).toBeDefined();
+      expect(svg).toContain(`fill="${screen}">L${i}</text>`);
+    });
+    expect(svg).toContain(`width="12" height="12" fill="${vars.get('--leg-0')}"/>`);
   });
 });

@@ -2,7 +2,7 @@
  * The ladder's geometry: (messages, view options) → columns, rows and arrows in world units.
  * No DOM, colours or formatted strings (Jaeger generateRowStates.ts; Homer 11 buildFlow).
  *
- * Assumes `messages` are in time order (model/order.ts) and `sides[i]` is the side of
+ * Assumes `messages` are in the server's time order and `sides[i]` is the side of
  * `messages[i]` (sides.ts). Columns come in display order and are the visible ones only: a
  * message whose source or destination column is not among them is left out, as is a message of
  * a hidden leg or of a side the side mode hides.

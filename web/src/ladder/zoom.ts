@@ -5,7 +5,7 @@
  */
 import { select } from 'd3-selection';
 import { type D3ZoomEvent, zoom, zoomIdentity, zoomTransform } from 'd3-zoom';
-import { MAX_SCALE, MIN_SCALE, type ZoomTransform } from './zoom-math.ts';
+import { clampScale, MAX_SCALE, MIN_SCALE, type ZoomTransform } from './zoom-math.ts';
 
 export interface ZoomHandle {
   /** Sets the scale (clamped), e.g. from the toolbar buttons. */
@@ -27,7 +27,7 @@ export function attachZoom(el: HTMLElement, onTransform: (t: ZoomTransform) => v
   sel.call(behavior).on('dblclick.zoom', null);
   return {
     scaleTo(k: number) {
-      behavior.transform(sel, zoomIdentity.scale(Math.max(MIN_SCALE, Math.min(MAX_SCALE, k))));
+      behavior.transform(sel, zoomIdentity.scale(clampScale(k)));
     },
     current() {
       return zoomTransform(el).k;

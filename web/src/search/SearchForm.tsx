@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { PRESETS, type Preset, parseZonedInput, toZonedInput } from './time-range.ts';
 import type { SearchFilters } from './search-params.ts';
 import type { Zone } from '../model/time-format.ts';
+import './SearchForm.css';
 
 interface Props {
   filters: SearchFilters;
