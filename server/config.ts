@@ -127,6 +127,42 @@ export const IMPORT_NAME_MAX_CHARS = 200;
  * each with its unit and reason.
  */
 
+// The HTTP server.
+/**
+ * Longest route parameter, characters (decoded): a Call-ID can be as long as a HEP3 packet, whose
+ * length field is u16. Fastify's default of 100 answered 404/414 for RFC 4475's long Call-IDs.
+ */
+export const MAX_PARAM_CHARS = 65535;
+/**
+ * Largest request line plus headers, bytes (Node's default is 16 KiB): the longest Call-ID
+ * percent-encoded (3 bytes per byte) in a path, with room for the usual headers.
+ */
+export const MAX_HEADER_BYTES = 3 * MAX_PARAM_CHARS + 64 * 1024;
+/** Largest JSON request body, bytes: the API takes small JSON; captures upload through /import. */
+export const API_BODY_MAX_BYTES = 1024 * 1024;
+/** Most of the unread body dropped before closing anyway, bytes: a few seconds of a fast LAN upload. */
+export const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+/** Longest the unread body is dropped before closing anyway, ms: the client has read the answer long before. */
+export const DRAIN_MAX_MS = 2000;
+/**
+ * Raw text one detail answer carries, bytes of UTF-8. A SIP message is a few KB, but pcap import
+ * and SIP over TCP bring any size: an 18 MB one cost 1 s of main-thread CPU to parse and send, and
+ * the browser 1.5 M DOM nodes. 256 KiB is ~3,000 lines, more than anyone reads in a pane; the whole
+ * message is a download (/raw).
+ */
+export const MAX_DETAIL_RAW_BYTES = 256 * 1024;
+
+// HEP over TCP.
+/**
+ * A connection becomes evictable this long after its last complete frame (or its connect), ms:
+ * long enough for a new sender to deliver its first frame, far shorter than the idle time.
+ */
+export const EVICT_AFTER_MS = 1000;
+/** Longest time HEP TCP senders get to finish what they were sending once told the stream ends, ms. */
+export const TCP_DRAIN_MS = 1000;
+
+// HEP over UDP, and the store.
+
 /** Kernel receive buffer asked for on the HEP UDP socket, bytes: bursts of 40k+ packets/s must not overflow it. */
 export const UDP_RECV_BUFFER_BYTES = 32 * 1024 * 1024;
 /** UDP datagrams received but not yet ingested, bytes, at most: past it they are dropped and counted. */

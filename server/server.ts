@@ -3,7 +3,7 @@
  * Used by `hepflow serve`, the integration tests and the benchmarks.
  */
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config.ts';
+import { TCP_DRAIN_MS, type Config } from './config.ts';
 import { noLog, type Log } from './log.ts';
 import { formatEndpoint } from './hep/inet.ts';
 import type { Store } from './store/types.ts';
@@ -41,8 +41,6 @@ export interface ShutdownReport {
   unstored: number;
 }
 
-/** Longest time HEP TCP senders get to finish what they were sending once told the stream ends, ms. */
-const TCP_DRAIN_MS = 1000;
 /** Share of the shutdown time kept for closing the store after the flush, at most STORE_CLOSE_MS. */
 const STORE_CLOSE_SHARE = 0.1;
 const STORE_CLOSE_MS = 1000;

@@ -1,5 +1,5 @@
 /**
- * Capture import benchmark (issue 5): a generated ~200 MB capture of SIP over UDP and TCP,
+ * Capture import benchmark: a generated ~200 MB capture of SIP over UDP and TCP,
  * imported by `hepflow import` (into a temporary SQLite store), by the reader + SIP parser
  * alone and by the reader + extractor alone, beside `tshark -r FILE -Y sip -T fields -e sip.Call-ID` on the same file.
  * Prints MB/s, messages/s, peak memory, and the throughput ratio to tshark.

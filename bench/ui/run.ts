@@ -1,5 +1,5 @@
 /**
- * UI benchmark (issue 4 "Speed"): opens groups of 100, 2,000 and 20,000 messages in Debian's
+ * UI benchmark: opens groups of 100, 2,000 and 20,000 messages in Debian's
  * Chromium against the real server fed over HEP/TCP, and prints
  *   - time to the first drawn arrow (ms from navigation start, median of RUNS loads),
  *   - time until the whole group is in the ladder (a large group first shows its first page),

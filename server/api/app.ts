@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyCompress from '@fastify/compress';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Config } from '../config.ts';
+import { API_BODY_MAX_BYTES, MAX_HEADER_BYTES, MAX_PARAM_CHARS, type Config } from '../config.ts';
 import type { Store } from '../store/types.ts';
 import type { Metrics } from '../collector/metrics.ts';
 import type { Ingest } from '../collector/ingest.ts';
@@ -21,16 +21,6 @@ import importRoutes from './routes/import.ts';
 import exportRoutes from './routes/export.ts';
 import configRoutes from './routes/config.ts';
 
-/**
- * Longest route parameter, characters (decoded): a Call-ID can be as long as a HEP3 packet, whose
- * length field is u16. Fastify's default of 100 answered 404/414 for RFC 4475's long Call-IDs.
- */
-export const MAX_PARAM_CHARS = 65535;
-/**
- * Largest request line plus headers, bytes (Node's default is 16 KiB): the longest Call-ID
- * percent-encoded (3 bytes per byte) in a path, with room for the usual headers.
- */
-export const MAX_HEADER_BYTES = 3 * MAX_PARAM_CHARS + 64 * 1024;
 
 const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -46,7 +36,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: API_BODY_MAX_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_CHARS },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
   });

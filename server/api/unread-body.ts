@@ -10,11 +10,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { DRAIN_MAX_BYTES, DRAIN_MAX_MS } from '../config.ts';
 
-/** Most of the unread body dropped before closing anyway, bytes: a few seconds of a fast LAN upload. */
-export const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
-/** Longest the unread body is dropped before closing anyway, ms: the client has read the answer long before. */
-export const DRAIN_MAX_MS = 2000;
 
 /** True while the request's body has not been received whole. */
 export function bodyUnread(raw: IncomingMessage): boolean {

@@ -5,6 +5,7 @@
  * (tcp-slots.ts decides; this file holds the sockets).
  */
 import net from 'node:net';
+import { EVICT_AFTER_MS } from '../config.ts';
 import { HepStreamFramer } from '../hep/framing.ts';
 import type { Ingest } from './ingest.ts';
 import type { Metrics } from './metrics.ts';
@@ -112,10 +113,5 @@ export async function listenTcp(ingest: Ingest, o: TcpOptions): Promise<TcpListe
   };
 }
 
-/**
- * A connection becomes evictable this long after its last complete frame (or its connect), ms:
- * long enough for a new sender to deliver its first frame, far shorter than the idle time.
- */
-const EVICT_AFTER_MS = 1000;
 /** Longest step of the idle sweep, ms: a connection is closed at most this late. */
 const SWEEP_MAX_MS = 1000;

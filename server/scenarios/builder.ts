@@ -1,6 +1,6 @@
 /**
  * Scenario toolkit: network nodes, the tracers that capture their traffic (as OpenSIPS and
- * Kamailio really do, per shared/reference/hep-opensips-kamailio-homer.md §2.3, §2.5, §3.2), a
+ * Kamailio really do: OpenSIPS tracer's scopes and C/c side flags, Kamailio siptrace's mirror mode), a
  * clock and a seeded random source, and `emit`, which turns one message sent on one hop into
  * the HEP packets the tracers would send. Dialog-level SIP lives in dialog.ts.
  */

@@ -96,7 +96,7 @@ function viewOf(g: GroupRecord, aliases: Record<string, string>): ApiGroup {
 }
 
 describe('scenario library', () => {
-  it('has unique names and at least the scenarios the correlation issue lists', () => {
+  it('has unique names and at least the scenarios the grouping rules need', () => {
     const names = SCENARIOS.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
     for (const n of ['basic-call', 'rejected-486', 'cancelled-487', 'hold-resume', 'attended-transfer-opensips', 'blind-transfer', 'call-pickup',

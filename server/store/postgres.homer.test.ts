@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL store against Homer 7's own layout: reading rows exactly as heplify-server
- * writes them (reference §4), writing rows heplify-server would have written, and retention.
+ * writes them (its tables, columns and JSON keys), writing rows heplify-server would have written, and retention.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openPostgresStore } from './postgres.ts';

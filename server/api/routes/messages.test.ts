@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor, type TestServer } from '../../testing/harness.ts';
 import type { ApiGroup, ApiMessageDetail } from '../types.ts';
-import { MAX_DETAIL_RAW_BYTES } from './messages.ts';
+import { MAX_DETAIL_RAW_BYTES } from '../../config.ts';
 
 /** An INVITE whose body is `lines` lines of hostile, multi-byte text: ~`lines` × 64 bytes. */
 function hugeInvite(callId: string, lines: number): Buffer {

@@ -5,19 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import type { ApiMessageDetail } from '../types.ts';
+import { MAX_DETAIL_RAW_BYTES } from '../../config.ts';
 import { loadGroupView } from '../group-view.ts';
 import { cutUtf8 } from '../truncate.ts';
 import { parseSip } from '../../sip/parse.ts';
 import { PROTO_TYPE } from '../../hep/chunks.ts';
 import { errorSchema, messageDetailSchema } from '../schemas.ts';
 
-/**
- * Raw text one detail answer carries, bytes of UTF-8. A SIP message is a few KB, but pcap import
- * and SIP over TCP bring any size: an 18 MB one cost 1 s of main-thread CPU to parse and send, and
- * the browser 1.5 M DOM nodes. 256 KiB is ~3,000 lines, more than anyone reads in a pane; the whole
- * message is a download (/raw).
- */
-export const MAX_DETAIL_RAW_BYTES = 256 * 1024;
 
 export default async function messagesRoutes(app: FastifyInstance, { store, config }: AppDeps): Promise<void> {
   app.get<{ Params: { id: string } }>('/messages/:id', {

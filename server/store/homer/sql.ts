@@ -1,6 +1,6 @@
 /**
  * SQL text over Homer's tables. Every query names the parent tables with a create_date range, so
- * PostgreSQL prunes to the partitions of that time (reference §4.6).
+ * PostgreSQL prunes to the partitions of that time, as Homer's own queries do.
  */
 import { HOMER_PROFILES, SIP_PROFILES, type HomerProfile, tableName } from './tables.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Caller side / callee side of every message, relative to a pivot column (issue 4).
+ * Caller side / callee side of every message, relative to a pivot column: what OpenSIPS's C/c tracing flags capture of a chain of servers.
  *
  * For each leg, its initial INVITE is followed hop by hop from its sender to its final receiver;
  * that gives the leg's path of columns [n0, n1, ..., nk]. With the pivot at position p:

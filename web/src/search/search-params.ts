@@ -1,5 +1,5 @@
 /**
- * Search filters ↔ URL query (issue 4: "The filters live in the URL"). Custom from/to travel as
+ * Search filters ↔ URL query: a search is a link that can be shared and reloaded. Custom from/to travel as
  * ISO-8601 UTC text so a link reads the same in every zone; tz only says how to show them.
  */
 import type { EpochMicros } from '../model/units.ts';

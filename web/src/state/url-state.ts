@@ -1,6 +1,6 @@
 /**
  * The flow view's share state ↔ URL query string. Every part of the view a colleague must see
- * the same is here (issue 4 "Share"); the group id is the path (/flow/:id).
+ * the same is here, so a link shares the view; the group id is the path (/flow/:id).
  * Lists are repeated parameters (hideLeg=a&hideLeg=b), so values may hold any character.
  * Defaults are left out of the query, so a plain /flow/:id is the default view.
  *
