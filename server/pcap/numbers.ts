@@ -3,6 +3,7 @@
  * Sources: tcpdump.org linktypes list, pcap-savefile(5), draft-ietf-opsawg-pcapng,
  * IEEE 802.1Q, IANA ethertype and protocol-number registries.
  */
+import { IP_PROTOCOL } from '../hep/chunks.ts';
 
 /** Classic pcap file magics, as read big-endian from the first 4 bytes (pcap-savefile(5)). */
 export const PCAP_MAGIC = {
@@ -81,12 +82,12 @@ export const AF_INET = 2;
 /** AF_INET6 on Linux (10), NetBSD/OpenBSD (24), FreeBSD (28), macOS (30). */
 export const AF_INET6_VALUES: ReadonlySet<number> = new Set([10, 24, 28, 30]);
 
-/** IP protocol numbers (IANA), also IPv6 next-header values. */
+/** IP protocol numbers (IANA), also IPv6 next-header values; TCP and UDP are HEP's too (one table). */
 export const IPPROTO = {
   hopByHop: 0,
   ipip: 4,
-  tcp: 6,
-  udp: 17,
+  tcp: IP_PROTOCOL.tcp,
+  udp: IP_PROTOCOL.udp,
   ipv6: 41,
   routing: 43,
   fragment: 44,
