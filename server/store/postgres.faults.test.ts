@@ -46,6 +46,16 @@ function traffic(): Buffer[] {
   return out;
 }
 
+/** Waits until `expected` messages are stored and none pending, then counts the SIP rows and the distinct ones. */
+async function storedRows(server: RunningServer, db: TestDatabase, expected: number): Promise<{ n: number; distinct: number }> {
+  await waitFor(async () => (await server.store.counts()).messages >= expected && server.ingest!.pending === 0,
+    `${expected} messages stored`, 30_000);
+  await server.ingest!.flush();
+  const { rows } = await db.query<{ n: number; distinct: number }>(`SELECT count(*)::int AS n,
+    count(DISTINCT (sid, create_date, md5(raw)))::int AS distinct FROM hep_proto_1_call`);
+  return rows[0];
+}
+
 describe.skipIf(noPostgres)('PostgreSQL dropping connections during ingest', () => {
   let db: TestDatabase;
   let server: RunningServer | undefined;
@@ -88,20 +98,16 @@ describe.skipIf(noPostgres)('PostgreSQL dropping connections during ingest', () 
     for (const p of packets) await sender.send(p);
     await sender.close();
     await killer;
-    await waitFor(async () => (await server!.store.counts()).messages >= packets.length && server!.ingest!.pending === 0,
-      `${packets.length} messages stored`, 30_000);
-    await server.ingest!.flush();
+    const rows = await storedRows(server, db, packets.length);
 
-    const rows = await db.query<{ n: number; distinct: number }>(`SELECT count(*)::int AS n,
-      count(DISTINCT (sid, create_date, md5(raw)))::int AS distinct FROM hep_proto_1_call`);
     const text = await server.metrics.text();
     console.log(`terminate-backends: sent ${packets.length} messages over TCP at ${RATE}/s; ${rounds} rounds terminated ${killed} backends `
       + `(one of them an outage of ${outageMs} ms); `
-      + `stored ${rows.rows[0].n} rows (${rows.rows[0].distinct} distinct); store errors ${metric(text, 'hepflow_store_errors_total')}; `
+      + `stored ${rows.n} rows (${rows.distinct} distinct); store errors ${metric(text, 'hepflow_store_errors_total')}; `
       + `dropped ${metric(text, 'hepflow_messages_dropped_total{reason="buffer-full"}')}`);
     expect(outageMs).toBeGreaterThanOrEqual(OUTAGE_MS);
     expect(killed).toBeGreaterThan(0);
-    expect(rows.rows[0]).toEqual({ n: packets.length, distinct: packets.length });
+    expect(rows).toEqual({ n: packets.length, distinct: packets.length });
     expect(metric(text, 'hepflow_store_errors_total')).toBeGreaterThan(0);
     expect(metric(text, 'hepflow_messages_stored_total')).toBe(packets.length);
     const calls = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM hepflow_calls');
@@ -167,16 +173,12 @@ describe.skipIf(noPostgres)('PostgreSQL losing the answer to COMMIT', () => {
     const sender = await openSender({ transport: 'tcp', host: '127.0.0.1', port: server.hepTcp!.port }, { rate: 0 });
     for (const p of packets) await sender.send(p);
     await sender.close();
-    await waitFor(async () => (await server!.store.counts()).messages >= packets.length && server!.ingest!.pending === 0,
-      `${packets.length} messages stored`, 30_000);
-    await server.ingest!.flush();
-    const rows = await db.query<{ n: number; distinct: number }>(`SELECT count(*)::int AS n,
-      count(DISTINCT (sid, create_date, md5(raw)))::int AS distinct FROM hep_proto_1_call`);
+    const rows = await storedRows(server, db, packets.length);
     const text = await server.metrics.text();
-    console.log(`commit-answer-lost: sent ${packets.length} messages; ${proxy.lost()} COMMIT answers lost; stored ${rows.rows[0].n} rows `
-      + `(${rows.rows[0].distinct} distinct); store errors ${metric(text, 'hepflow_store_errors_total')}`);
+    console.log(`commit-answer-lost: sent ${packets.length} messages; ${proxy.lost()} COMMIT answers lost; stored ${rows.n} rows `
+      + `(${rows.distinct} distinct); store errors ${metric(text, 'hepflow_store_errors_total')}`);
     expect(proxy.lost()).toBe(CUTS);
-    expect(rows.rows[0]).toEqual({ n: packets.length, distinct: packets.length });
+    expect(rows).toEqual({ n: packets.length, distinct: packets.length });
     expect(metric(text, 'hepflow_store_errors_total')).toBeGreaterThanOrEqual(CUTS);
     expect(metric(text, 'hepflow_messages_stored_total')).toBe(packets.length);
   }, 60_000);
