@@ -74,3 +74,16 @@ export function useImportMutation() {
     onSuccess: () => client.invalidateQueries({ queryKey: ['calls'] }),
   });
 }
+
+/**
+ * Whether the store holds no call at all, at any time (one row asked for, from the epoch on): the
+ * first page then says how to send traffic. Asked only while a search came back empty; keyed under
+ * 'calls' so that live updates refresh it with the search.
+ */
+export function useStoreEmpty(enabled: boolean) {
+  return useQuery({
+    queryKey: ['calls', 'store-empty'],
+    queryFn: async ({ signal }) => (await fetchCalls({ from: '0' }, null, 1, signal)).items.length === 0,
+    enabled,
+  });
+}

@@ -8,6 +8,7 @@ const goodMessage: ApiMessage = {
   src: '10.0.0.1:5060', dst: '10.0.0.2:5060', transport: 'udp', protoType: 1, method: 'INVITE', status: null, reason: null,
   cseq: '1 INVITE', cseqMethod: 'INVITE', label: 'INVITE', hasSdp: true, captureIds: ['1'], duplicateIds: [],
   hepCorrelationId: null, retransmission: false, malformed: null, fromUser: 'alice', toUser: null,
+  kind: 'sip', text: null, level: null, latencyMs: null, stats: null,
 };
 
 /** Values of every JSON kind, right or wrong depending on the field. */
@@ -33,7 +34,7 @@ describe('response schemas', () => {
   });
 
   it('names the path of the first wrong field', () => {
-    const bad = { id: 'g', callIds: ['g'], correlationIds: [], complete: true, legs: [], endpoints: [{ id: 'x', ip: 'x', port: '5060', alias: null }], messages: [] };
+    const bad = { id: 'g', callIds: ['g'], correlationIds: [], complete: true, legs: [], endpoints: [{ id: 'x', ip: 'x', port: '5060', alias: null }], messages: [], media: [] };
     expect(() => validate(group, bad)).toThrow(SchemaError);
     expect(() => validate(group, bad)).toThrow('$.endpoints[0].port');
   });

@@ -5,9 +5,9 @@
  * Checks return the value unchanged (no copy: a 20,000-message group is validated in place).
  * Ajv is not used here: it compiles with `new Function`, which the app's CSP (no 'unsafe-eval') refuses.
  */
-import type { ApiGroup, ApiMessage } from '../../../server/api/types.ts';
+import type { ApiGroup, ApiLeanGroup, ApiMessage } from '../../../server/api/types.ts';
 import {
-  type Infer, callPageSchema, groupSchema, importAnswerSchema, messageDetailSchema, messageSchema,
+  type Infer, ITEM_KIND_VALUES, callPageSchema, groupSchema, importAnswerSchema, leanGroupSchema, messageDetailSchema, messageSchema,
 } from '../../../server/api/schemas.ts';
 
 export class SchemaError extends Error {
@@ -174,8 +174,20 @@ function messageOk(v: unknown): boolean {
     isNum(m.dstPort) && isStr(m.src) && isStr(m.dst) && isStr(m.transport) && isNum(m.protoType) && isNStr(m.method) &&
     isNNum(m.status) && isNStr(m.reason) && isNStr(m.cseq) && isNStr(m.cseqMethod) && isStr(m.label) &&
     typeof m.hasSdp === 'boolean' && isStrs(m.captureIds) && isStrs(m.duplicateIds) && isNStr(m.hepCorrelationId) &&
-    typeof m.retransmission === 'boolean' && isNStr(m.malformed) && isNStr(m.fromUser) && isNStr(m.toUser)
+    typeof m.retransmission === 'boolean' && isNStr(m.malformed) && isNStr(m.fromUser) && isNStr(m.toUser) &&
+    isKind(m.kind) && isNStr(m.text) && isNStr(m.level) && isNNum(m.latencyMs) && isStats(m.stats)
   );
+}
+
+const KINDS: readonly unknown[] = ITEM_KIND_VALUES;
+const isKind = (v: unknown): boolean => KINDS.includes(v);
+
+/** messageSchema's `stats`: null, or a report's figures. */
+function isStats(v: unknown): boolean {
+  if (v === null) return true;
+  if (typeof v !== 'object' || Array.isArray(v)) return false;
+  const s = v as Record<string, unknown>;
+  return isNNum(s.ssrc) && isNum(s.jitterMs) && isNum(s.fractionLost) && isNNum(s.packetsLost) && isNNum(s.rttMs) && isNNum(s.mos);
 }
 
 const slowMessages = arr(message);
@@ -191,6 +203,9 @@ export const messages: Check<ApiMessage[]> = (v, path) => {
 };
 
 export const group = obj<ApiGroup>({ ...shapeOf(groupSchema), messages });
+
+/** A group with lean messages (`?fields=lean`): a first page, a few hundred messages, checked by the generic checks. */
+export const leanGroup = obj<ApiLeanGroup>(shapeOf(leanGroupSchema));
 
 export const messageDetail = checkOf(messageDetailSchema);
 

@@ -2,10 +2,11 @@
  * API JSON → view model, once (Jaeger transform-trace-data.ts). Everything past this point reads
  * FlowModel and never the raw ApiGroup.
  */
-import type { ApiEndpoint, ApiGroup, ApiLeg, ApiMessage } from '../../../server/api/types.ts';
+import type { ApiEndpoint, ApiGroup, ApiLeanGroup, ApiLeanMessage, ApiLeg } from '../../../server/api/types.ts';
 import type { EpochMicros } from './units.ts';
 
-export interface FlowMessage extends ApiMessage {
+/** The fields the app draws with: a first page has no more (lean), a whole group more (client.ts). */
+export interface FlowMessage extends ApiLeanMessage {
   /** Position in the group's time order (ties broken by cause), 0-based. */
   index: number;
   /** Position of the message's leg in `FlowModel.legs`, which picks its colour. */
@@ -23,6 +24,8 @@ export interface FlowModel {
   endpoints: ApiEndpoint[];
   /** In the server's order: time, ties broken by cause (server/correlate/order.ts). */
   messages: FlowMessage[];
+  /** RTP streams per leg with their quality (server/media/streams.ts). */
+  media: ApiGroup['media'];
   firstTs: EpochMicros;
 }
 
@@ -31,7 +34,7 @@ export interface FlowModel {
  * message object gets its `index` and `legPosition` in place rather than being copied, which for
  * a 20,000-message group saves 20,000 objects of 27 fields. Keeps the server's message order.
  */
-export function toFlowModel(group: ApiGroup): FlowModel {
+export function toFlowModel(group: ApiGroup | ApiLeanGroup): FlowModel {
   const messages = group.messages as FlowMessage[];
   // Leg indexes are the server's, usually 0..n-1 and so their own position.
   const legPos = new Map(group.legs.map((l, i) => [l.index, i]));
@@ -48,6 +51,7 @@ export function toFlowModel(group: ApiGroup): FlowModel {
     legs: group.legs,
     endpoints: group.endpoints,
     messages,
+    media: group.media ?? [],
     firstTs: messages.length > 0 ? messages[0].ts : 0,
   };
 }
