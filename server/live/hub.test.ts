@@ -1,0 +1,124 @@
+/** The hub gathers keys into numbered ticks, keeps recent ones for resumes, and says when it lost some. */
+import { describe, expect, it } from 'vitest';
+import { LiveHub, type HubEvent } from './hub.ts';
+import { hits, groupWatch } from './watch.ts';
+import { idKey, touchedBy } from './keys.ts';
+import { decodeNotices, encodeNotices, MAX_NOTICE_BYTES } from './notice.ts';
+import type { MessageInput } from '../store/types.ts';
+
+function makeMessage(overrides: Partial<MessageInput> = {}): MessageInput {
+  return {
+    ts: 1_700_000_000_000_000, srcIp: '10.0.0.1', srcPort: 5060, dstIp: '10.0.0.2', dstPort: 5060, transport: 'udp',
+    captureId: '1', hepCorrelationId: null, protoType: 1, callId: 'a@h', method: 'INVITE', status: null, reason: null,
+    cseqNum: 1, cseqMethod: 'INVITE', fromUser: 'alice', fromTag: 't', toUser: 'bob', toTag: null, ruriUser: 'bob',
+    userAgent: null, viaBranch: null, hasSdp: false, raw: 'INVITE', problems: null, links: [], ...overrides,
+  };
+}
+
+describe('LiveHub', () => {
+  it('sends keys published before a flush as one tick with the next seq', () => {
+    const hub = new LiveHub({ coalesceMs: 60_000 });
+    const seen: HubEvent[] = [];
+    hub.listen((e) => seen.push(e));
+    hub.publish([1, 2], 500);
+    hub.publish([2, 3], 400);
+    expect(seen).toEqual([]);
+    hub.flush();
+    expect(seen).toHaveLength(1);
+    const e = seen[0];
+    expect(e.kind === 'tick' && [...e.tick.keys]).toEqual([1, 2, 3]);
+    expect(e.kind === 'tick' && e.tick.minTs).toBe(400);
+    expect(hub.lastSeq).toBe(1);
+    hub.flush(); // nothing gathered: no tick
+    expect(seen).toHaveLength(1);
+    hub.close();
+  });
+
+  it('answers the ticks after a seq, or null once they are no longer all kept', () => {
+    const hub = new LiveHub({ coalesceMs: 60_000, maxReplayKeys: 4 });
+    for (let i = 0; i < 4; i++) {
+      hub.publish([i * 10, i * 10 + 1], 0);
+      hub.flush();
+    }
+    // 8 keys were sent, 4 are kept: ticks 3 and 4.
+    expect(hub.since(4)).toEqual([]);
+    expect(hub.since(2)?.map((t) => t.seq)).toEqual([3, 4]);
+    expect(hub.since(1)).toBeNull();
+    hub.close();
+  });
+
+  it('after a gap every earlier seq is unknown and listeners hear of it', () => {
+    const hub = new LiveHub({ coalesceMs: 60_000 });
+    const seen: HubEvent[] = [];
+    hub.listen((e) => seen.push(e));
+    hub.publish([1], 0);
+    hub.flush();
+    hub.gap();
+    expect(seen.at(-1)).toEqual({ kind: 'gap', seq: 2 });
+    expect(hub.since(1)).toBeNull();
+    expect(hub.since(2)).toEqual([]);
+    hub.close();
+  });
+
+  it('reads back only its own event ids', () => {
+    const hub = new LiveHub({ coalesceMs: 60_000 });
+    hub.publish([1], 0);
+    hub.flush();
+    expect(hub.seqOf(hub.eventId(1))).toBe(1);
+    expect(hub.seqOf('00000000-1')).toBeNull(); // another process (or before a restart)
+    expect(hub.seqOf(hub.eventId(7))).toBeNull(); // from the future: not ours
+    expect(hub.seqOf('garbage')).toBeNull();
+    expect(hub.seqOf(undefined)).toBeNull();
+    hub.close();
+  });
+});
+
+describe('touchedBy and watches', () => {
+  /**
+   *   leg A  a@h            (watched: the open flow)
+   *   leg B  b@h  X-CID → a@h   (joins later through its link)
+   */
+  it('a batch touches its Call-IDs, correlation ids and link targets, so a leg that names the group hits it', () => {
+    const watch = groupWatch('a@h', ['a@h']);
+    const joining = touchedBy([makeMessage({ callId: 'b@h', links: [{ target: 'a@h', rule: 'header', header: 'X-CID', value: 'a@h' }] })]);
+    const other = touchedBy([makeMessage({ callId: 'c@h', hepCorrelationId: 'corr-1', ts: 5 })]);
+    const tick = (t: { keys: number[]; minTs: number }) => ({ seq: 1, at: 0, keys: new Set(t.keys), minTs: t.minTs });
+    expect(hits(watch, tick(joining))).toBe(true);
+    expect(hits(watch, tick(other))).toBe(false);
+    expect(other.keys).toEqual([idKey('c@h'), idKey('corr-1')]);
+    expect(other.minTs).toBe(5);
+  });
+
+  it('a search watch ignores changes to messages after the end of its range', () => {
+    const tick = { seq: 1, at: 0, keys: new Set([1]), minTs: 2000 };
+    expect(hits({ kind: 'calls', to: 1000 }, tick)).toBe(false);
+    expect(hits({ kind: 'calls', to: 2000 }, tick)).toBe(true);
+    expect(hits({ kind: 'calls', to: null }, tick)).toBe(true);
+  });
+
+  it('idKey gives the same safe integer for the same id, whatever its length', () => {
+    const long = 'x'.repeat(65_535);
+    expect(idKey(long)).toBe(idKey('x'.repeat(65_535)));
+    expect(Number.isSafeInteger(idKey(long))).toBe(true);
+    expect(idKey('a@h')).not.toBe(idKey('b@h'));
+  });
+});
+
+describe('NOTIFY payloads', () => {
+  it('split a large batch below the PostgreSQL limit and read back to the same keys', () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => idKey(`call-${i}@host`));
+    const payloads = encodeNotices({ keys, minTs: 1_700_000_000_000_000 });
+    expect(payloads.length).toBeGreaterThan(1);
+    for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(MAX_NOTICE_BYTES);
+    const back = payloads.map(decodeNotices);
+    expect(back.flatMap((b) => (b && b !== 'gap' ? b.keys : []))).toEqual(keys);
+    expect(back.every((b) => b !== null && b !== 'gap' && b.minTs === 1_700_000_000_000_000)).toBe(true);
+  });
+
+  it('read "gap" as lost notices and anything else malformed as nothing', () => {
+    expect(decodeNotices('gap')).toBe('gap');
+    expect(decodeNotices('12 x')).toBeNull();
+    expect(decodeNotices('12')).toBeNull();
+    expect(decodeNotices('')).toBeNull();
+  });
+});
