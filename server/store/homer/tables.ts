@@ -4,7 +4,7 @@
  * Sources: heplify-server database/postgres.go `insert`, rotator/rotator.go, rotator/pgfiles.go.
  * Pure: no database access here.
  */
-import { PROTO_TYPE } from '../../hep/chunks.ts';
+import { LOG_PROTO_TYPES, PROTO_TYPE } from '../../hep/chunks.ts';
 import type { EpochMicros } from '../types.ts';
 
 /** The Homer tables hepflow writes and reads, by their "<hepid>_<profile>" suffix. */
@@ -35,7 +35,7 @@ export function profileOf(protoType: number, cseqMethod: string | null, method: 
     if (m === 'REGISTER') return '1_registration';
     return '1_default';
   }
-  if (protoType === PROTO_TYPE.log) return '100_default';
+  if (LOG_PROTO_TYPES.has(protoType)) return '100_default'; // 86 too: older OpenSIPS's xlog
   if (protoType === PROTO_TYPE.rtcp) return '5_default';
   return '35_default';
 }
