@@ -1,39 +1,104 @@
-/** The SQLite retention sweep. */
+/**
+ * The SQLite retention sweep, by kind (store/retention.ts): whole groups once they ended before
+ * their kind's cutoff, then the old messages of non-call legs that are still going (a REGISTER
+ * refreshed under one Call-ID). Each step is one short transaction, with a yield in between, so
+ * that ingest, on the same writer thread, waits at most one step (a page of groups or legs).
+ */
 import type Database from 'better-sqlite3';
-import type { EpochMicros } from './types.ts';
+import { CALL_LEG_METHODS, type RetentionCutoffs } from './retention.ts';
 
-type Row = Record<string, any>;
+/** Groups looked at per step, in order of their end: each step deletes at most these. */
+const GROUP_PAGE = 500;
+/** Legs looked at per step of the non-call trim (rows of `calls`, by Call-ID). */
+const LEG_PAGE = 1000;
 
-/** Rows deleted per transaction by the retention sweep, so that ingest never waits long. */
-const PURGE_CHUNK = 5000;
+const CALL_METHODS_SQL = CALL_LEG_METHODS.map((m) => `'${m}'`).join(', ');
+/** True for a group (`g`) with a call leg; its own method (the earliest leg's) settles most without a lookup. */
+const IS_CALL_GROUP = `(g.method IN (${CALL_METHODS_SQL}) OR EXISTS (SELECT 1 FROM ids j JOIN calls c ON c.call_id = j.key
+  WHERE j.group_id = g.id AND c.method IN (${CALL_METHODS_SQL})))`;
+
+const yieldToIngest = () => new Promise((r) => setImmediate(r));
+
+/** Deletes what retention no longer keeps; answers the messages deleted. */
+export async function purge(db: Database.Database, cut: RetentionCutoffs): Promise<number> {
+  return (await purgeGroups(db, cut)) + (await trimOtherLegs(db, cut.other));
+}
 
 /**
- * Deletes messages older than `before` in chunks, one transaction each, yielding between
- * chunks so ingest keeps going; then the links, and the groups that ended before it with their
- * calls, terms and ids. Answers the messages deleted.
+ * Whole groups that ended before their kind's cutoff, with their messages, legs, terms, ids and
+ * links. Walks the groups that ended before the later cutoff in order of (end, id), a page a
+ * step, so that the calls kept between the two cutoffs are looked at once per sweep, not once a step.
  */
-export async function purgeBefore(db: Database.Database, before: EpochMicros): Promise<number> {
-  const del = db.prepare(`DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < ? LIMIT ${PURGE_CHUNK})`);
+async function purgeGroups(db: Database.Database, cut: RetentionCutoffs): Promise<number> {
+  const page = db.prepare(`SELECT g.id, g.end,
+      CASE WHEN g.end < @min THEN 1 WHEN ${IS_CALL_GROUP} THEN g.end < @calls ELSE g.end < @other END AS stale
+    FROM groups g WHERE (g.end, g.id) > (@end, @id) AND g.end < @max ORDER BY g.end, g.id LIMIT ${GROUP_PAGE}`);
+  const inGroup = 'SELECT key FROM ids WHERE group_id = ?';
+  const steps = [
+    db.prepare(`DELETE FROM messages WHERE call_id IN (${inGroup})`),
+    db.prepare(`DELETE FROM links WHERE call_id IN (${inGroup})`),
+    db.prepare(`DELETE FROM terms WHERE call_id IN (${inGroup})`),
+    db.prepare(`DELETE FROM calls WHERE call_id IN (${inGroup})`),
+    db.prepare('DELETE FROM ids WHERE group_id = ?'),
+    db.prepare('DELETE FROM groups WHERE id = ?'),
+  ];
+  type Row = { id: number; end: number; stale: number };
+  const step = db.transaction((at: { end: number; id: number }) => {
+    const rows = page.all({ ...at, min: Math.min(cut.calls, cut.other), max: Math.max(cut.calls, cut.other), calls: cut.calls, other: cut.other }) as Row[];
+    let messages = 0;
+    for (const { id, stale } of rows) {
+      if (!stale) continue;
+      messages += steps[0].run(id).changes;
+      for (const s of steps.slice(1)) s.run(id);
+    }
+    return { rows, messages };
+  });
+  let at = { end: -Infinity, id: 0 };
   let total = 0;
   for (;;) {
-    const n = del.run(before).changes;
-    total += n;
-    if (n < PURGE_CHUNK) break;
-    await new Promise((r) => setImmediate(r));
+    const { rows, messages } = step(at);
+    total += messages;
+    if (rows.length < GROUP_PAGE) return total;
+    at = { end: rows[rows.length - 1].end, id: rows[rows.length - 1].id };
+    await yieldToIngest();
   }
-  db.transaction(() => {
-    db.prepare('DELETE FROM links WHERE ts < ?').run(before);
-    const stale = db.prepare('SELECT id FROM groups WHERE end < ?').all(before) as Row[];
-    const calls = db.prepare('DELETE FROM calls WHERE call_id IN (SELECT key FROM ids WHERE group_id = ?)');
-    const terms = db.prepare('DELETE FROM terms WHERE call_id IN (SELECT key FROM ids WHERE group_id = ?)');
-    const ids = db.prepare('DELETE FROM ids WHERE group_id = ?');
-    const group = db.prepare('DELETE FROM groups WHERE id = ?');
-    for (const { id } of stale) {
-      calls.run(id);
-      terms.run(id);
-      ids.run(id);
-      group.run(id);
+}
+
+/**
+ * Messages before `other` of legs that are not calls and whose group has no call leg, the legs
+ * themselves going on past it; each leg's and group's start and count then follow what is left.
+ */
+async function trimOtherLegs(db: Database.Database, other: number): Promise<number> {
+  if (other <= 0) return 0;
+  const page = db.prepare(`SELECT call_id, start, method FROM calls WHERE call_id > ? ORDER BY call_id LIMIT ${LEG_PAGE}`);
+  const callGroup = db.prepare(`SELECT 1 FROM ids i JOIN groups g ON g.id = i.group_id WHERE i.key = ? AND ${IS_CALL_GROUP}`).pluck();
+  const del = db.prepare('DELETE FROM messages WHERE call_id = ? AND ts < ?');
+  const left = db.prepare('SELECT min(ts) AS start, count(*) AS n FROM messages WHERE call_id = ?');
+  const setLeg = db.prepare('UPDATE calls SET start = ?, messages = ? WHERE call_id = ?');
+  const dropLeg = [db.prepare('DELETE FROM calls WHERE call_id = ?'), db.prepare('DELETE FROM terms WHERE call_id = ?')];
+  const setGroup = db.prepare(`UPDATE groups SET
+      start = (SELECT min(c.start) FROM ids j JOIN calls c ON c.call_id = j.key WHERE j.group_id = groups.id),
+      messages = (SELECT coalesce(sum(c.messages), 0) FROM ids j JOIN calls c ON c.call_id = j.key WHERE j.group_id = groups.id)
+    WHERE id = (SELECT group_id FROM ids WHERE key = ?)`);
+  const step = db.transaction((legs: { call_id: string; start: number; method: string | null }[]) => {
+    let removed = 0;
+    for (const leg of legs) {
+      if (leg.start >= other || (CALL_LEG_METHODS as readonly string[]).includes(leg.method ?? '') || callGroup.get(leg.call_id)) continue;
+      removed += del.run(leg.call_id, other).changes;
+      const rest = left.get(leg.call_id) as { start: number | null; n: number };
+      if (rest.n) setLeg.run(rest.start, rest.n, leg.call_id);
+      else for (const d of dropLeg) d.run(leg.call_id);
+      setGroup.run(leg.call_id);
     }
-  })();
-  return total;
+    return removed;
+  });
+  let after = '';
+  let total = 0;
+  for (;;) {
+    const legs = page.all(after) as { call_id: string; start: number; method: string | null }[];
+    if (!legs.length) return total;
+    total += step(legs);
+    after = legs[legs.length - 1].call_id;
+    await yieldToIngest();
+  }
 }
