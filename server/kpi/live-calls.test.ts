@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metrics } from '../collector/metrics.ts';
+import { IP_PROTOCOL, PROTO_TYPE } from '../hep/chunks.ts';
+import { encodeHep3 } from '../hep/encode.ts';
+import type { HepEncodeInput } from '../hep/types.ts';
+import { sendPackets } from '../replay/sender.ts';
+import { makeResponse, makeStored, T0 } from '../testing/correlate.ts';
+import { metric, startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
+import { LiveCalls } from './live-calls.ts';
+
+describe('LiveCalls', () => {
+  it('reports a call once, at its final answer, and each problem once per call', async () => {
+    const metrics = new Metrics();
+    const live = new LiveCalls(metrics.kpiSink, 10);
+    const inv = makeStored({ callId: 'k1' });
+    live.observe(inv);
+    live.observe(makeResponse(inv, 503, 'Service Unavailable', { ts: T0 + 200_000 }));
+    live.observe(makeResponse(inv, 503, 'Service Unavailable', { ts: T0 + 700_000 }));
+    live.observe(makeResponse(inv, 503, 'Service Unavailable', { ts: T0 + 1_700_000 }));
+    const text = await metrics.text();
+    expect(metric(text, 'hepflow_calls_total{disposition="failed",status_class="5xx"}')).toBe(1);
+    expect(metric(text, 'hepflow_call_problems_total{code="server-error-5xx"}')).toBe(1);
+    expect(metric(text, 'hepflow_call_problems_total{code="retransmissions"}')).toBe(1);
+    expect(metric(text, 'hepflow_call_pdd_seconds_count')).toBe(1);
+    expect(metric(text, 'hepflow_call_pdd_seconds_sum')).toBeCloseTo(0.2);
+    expect(metric(text, 'hepflow_call_setup_seconds_count')).toBe(0);
+  });
+
+  it('forgets a call once its BYE is answered 2xx', () => {
+    const live = new LiveCalls(new Metrics().kpiSink, 10);
+    const inv = makeStored({ callId: 'k2' });
+    live.observe(inv);
+    live.observe(makeResponse(inv, 200, 'OK', { ts: T0 + 100 }));
+    const bye = makeStored({ callId: 'k2', ts: T0 + 1000, method: 'BYE', cseqNum: 2, cseqMethod: 'BYE', toTag: 'tt1', viaBranch: 'z9hG4bK-bye' });
+    live.observe(bye);
+    expect(live.size).toBe(1);
+    live.observe(makeResponse(bye, 200, 'OK', { ts: T0 + 1100 }));
+    expect(live.size).toBe(0);
+  });
+
+  it('holds at most maxCalls calls, forgetting the oldest and counting it', async () => {
+    const metrics = new Metrics();
+    const live = new LiveCalls(metrics.kpiSink, 3);
+    for (let i = 0; i < 5; i++) live.observe(makeStored({ callId: `c${i}`, ts: T0 + i }));
+    expect(live.size).toBe(3);
+    expect(metric(await metrics.text(), 'hepflow_calls_evicted_total')).toBe(2);
+    // c0 was forgotten: its 200 now starts a fresh state with no INVITE, so it is not reported.
+    live.observe(makeResponse(makeStored({ callId: 'c0' }), 200, 'OK', { ts: T0 + 10 }));
+    // c4 is still followed: its 200 is reported.
+    live.observe(makeResponse(makeStored({ callId: 'c4', ts: T0 + 4 }), 200, 'OK', { ts: T0 + 10 }));
+    expect(metric(await metrics.text(), 'hepflow_calls_total{disposition="answered",status_class="2xx"}')).toBe(1);
+  });
+});
+
+/*
+ * Over real UDP: A (10.0.0.1) → B (10.0.0.2)
+ *   INVITE  T+0        180 Ringing  T+0.4 s     486 Busy Here  T+2 s
+ */
+describe('/metrics call KPIs from the collector', () => {
+  const T = 1_700_000_000;
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer(); });
+  afterAll(async () => { await s.stop(); });
+
+  const lines = (start: string, callId: string, toTag: string | null): string => [
+    start,
+    'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-kpi',
+    'From: <sip:alice@10.0.0.1>;tag=a1',
+    `To: <sip:bob@10.0.0.2>${toTag ? `;tag=${toTag}` : ''}`,
+    `Call-ID: ${callId}`,
+    'CSeq: 1 INVITE',
+    'Content-Length: 0',
+    '', '',
+  ].join('\r\n');
+  const hep = (payload: string, usec: number, back = false, o: Partial<HepEncodeInput> = {}): Buffer => encodeHep3({
+    ipProtocol: IP_PROTOCOL.udp, srcIp: back ? '10.0.0.2' : '10.0.0.1', dstIp: back ? '10.0.0.1' : '10.0.0.2', srcPort: 5060, dstPort: 5060,
+    tsSec: T + Math.floor(usec / 1e6), tsUsec: usec % 1e6, protoType: PROTO_TYPE.sip, captureId: 2001, payload, ...o,
+  });
+
+  it('counts a busy call by disposition and status class, with its PDD, and no Call-ID in any label', async () => {
+    const id = 'kpi-busy-7f3e@10.0.0.1';
+    await sendPackets({ transport: 'udp', host: '127.0.0.1', port: s.hepUdp!.port }, [
+      hep(lines('INVITE sip:bob@10.0.0.2 SIP/2.0', id, null), 0),
+      hep(lines('SIP/2.0 180 Ringing', id, 'b1'), 400_000, true),
+      hep(lines('SIP/2.0 486 Busy Here', id, 'b1'), 2_000_000, true),
+    ], { rate: 0 });
+    const text = await waitFor(async () => {
+      const t = (await s.get<string>('/metrics')).body;
+      return metric(t, 'hepflow_calls_total{disposition="busy",status_class="4xx"}') === 1 ? t : undefined;
+    }, 'the busy call counted');
+    expect(metric(text, 'hepflow_call_pdd_seconds_count')).toBe(1);
+    expect(metric(text, 'hepflow_call_pdd_seconds_sum')).toBeCloseTo(0.4);
+    expect(metric(text, 'hepflow_call_pdd_seconds_bucket{le="0.5"}')).toBe(1);
+    expect(metric(text, 'hepflow_call_pdd_seconds_bucket{le="0.25"}')).toBe(0);
+    expect(text).not.toContain('kpi-busy-7f3e');
+    expect(text).not.toContain('alice');
+  });
+});
