@@ -29,6 +29,9 @@ if (!existsSync(chromium) && !(chromium === '/usr/bin/chromium' && ensureDebian(
 ensureDebian('tshark', 'tshark');
 ensureDebian('kamailio', 'kamailio');
 ensureDebian('sipp', 'sip-tester');
+// rtpengine relays RTP in userspace and reports its RTCP over HEP (server/collector/rtpengine.test.ts).
+ensureDebian('rtpengine', 'rtpengine-daemon');
+ensureDebian('promtool', 'prometheus');
 
 mkdirSync('.tmp', { recursive: true });
 rmSync('.tmp/vitest.json', { force: true });
@@ -37,6 +40,13 @@ rmSync('.tmp/playwright.json', { force: true });
 const build = run('npx', ['vite', 'build', '--logLevel', 'warn']);
 if (build.status !== 0) {
   console.error('web app build failed');
+  process.exit(1);
+}
+
+// The server compiled to dist/server (when older than its sources) before any suite starts, so
+// that the packaged-install test finds it built and no test process sees it rebuilt under it.
+if (run('node', ['scripts/build.mjs']).status !== 0) {
+  console.error('server build failed');
   process.exit(1);
 }
 
