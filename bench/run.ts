@@ -1,12 +1,17 @@
 /**
- * `npm run bench [-- NAME...]`: runs the benchmarks (each prints its own figures).
- * Names: ingest, query, pcap, pg, ui, busy. With no name, all of them.
+ * `npm run bench [-- NAME... [--option value...]]`: runs the benchmarks (each prints its own
+ * figures); options after the names go to each of them.
+ * Names: ingest, query, pcap, pg, ui, busy, stall, live. With no name, all of them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const all = ['ingest', 'query', 'pcap', 'pg', 'ui', 'busy'];
-const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
+const all = ['ingest', 'query', 'pcap', 'pg', 'ui', 'busy', 'stall', 'live'];
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((a) => a.startsWith('--'));
+const names = firstOption < 0 ? args : args.slice(0, firstOption);
+const options = firstOption < 0 ? [] : args.slice(firstOption);
+const chosen = names.length ? names : all;
 for (const name of chosen) {
   const script = `bench/${name}/run.ts`;
   if (!existsSync(script)) {
@@ -15,6 +20,6 @@ for (const name of chosen) {
     continue;
   }
   console.log(`\n== ${name} ==`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...options], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;
 }

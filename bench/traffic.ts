@@ -49,3 +49,156 @@ export function benchPacket(i: number, baseMicros: number): Buffer {
     correlationId: /Call-ID: (.*)\r\n/.exec(text)![1], payload: text,
   });
 }
+
+/**
+ * The shapes of traffic the ingest benchmark runs, each a stream of HEPv3 packets in the order a
+ * proxy would send them: dialogs overlap (`overlap` of them in progress at once), as on a real
+ * server, rather than following one another.
+ */
+interface Sip { text: string; fromCaller: boolean }
+interface Mix {
+  /** What the mix stands for, printed with its figures. */
+  about: string;
+  /** The messages of dialog `n`, in order. */
+  dialog(n: number): Sip[];
+  overlap: number;
+  /** OpenSIPS's trace() sends the Call-ID as chunk 0x0011; Kamailio's siptrace (trace_mode 1) does not. */
+  correlationChunk: boolean;
+}
+
+/** One request/response of dialog `n`: the lines, given the headers every message of it shares. */
+function message(first: string, headers: string[], extra: string[] = [], body = ''): string {
+  const tail = body ? ['Content-Type: application/sdp', `Content-Length: ${body.length}`, '', body] : ['Content-Length: 0', '', ''];
+  return [first, ...headers, ...extra, ...tail].join('\r\n');
+}
+
+interface Party { user: string; host: string }
+/** A dialog between `a` and `b`: the headers of request/response `cseq`, from the caller or the callee. */
+function dialogHeaders(n: number, callId: string, a: Party, b: Party, tagged: boolean) {
+  return (cseq: string, branch: string) => [
+    `Via: SIP/2.0/UDP ${a.host}:5060;branch=z9hG4bK${n.toString(36)}${branch};rport`, 'Max-Forwards: 70',
+    `From: <sip:${a.user}@${a.host}>;tag=f${n.toString(36)}`, `To: <sip:${b.user}@${b.host}>${tagged ? `;tag=t${n.toString(36)}` : ''}`,
+    `Call-ID: ${callId}`, `CSeq: ${cseq}`,
+  ];
+}
+
+/** A basic call: INVITE, 100, 180, 200, ACK, BYE, 200; SDP on INVITE and 200 when `withSdp`. */
+function basicCall(n: number, a: Party, b: Party, withSdp: boolean, callId = `mix-${n}-b71c@${a.host}`): Sip[] {
+  const early = dialogHeaders(n, callId, a, b, false);
+  const h = dialogHeaders(n, callId, a, b, true);
+  const offer = withSdp ? sdp(a.host) : '';
+  const answer = withSdp ? sdp(b.host) : '';
+  const contact = (p: Party) => `Contact: <sip:${p.user}@${p.host}:5060>`;
+  return [
+    { text: message(`INVITE sip:${b.user}@${b.host} SIP/2.0`, early('1 INVITE', '1'), [contact(a), 'User-Agent: bench-ua/1.0'], offer), fromCaller: true },
+    { text: message('SIP/2.0 100 Trying', early('1 INVITE', '1')), fromCaller: false },
+    { text: message('SIP/2.0 180 Ringing', h('1 INVITE', '1'), [contact(b)]), fromCaller: false },
+    { text: message('SIP/2.0 200 OK', h('1 INVITE', '1'), [contact(b)], answer), fromCaller: false },
+    { text: message(`ACK sip:${b.user}@${b.host} SIP/2.0`, h('1 ACK', '2')), fromCaller: true },
+    { text: message(`BYE sip:${b.user}@${b.host} SIP/2.0`, h('2 BYE', '3')), fromCaller: true },
+    { text: message('SIP/2.0 200 OK', h('2 BYE', '3')), fromCaller: false },
+  ];
+}
+
+const party = (user: string, host: string): Party => ({ user, host });
+
+export const MIXES: Record<string, Mix> = {
+  'calls-sdp': {
+    about: '7-message calls with SDP and a correlation chunk, every call its own users',
+    overlap: 100, correlationChunk: true,
+    dialog: (n) => basicCall(n, party(`1${n % 1_000_000}`, '10.1.0.10'), party(`2${(n * 7) % 1_000_000}`, '10.2.0.20'), true),
+  },
+  'calls-nosdp': {
+    about: '7-message calls without SDP or correlation chunk, the same two users and addresses in every call',
+    overlap: 100, correlationChunk: false,
+    dialog: (n) => basicCall(n, party('1000', '10.1.0.10'), party('2000', '10.2.0.20'), false),
+  },
+  'register-options': {
+    about: '70 % REGISTER (refreshes keep their Call-ID, some challenged) and OPTIONS keep-alives with replies, 30 % calls',
+    overlap: 50, correlationChunk: false,
+    // Per 7-message call, 16 others: 4 OPTIONS pings, 2 REGISTER refreshes, 1 challenged REGISTER.
+    dialog: (n) => {
+      const call = basicCall(n, party(`1${n % 5000}`, '10.1.0.10'), party(`2${(n * 7) % 5000}`, '10.2.0.20'), true);
+      const out: Sip[] = [...call];
+      for (let k = 0; k < 4; k++) {
+        const id = `opt-${n}-${k}@10.0.0.5`;
+        const h = dialogHeaders(n * 4 + k, id, party('ping', '10.0.0.5'), party('gw', `10.3.${k}.${n & 255}`), false);
+        out.push({ text: message(`OPTIONS sip:gw@10.3.${k}.${n & 255} SIP/2.0`, h('1 OPTIONS', 'o')), fromCaller: true });
+        out.push({ text: message('SIP/2.0 200 OK', h('1 OPTIONS', 'o')), fromCaller: false });
+      }
+      for (let k = 0; k < 3; k++) {
+        // 20,000 phones, each refreshing with its own Call-ID and a growing CSeq: long REGISTER groups.
+        const phone = (n * 3 + k) % 20_000;
+        const cseq = Math.floor((n * 3 + k) / 20_000) * 2 + 1;
+        const h = dialogHeaders(phone, `reg-${phone}@10.4.0.${phone & 255}`, party(`3${phone}`, `10.4.0.${phone & 255}`), party(`3${phone}`, 'registrar.example.com'), false);
+        const reg = (c: number, extra: string[] = []) => message(`REGISTER sip:registrar.example.com SIP/2.0`, h(`${c} REGISTER`, `r${c}`),
+          [`Contact: <sip:3${phone}@10.4.0.${phone & 255}:5060>;expires=3600`, 'Expires: 3600', ...extra]);
+        if (k === 2) {
+          out.push({ text: reg(cseq), fromCaller: true });
+          out.push({ text: message('SIP/2.0 401 Unauthorized', h(`${cseq} REGISTER`, `r${cseq}`), ['WWW-Authenticate: Digest realm="example.com", nonce="6a1f2b"']), fromCaller: false });
+          out.push({ text: reg(cseq + 1, [`Authorization: Digest username="3${phone}", realm="example.com", nonce="6a1f2b", uri="sip:registrar.example.com", response="0f1e2d3c"`]), fromCaller: true });
+          out.push({ text: message('SIP/2.0 200 OK', h(`${cseq + 1} REGISTER`, `r${cseq + 1}`)), fromCaller: false });
+        } else {
+          out.push({ text: reg(cseq), fromCaller: true });
+          out.push({ text: message('SIP/2.0 200 OK', h(`${cseq} REGISTER`, `r${cseq}`)), fromCaller: false });
+        }
+      }
+      return out;
+    },
+  },
+  'long-dialogs': {
+    about: 'long calls: 4 re-INVITEs with SDP, 8 INFO (DTMF), 3 in-dialog OPTIONS between set-up and BYE (43 messages)',
+    overlap: 200, correlationChunk: true,
+    dialog: (n) => {
+      const a = party(`1${n % 1_000_000}`, '10.1.0.10');
+      const b = party(`2${(n * 7) % 1_000_000}`, '10.2.0.20');
+      const call = basicCall(n, a, b, true);
+      const h = dialogHeaders(n, `mix-${n}-b71c@${a.host}`, a, b, true);
+      const mid: Sip[] = [];
+      let cseq = 2;
+      const both = (method: string, extra: string[] = [], body = '', ack = false) => {
+        mid.push({ text: message(`${method} sip:${b.user}@${b.host} SIP/2.0`, h(`${cseq} ${method}`, `m${cseq}`), extra, body), fromCaller: true });
+        mid.push({ text: message('SIP/2.0 200 OK', h(`${cseq} ${method}`, `m${cseq}`), [], method === 'INVITE' ? sdp(b.host) : ''), fromCaller: false });
+        if (ack) mid.push({ text: message(`ACK sip:${b.user}@${b.host} SIP/2.0`, h(`${cseq} ACK`, `a${cseq}`)), fromCaller: true });
+        cseq++;
+      };
+      for (let r = 0; r < 4; r++) {
+        both('INVITE', [`Contact: <sip:${a.user}@${a.host}:5060>`], sdp(a.host), true);
+        for (let d = 0; d < 2; d++) both('INFO');
+        if (r < 3) both('OPTIONS');
+      }
+      const bye = call.slice(5).map((m) => ({ ...m, text: m.text.replace(/CSeq: 2 BYE/, `CSeq: ${cseq} BYE`) }));
+      return [...call.slice(0, 5), ...mid, ...bye];
+    },
+  },
+};
+
+/**
+ * `count` packets of `mix`, 10 µs apart from `baseMicros`: `overlap` dialogs at a time, their
+ * messages taken round robin, so that each dialog's messages keep their order.
+ */
+export function mixPackets(mixName: string, count: number, baseMicros: number): Buffer[] {
+  const mix = MIXES[mixName];
+  if (!mix) throw new Error(`unknown mix "${mixName}" (known: ${Object.keys(MIXES).join(', ')})`);
+  const out: Buffer[] = [];
+  const a = { ip: '10.1.0.10', port: 5060 };
+  const b = { ip: '10.2.0.20', port: 5060 };
+  for (let first = 0; out.length < count; first += mix.overlap) {
+    const dialogs = Array.from({ length: mix.overlap }, (_, k) => mix.dialog(first + k));
+    const longest = Math.max(...dialogs.map((d) => d.length));
+    for (let step = 0; step < longest && out.length < count; step++) {
+      for (const d of dialogs) {
+        if (step >= d.length || out.length >= count) continue;
+        const { text, fromCaller } = d[step];
+        const ts = baseMicros + out.length * 10;
+        const [src, dst] = fromCaller ? [a, b] : [b, a];
+        out.push(encodeHep3({
+          ipProtocol: IP_PROTOCOL.udp, srcIp: src.ip, dstIp: dst.ip, srcPort: src.port, dstPort: dst.port,
+          tsSec: Math.floor(ts / 1e6), tsUsec: ts % 1e6, protoType: PROTO_TYPE.sip, captureId: 101,
+          correlationId: mix.correlationChunk ? /Call-ID: (.*)\r\n/.exec(text)![1] : undefined, payload: text,
+        }));
+      }
+    }
+  }
+  return out;
+}

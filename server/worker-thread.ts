@@ -9,9 +9,22 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
+/** Compiled to dist/ (the package): the worker modules are plain ESM .js beside this file, no tsx. */
+const COMPILED = import.meta.url.endsWith('.js');
 
-export function startWorker(entry: URL, workerData: unknown): Worker {
-  const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(entry))});`;
+/**
+ * `name` (at most 15 characters) becomes the thread's name on Linux, so that `top -H`, `ps -L` and
+ * the benchmarks' per-thread CPU tell the UDP receiver from the SQLite writer.
+ */
+export function startWorker(entry: URL, workerData: unknown, name?: string): Worker {
+  const naming = name ? `try { require('node:fs').writeFileSync('/proc/thread-self/comm', ${JSON.stringify(name)}); } catch {}` : '';
+  const bootstrap = COMPILED
+    ? `${naming} import(${JSON.stringify(entry.href.replace(/\.ts$/, '.js'))});`
+    : `${naming} require(${JSON.stringify(tsxRegister())}).register(); require(${JSON.stringify(fileURLToPath(entry))});`;
   return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** Resolved only in a checkout: the package has no tsx. */
+function tsxRegister(): string {
+  return createRequire(import.meta.url).resolve('tsx/cjs/api');
 }

@@ -1,32 +1,31 @@
 /**
  * Ingest benchmark: a hepflow server in its own process receives SIP-over-HEPv3 over UDP from this
- * process at increasing rates. For each rate: sent, stored, lost, server CPU and memory. Then the
- * same traffic to sngrep (Debian's sngrep 1.6) as a reference.
+ * process, for each traffic mix (bench/traffic.ts MIXES) at each rate; then sngrep (Debian's 1.6)
+ * gets the very same packets. Per run: sent, stored, lost (and where), the server's CPU per thread
+ * and memory; per mix and rate, the ratio of what each kept.
  *
- *   npx tsx bench/ingest/run.ts [--seconds 30] [--rates 10000,20000,40000,60000]
+ *   npm run bench -- ingest [--seconds 30] [--rates 40000,60000] [--mixes calls-sdp,calls-nosdp,...]
  */
 import dgram from 'node:dgram';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchPacket } from '../traffic.ts';
-import { spawnServer, cpuSeconds, memoryMiB, metricValue } from '../lib.ts';
+import { MIXES, mixPackets } from '../traffic.ts';
+import { spawnServer, cpuSeconds, memoryMiB, metricValue, threadCpuSeconds } from '../lib.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, rates: { type: 'string', default: '10000,20000,40000,60000' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '30' },
+    rates: { type: 'string', default: '40000,60000' },
+    mixes: { type: 'string', default: Object.keys(MIXES).join(',') },
+  },
+});
 const seconds = Number(values.seconds);
 const rates = values.rates!.split(',').map(Number);
+const mixes = values.mixes!.split(',');
 const TICK_MS = 5;
-
-/**
- * The packets of one run, encoded before the clock starts: the sender shares the 2 cores with the
- * server, so it should spend them on sending, not on building SIP.
- */
-function prepare(rate: number): Buffer[] {
-  const base = Date.now() * 1000;
-  return Array.from({ length: rate * seconds }, (_, i) => benchPacket(i, base));
-}
 
 /** Sends `packets` at `rate` packets/s, in ticks, without waiting on each send. */
 async function blast(port: number, rate: number, packets: Buffer[]): Promise<{ sent: number; wallRate: number }> {
@@ -51,6 +50,7 @@ async function hepflowRun(rate: number, packets: Buffer[]): Promise<number> {
   const server = await spawnServer(['--store', join(dir, 'bench.db'), '--no-tcp']);
   const pid = server.child.pid!;
   const cpu0 = cpuSeconds(pid);
+  const threads0 = threadCpuSeconds(pid);
   const rssSamples: number[] = [];
   const sampler = setInterval(() => rssSamples.push(memoryMiB(pid).rss), 1000);
   const t0 = performance.now();
@@ -66,6 +66,8 @@ async function hepflowRun(rate: number, packets: Buffer[]): Promise<number> {
   clearInterval(sampler);
   const where = await lossReport(server.http, server.hepPort);
   const cpu = cpuSeconds(pid) - cpu0;
+  const threads = [...threadCpuSeconds(pid)].map(([name, sec]) => [name, sec - (threads0.get(name) ?? 0)] as const)
+    .filter(([, sec]) => sec / elapsed >= 0.02).sort((x, y) => y[1] - x[1]);
   const mem = memoryMiB(pid);
   const half = Math.floor(rssSamples.length / 2);
   const rssMid = rssSamples[half] ?? NaN;
@@ -73,6 +75,7 @@ async function hepflowRun(rate: number, packets: Buffer[]): Promise<number> {
   console.log(`hepflow  rate ${rate}/s (sent at ${wallRate.toFixed(0)}/s for ${seconds}s): sent ${sent}, stored ${stored}, lost ${sent - stored}` +
     ` (${(((sent - stored) / sent) * 100).toFixed(3)}%), CPU ${((cpu / elapsed) * 100).toFixed(0)}% of one core,` +
     ` RSS mid ${rssMid.toFixed(0)} MiB end ${rssEnd.toFixed(0)} MiB peak ${mem.peak.toFixed(0)} MiB${where}`);
+  console.log(`         per thread (% of one core): ${threads.map(([name, sec]) => `${name} ${((sec / elapsed) * 100).toFixed(0)}`).join(', ')}`);
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
   return stored;
@@ -121,13 +124,22 @@ function pcapRecords(buf: Buffer): number {
 
 const hasSngrep = spawnSync('sh', ['-c', 'command -v sngrep'], { stdio: 'ignore' }).status === 0;
 const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
-console.log(`ingest benchmark: ${seconds}s per rate, HEPv3 over UDP on 127.0.0.1, ${cpus().length} cores,` +
+console.log(`ingest benchmark: ${seconds}s per rate, HEPv3 over UDP on 127.0.0.1, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')},` +
   ` net.core.rmem_max ${(rmemMax / 1048576).toFixed(0)} MiB (hepflow asks for 32 MiB)`);
-for (const rate of rates) {
-  const packets = prepare(rate);
-  const ours = await hepflowRun(rate, packets);
-  if (!hasSngrep) continue;
-  const theirs = await sngrepRun(rate, packets);
-  console.log(`ratio    rate ${rate}/s: hepflow kept ${(ours / Math.max(1, theirs)).toFixed(2)}x the messages sngrep kept`);
+const summary: string[] = [];
+for (const mix of mixes) {
+  console.log(`\n-- ${mix}: ${MIXES[mix]?.about ?? '?'}`);
+  for (const rate of rates) {
+    // Built before the clock starts: the sender shares the 2 cores with the server.
+    const packets = mixPackets(mix, rate * seconds, Date.now() * 1000);
+    const ours = await hepflowRun(rate, packets);
+    const theirs = hasSngrep ? await sngrepRun(rate, packets) : NaN;
+    const pct = (n: number) => `${((n / packets.length) * 100).toFixed(1)} %`;
+    const line = `${mix.padEnd(17)} ${String(rate).padStart(6)}/s  hepflow kept ${pct(ours).padStart(7)}  sngrep kept ${hasSngrep ? pct(theirs).padStart(7) : 'n/a'}` +
+      (hasSngrep ? `  ratio ${(ours / Math.max(1, theirs)).toFixed(2)}x` : '');
+    console.log(line);
+    summary.push(line);
+  }
 }
+console.log(`\nsummary (${seconds} s per run, load now ${loadavg().map((l) => l.toFixed(2)).join(' ')}):\n${summary.join('\n')}`);
 if (!hasSngrep) console.log('sngrep not installed: apt-get install -y sngrep for the reference figures');

@@ -1,7 +1,7 @@
 /**
  * Writes a synthetic capture of SIP calls for the benchmark: half the calls over UDP, half over
- * TCP, seven messages a call (INVITE with SDP, 100, 180, 200 with SDP, ACK, BYE, 200), through the
- * export writer (Ethernet / IPv4 / UDP or TCP). Streams to disk: memory stays flat.
+ * TCP, each through a proxy, tens of thousands in progress at once, through the export writer
+ * (Ethernet / IPv4 / UDP or TCP). Streams to disk.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -29,26 +29,44 @@ function message(first: string, callId: string, cseq: string, i: number, body = 
   ].join('\r\n');
 }
 
-/** The seven messages of call `i`, starting at `t0` µs. */
+/**
+ * The fourteen packets of call `i` starting at `t0` µs: seven messages (INVITE with SDP, 100,
+ * 180, 200 with SDP, ACK, BYE, 200), each captured twice, caller → proxy and proxy → callee (or
+ * back), as a capture on the proxy shows them. Ringing 2 s, talking 30 to 90 s.
+ */
 export function callMessages(i: number, t0: number): WireMessage[] {
   const transport = i % 2 === 0 ? 'udp' : 'tcp';
   const a = { ip: `10.${(i >> 8) & 255}.${i & 255}.1`, port: transport === 'tcp' ? 20000 + (i % 40000) : 5060 };
+  const p = { ip: '10.254.0.1', port: 5060 };
   const b = { ip: '10.255.0.2', port: 5060 };
   const id = `bench-${i}@10.0.0.1`;
   const uri = `sip:${2000 + (i % 7000)}@example.com`;
-  const steps: [typeof a, typeof b, string][] = [
-    [a, b, message(`INVITE ${uri} SIP/2.0`, id, '1 INVITE', i, SDP(a.ip, 4000 + (i % 1000) * 2), false)],
-    [b, a, message('SIP/2.0 100 Trying', id, '1 INVITE', i, '', false)],
-    [b, a, message('SIP/2.0 180 Ringing', id, '1 INVITE', i)],
-    [b, a, message('SIP/2.0 200 OK', id, '1 INVITE', i, SDP(b.ip, 30000 + (i % 1000) * 2))],
-    [a, b, message(`ACK ${uri} SIP/2.0`, id, '1 ACK', i)],
-    [a, b, message(`BYE ${uri} SIP/2.0`, id, '2 BYE', i)],
-    [b, a, message('SIP/2.0 200 OK', id, '2 BYE', i)],
+  const talk = 30_000_000 + (i % 61) * 1_000_000;
+  const steps: [number, boolean, string][] = [
+    [0, true, message(`INVITE ${uri} SIP/2.0`, id, '1 INVITE', i, SDP(a.ip, 4000 + (i % 1000) * 2), false)],
+    [4_000, false, message('SIP/2.0 100 Trying', id, '1 INVITE', i, '', false)],
+    [60_000, false, message('SIP/2.0 180 Ringing', id, '1 INVITE', i)],
+    [2_000_000, false, message('SIP/2.0 200 OK', id, '1 INVITE', i, SDP(b.ip, 30000 + (i % 1000) * 2))],
+    [2_030_000, true, message(`ACK ${uri} SIP/2.0`, id, '1 ACK', i)],
+    [2_000_000 + talk, true, message(`BYE ${uri} SIP/2.0`, id, '2 BYE', i)],
+    [2_020_000 + talk, false, message('SIP/2.0 200 OK', id, '2 BYE', i)],
   ];
-  return steps.map(([s, d, payload], k) => ({ ts: t0 + k * 20_000, srcIp: s.ip, srcPort: s.port, dstIp: d.ip, dstPort: d.port, transport, payload }));
+  return steps.flatMap(([at, forward, payload]) => {
+    const [first, second] = forward ? [[a, p], [p, b]] : [[b, p], [p, a]];
+    return [first, second].map(([s, d], hop) => ({
+      ts: t0 + at + hop * 300, srcIp: s.ip, srcPort: s === a ? a.port : s.port, dstIp: d.ip, dstPort: d.port, transport, payload,
+    }));
+  });
 }
 
-/** Writes calls until the file reaches `targetBytes`; returns the calls and messages written. */
+/** Packets per call in callMessages. */
+export const PACKETS_PER_CALL = 14;
+
+/**
+ * Writes calls, a new one every 2 ms, in capture (time) order until the file reaches
+ * `targetBytes`: about 40,000 calls are in progress at once, as on a busy proxy, so that the
+ * importer meets interleaved calls and not one call after another. Returns what it wrote.
+ */
 export async function generateCapture(file: string, targetBytes: number): Promise<{ calls: number; messages: number; bytes: number }> {
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   const w = new PcapWriter();
@@ -58,13 +76,66 @@ export async function generateCapture(file: string, targetBytes: number): Promis
     if (!out.write(b)) await once(out, 'drain');
   };
   await put(pcapFileHeader());
-  let calls = 0;
   const t0 = 1_700_000_000_000_000;
-  while (bytes < targetBytes) {
-    for (const m of callMessages(calls, t0 + calls * 1000)) for (const r of w.records(m)) await put(r);
-    calls++;
+  const START_EVERY = 2_000;
+  const pending = new MinHeap<WireMessage>((x, y) => x.ts - y.ts);
+  let calls = 0;
+  let messages = 0;
+  // A call's packets are queued when it starts; a packet is written once no call still to start
+  // can have an earlier one.
+  while (bytes < targetBytes || pending.size) {
+    const next = t0 + calls * START_EVERY;
+    if (bytes < targetBytes && (!pending.size || pending.peek()!.ts >= next)) {
+      for (const m of callMessages(calls, next)) pending.push(m);
+      calls++;
+      continue;
+    }
+    const m = pending.pop()!;
+    for (const r of w.records(m)) await put(r);
+    messages++;
   }
   out.end();
   await once(out, 'finish');
-  return { calls, messages: calls * 7, bytes };
+  return { calls, messages, bytes };
+}
+
+/** A binary min-heap: the generator keeps ~500,000 packets waiting, in capture order. */
+class MinHeap<T> {
+  private readonly a: T[] = [];
+  constructor(private readonly cmp: (x: T, y: T) => number) {}
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): T | undefined {
+    return this.a[0];
+  }
+  push(v: T): void {
+    const a = this.a;
+    let i = a.push(v) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (this.cmp(a[up], v) <= 0) break;
+      a[i] = a[up];
+      i = up;
+    }
+    a[i] = v;
+  }
+  pop(): T | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last !== undefined) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= a.length) break;
+        if (c + 1 < a.length && this.cmp(a[c + 1], a[c]) < 0) c++;
+        if (this.cmp(a[c], last) >= 0) break;
+        a[i] = a[c];
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
 }

@@ -20,7 +20,7 @@ export async function listenUdp(ingest: Ingest, o: { host: string; port: number;
   const inFlight = new SharedArrayBuffer(4);
   const counter = new Int32Array(inFlight);
   const options: ReceiverOptions = { host: o.host, port: o.port, recvBufferBytes: UDP_RECV_BUFFER_BYTES, inFlight, maxInFlightBytes: UDP_MAX_IN_FLIGHT_BYTES };
-  const worker = startWorker(new URL('./udp-receiver.ts', import.meta.url), options);
+  const worker = startWorker(new URL('./udp-receiver.ts', import.meta.url), options, 'hepflow-udp');
   let closed: () => void = () => {};
 
   const address = await new Promise<UdpListener['address']>((resolve, reject) => {

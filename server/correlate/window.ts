@@ -104,8 +104,11 @@ export class WindowMatcher {
     this.redirectWindow = o.redirectWindowMicros ?? REDIRECT_WINDOW_MICROS;
   }
 
-  /** Links `m` gets from the messages seen before it; then `m` is remembered. Feed messages in receive order. */
-  step(m: WindowMessage): WindowStep {
+  /**
+   * Links `m` gets from the messages seen before it; then `m` is remembered. Feed messages in
+   * receive order. `parsed` is `m.raw` parsed already, when the caller has it.
+   */
+  step(m: WindowMessage, parsed?: SipMessage): WindowStep {
     const initialInvite = m.method === 'INVITE' && m.toTag === null;
     const redirect = m.status !== null && m.status >= 300 && m.status < 400 && m.cseqMethod === 'INVITE';
     if (!initialInvite && !redirect && m.method !== 'REFER') return NOTHING;
@@ -115,7 +118,7 @@ export class WindowMatcher {
       this.redirects.expire(m.ts - this.redirectWindow);
       this.refers.expire(m.ts - this.blindWindow);
     }
-    const sip = parseSip(m.raw, { correlationHeaders: [], sdp: false });
+    const sip = parsed ?? parseSip(m.raw, { correlationHeaders: [], sdp: false });
     if (redirect) {
       this.rememberRedirect(m, sip);
       return NOTHING;
@@ -268,8 +271,10 @@ export class TimedIndex<T extends { ts: number }> {
   private dropOldest(): void {
     const { key, item } = this.order[this.head++];
     const list = this.byKey.get(key)!;
-    const i = list.indexOf(item);
-    if (i >= 0) list.splice(i, 1);
+    // A key's records come in arrival order and leave in it, so the one leaving is the first: no
+    // search (a user in every call, a trunk's pilot number, has a list MAX_RECENT long).
+    if (list[0] === item) list.shift();
+    else list.splice(list.indexOf(item), 1);
     if (list.length === 0) this.byKey.delete(key);
     // Reclaim the consumed front now and then, so the array does not grow forever.
     if (this.head > 1024 && this.head * 2 > this.order.length) {

@@ -12,13 +12,23 @@ import type { MessageInput } from './types.ts';
 interface Touched {
   call: CallSummary;
   group: number;
-  users: string[];
-  ips: string[];
+  /** Search terms ("kind value") of the call written so far, this batch's included. */
+  terms: string[];
 }
+
+/**
+ * Calls whose written search terms are remembered across batches, at most. A REGISTER refresh or a
+ * long dialog's in-dialog request names the same users and addresses batch after batch: without
+ * this, each of those batches looked up all four terms again (bench/ingest, register-options
+ * and long-dialogs mixes).
+ */
+const TERM_CACHE_CALLS = 50_000;
 
 export class SqliteInsert {
   private readonly st;
   private readonly groups: SqliteGroups;
+  /** Terms written per Call-ID, by committed transactions only (a rolled back batch is retried). */
+  private readonly termsWritten = new Map<string, string[]>();
   /** Stores `batch` in one transaction. */
   readonly insert: (batch: MessageInput[]) => void;
 
@@ -38,10 +48,21 @@ export class SqliteInsert {
         callee = ?, method = ?, status = ? WHERE id = ?`),
       insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
     };
-    this.insert = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
+    const transaction = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
+    this.insert = (batch) => this.rememberTerms(transaction(batch));
   }
 
-  private insertBatch(batch: MessageInput[]): void {
+  forgetTerms(): void {
+    this.termsWritten.clear();
+  }
+
+  /** After a commit: the terms the batch wrote are known written. */
+  private rememberTerms(touched: Map<string, Touched>): void {
+    if (this.termsWritten.size + touched.size > TERM_CACHE_CALLS) this.termsWritten.clear();
+    for (const [callId, t] of touched) if (t.terms.length) this.termsWritten.set(callId, t.terms);
+  }
+
+  private insertBatch(batch: MessageInput[]): Map<string, Touched> {
     // Per call this batch touches: its summary, the group ensureCall found it in (valid while no
     // link moved ids), and the search terms already written for it.
     const touched = new Map<string, Touched>();
@@ -58,7 +79,8 @@ export class SqliteInsert {
         const { group, created } = this.groups.ensureCall(m.callId);
         if (created) newGroups.add(group);
         const call = created ? newCall(m) : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
-        touched.set(m.callId, (t = { call, group, users: [], ips: [] }));
+        const terms = created ? [] : [...this.termsWritten.get(m.callId) ?? []];
+        touched.set(m.callId, (t = { call, group, terms }));
       }
       if (m.links.length) {
         for (const l of m.links) this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
@@ -66,10 +88,10 @@ export class SqliteInsert {
       }
       if (m.method) {
         // A response travels its request's hop backwards with the same users: requests name every term.
-        this.term('user', m.fromUser, t.users, m.callId);
-        this.term('user', m.toUser, t.users, m.callId);
-        this.term('ip', m.srcIp, t.ips, m.callId);
-        this.term('ip', m.dstIp, t.ips, m.callId);
+        this.term('user', m.fromUser, t.terms, m.callId);
+        this.term('user', m.toUser, t.terms, m.callId);
+        this.term('ip', m.srcIp, t.terms, m.callId);
+        this.term('ip', m.dstIp, t.terms, m.callId);
       }
       updateCall(t.call, m);
     }
@@ -85,12 +107,15 @@ export class SqliteInsert {
       if (!moved && newGroups.has(g)) this.writeGroupSummary(g, [c]);
       else this.refreshGroup(g);
     }
+    return touched;
   }
 
-  /** Writes search term `value` of `callId` unless `written` (this batch's, for the call) has it. */
+  /** Writes search term `value` of `callId` unless `written` (the call's) has it. */
   private term(kind: 'user' | 'ip', value: string | null, written: string[], callId: string): void {
-    if (!value || written.includes(value)) return;
-    written.push(value);
+    if (!value) return;
+    const key = kind === 'user' ? `u ${value}` : `i ${value}`;
+    if (written.includes(key)) return;
+    written.push(key);
     this.st.insertTerm.run(kind, value, callId);
   }
 
