@@ -3,11 +3,18 @@
  * command-line flags > environment variables (HEPFLOW_*) > config file (JSON) > defaults.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { checkCorrelationRules, type CorrelationRule } from './correlate/user-rules.ts';
 import { DEDUP_WINDOW_MICROS } from './correlate/dedup.ts';
 import { BLIND_TRANSFER_WINDOW_MICROS } from './correlate/blind.ts';
 import { MAX_DECOMPRESSED_BYTES } from './hep/payload.ts';
 import { HEP3_MAX_BYTES } from './hep/chunks.ts';
+
+/**
+ * The built web app of this package, wherever it is installed and whatever the working directory:
+ * <package>/dist/web, seen from server/config.ts in a checkout or dist/server/config.js compiled.
+ */
+const PACKAGE_WEB_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.js') ? '../web' : '../dist/web', import.meta.url));
 
 export interface Config {
   /** HTTP (app + API) bind address and port. */
@@ -28,12 +35,29 @@ export interface Config {
   pgPartitionStep: string;
   /** Days of data kept; 0 keeps everything. */
   retentionDays: number;
+  /**
+   * Days kept of calls (groups with an INVITE dialog) and of everything else (REGISTER, OPTIONS,
+   * SUBSCRIBE…, which is most of the volume and rarely looked at after a day or two); null: retentionDays.
+   */
+  retentionDaysCalls: number | null;
+  retentionDaysOther: number | null;
   /** Required HEP3 auth key (chunk 0x000e); null accepts any packet. */
   hepAuthKey: string | null;
   /** Bearer token for the app and API; null means no token. */
   httpToken: string | null;
   /** Basic credentials "user:password" for the app and API; null means none. */
   httpBasic: string | null;
+  /**
+   * Addresses or CIDR blocks of the reverse proxies (oauth2-proxy, nginx auth_request) whose user
+   * header is believed; from anyone else that header is ignored, as any client can send it.
+   */
+  trustedProxies: string[];
+  /** Header in which the proxy names the logged-in user, and the one listing their groups (comma-separated). */
+  proxyUserHeader: string;
+  proxyGroupsHeader: string;
+  /** Role (viewer, operator, admin) of each user the proxy names, and of each group; the strongest applies. */
+  accessUsers: Record<string, string>;
+  accessGroups: Record<string, string>;
   /** Headers whose value names the A-leg's Call-ID (heplify-server's AlegIDs). */
   correlationHeaders: string[];
   /**
@@ -87,13 +111,21 @@ export const defaults: Config = {
   pgPool: 10,
   pgPartitionStep: '1h',
   retentionDays: 7,
+  retentionDaysCalls: null,
+  retentionDaysOther: null,
   hepAuthKey: null,
   httpToken: null,
   httpBasic: null,
+  trustedProxies: [],
+  // What oauth2-proxy sends upstream (--pass-user-headers); nginx auth_request sets them from its subrequest's answer.
+  proxyUserHeader: 'X-Forwarded-User',
+  proxyGroupsHeader: 'X-Forwarded-Groups',
+  accessUsers: {},
+  accessGroups: {},
   correlationHeaders: ['X-CID', 'X-Call-ID'],
   correlationRules: [],
   aliases: {},
-  webDir: 'dist/web',
+  webDir: PACKAGE_WEB_DIR,
   demo: false,
   maxPacketBytes: HEP3_MAX_BYTES,
   // The pure layers (hep/, correlate/) hold these defaults, with their reasons, for callers without a config.
@@ -180,7 +212,17 @@ export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 export const WRITE_RETRY_FIRST_MS = 100;
 export const WRITE_RETRY_MAX_MS = 5000;
 
-type Kind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'nullable-string' | 'rules';
+// Logs, REST, transport events and RTCP on the ladder (server/collector/non-sip.ts, correlate/connections.ts).
+/**
+ * How far apart a transport event (connection accepted, closed) and a SIP message on the same
+ * connection may be to be filed with that call, µs: an INVITE follows its TLS handshake within a
+ * second or two, and the close comes soon after the last message; 10 s allows a slow handshake.
+ */
+export const CONNECTION_EVENT_WINDOW_MICROS = 10_000_000;
+/** Connections whose last call the collector remembers: 10,000 open TCP/TLS connections at once is a large SBC. */
+export const MAX_TRACKED_CONNECTIONS = 10_000;
+
+type Kind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'nullable-string' | 'rules' | 'nullable-number';
 
 /** How each key is read from the environment and files. */
 const kinds: Record<keyof Config, Kind> = {
@@ -192,6 +234,8 @@ const kinds: Record<keyof Config, Kind> = {
   maxTcpConnections: 'number', maxTcpConnectionsPerAddress: 'number', tcpIdleMs: 'number', batchSize: 'number',
   batchDelayMs: 'number', maxPending: 'number', maxPendingBytes: 'number', shutdownTimeoutMs: 'number', dedupWindowMicros: 'number', blindTransferWindowMicros: 'number',
   logLevel: 'string',
+  retentionDaysCalls: 'nullable-number', retentionDaysOther: 'nullable-number',
+  trustedProxies: 'list', proxyUserHeader: 'string', proxyGroupsHeader: 'string', accessUsers: 'map', accessGroups: 'map',
 };
 
 /** httpPort → HEPFLOW_HTTP_PORT */
@@ -210,8 +254,8 @@ export function parseAliases(items: string | string[]): Record<string, string> {
   return out;
 }
 
-function coerce(key: keyof Config, value: unknown, origin: string): unknown {
-  const kind = kinds[key];
+function coerce(key: keyof Config, value: unknown, origin: string, as?: Kind): unknown {
+  const kind = as ?? kinds[key];
   const fail = () => new Error(`${origin}: ${key} must be a ${kind}, got ${JSON.stringify(value)}`);
   switch (kind) {
     case 'number': {
@@ -246,6 +290,8 @@ function coerce(key: keyof Config, value: unknown, origin: string): unknown {
     }
     case 'nullable-string':
       return value === null || value === '' ? null : String(value);
+    case 'nullable-number':
+      return value === null || value === '' ? null : coerce(key, value, origin, 'number');
     default:
       return String(value);
   }
@@ -284,3 +330,65 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> & { con
   if (!['silent', 'info', 'debug'].includes(config.logLevel)) throw new Error(`logLevel must be silent, info or debug`);
   return config;
 }
+
+// Group views (api/view-pool.ts), built off the main thread.
+/**
+ * Largest view built on the small-view thread, messages (stored, or asked for with ?limit): ~10 ms
+ * of work, so that small groups and first pages never wait long behind one another; larger groups
+ * go to the large-view threads. The app's first page (FIRST_PAGE, 500) is below it.
+ */
+export const VIEW_SMALL_MESSAGES = 1000;
+/**
+ * Threads that build large views. A 20,000-message view keeps one core busy for a few hundred ms:
+ * two use both cores of a small box when nothing else runs; many clients asking for large groups
+ * at once queue there.
+ */
+export const VIEW_LARGE_THREADS = 2;
+/**
+ * Linux nice value of the large-view threads: at 10 the scheduler gives a busy thread of normal
+ * priority ~9 times their share, so that ingest, the small views and every other request stay
+ * prompt while large views take what CPU is left (bench/stall).
+ */
+export const VIEW_LARGE_NICE = 10;
+
+// Live views (server/live): changes pushed to the app over Server-Sent Events.
+/**
+ * Changes are gathered this long before one event goes out, ms: at 10,000 messages/s a batch is
+ * written every few ms, and one event per open view every 200 ms keeps the push far below 1 % of
+ * the traffic while an arrow still lands within half a second of its packet.
+ */
+export const LIVE_COALESCE_MS = 200;
+/** Fewest ms between two "the search list changed" events to one client: each makes it run the search again. */
+export const LIVE_SEARCH_INTERVAL_MS = 1000;
+/**
+ * Keys (hashed ids) of recent changes kept to resume a dropped connection without a refetch,
+ * at most: ~1 minute of 10,000 messages/s of new calls (8 bytes a key, ~10 MB). An event id older
+ * than what is kept makes the client refetch what it shows ("resync").
+ */
+export const LIVE_REPLAY_MAX_KEYS = 600_000;
+/**
+ * On connect, changes this far back count as possibly missed by the data the client loaded just
+ * before, ms: the app opens its stream while its first fetch is in flight.
+ */
+export const LIVE_HELLO_LOOKBACK_MS = 10_000;
+/**
+ * Bytes waiting in one client's socket, at most: events are ~100 bytes and coalesced, so a client
+ * past 64 KiB has stopped reading. It is dropped; on reconnect it resumes or resyncs.
+ */
+export const LIVE_MAX_BUFFERED_BYTES = 64 * 1024;
+/** A client whose socket has not drained for this long is dropped, ms (a stalled reader). */
+export const LIVE_STALL_MS = 30_000;
+/** Keep-alive comment period, ms: below the 60 s idle timeouts of common proxies and load balancers. */
+export const LIVE_HEARTBEAT_MS = 15_000;
+/** Live connections at once per process, at most; more are answered 503 (each holds a socket). */
+export const LIVE_MAX_CLIENTS = 1000;
+/** Browser reconnect delay sent in the stream (SSE `retry:`), ms. */
+export const LIVE_RETRY_MS = 1000;
+
+// Team access (server/access, api/auth.ts).
+/**
+ * While no API token exists the app may be open; whether one was created since is asked again
+ * after this long, ms, rather than on every request (one query each with PostgreSQL). Once one
+ * exists the app stays closed, so only this first step waits: a new token closes the app within 5 s.
+ */
+export const ACCESS_TOKENS_RECHECK_MS = 5000;

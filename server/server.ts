@@ -13,6 +13,9 @@ import { Ingest } from './collector/ingest.ts';
 import { listenUdp } from './collector/udp.ts';
 import { listenTcp } from './collector/tcp.ts';
 import { buildApp } from './api/app.ts';
+import { retentionCutoffs } from './store/retention.ts';
+import { LiveHub } from './live/hub.ts';
+import { localFeed, postgresFeed, type ChangeFeed } from './live/feed.ts';
 
 export interface RunningServer {
   config: Config;
@@ -51,7 +54,16 @@ const RETENTION_SWEEP_MS = 60 * 60_000;
 export async function startServer(config: Config, log: Log = noLog): Promise<RunningServer> {
   const store = await openStore(config, log);
   const metrics = new Metrics();
-  const ingest = config.collector ? new Ingest({ store, config, metrics, log }) : null;
+  // Live views: written batches reach the hub directly, or through PostgreSQL from any collector.
+  const live = new LiveHub();
+  let feed: ChangeFeed;
+  try {
+    feed = store.kind === 'postgres' ? await postgresFeed(config.store, live, log) : localFeed(live);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const ingest = config.collector ? new Ingest({ store, config, metrics, log, onStored: (t) => feed.publish(t) }) : null;
   /** Each stops one listener; `timeoutMs` is the whole shutdown's bound. */
   const closers: ((timeoutMs: number) => Promise<void>)[] = [];
   let hepUdp: RunningServer['hepUdp'] = null;
@@ -70,15 +82,16 @@ export async function startServer(config: Config, log: Log = noLog): Promise<Run
       hepTcp = tcp.address;
       closers.push((timeoutMs) => tcp.close(Math.min(TCP_DRAIN_MS, timeoutMs / 4)));
     }
-    const app = await buildApp({ store, config, metrics, ingest });
+    const app = await buildApp({ store, config, metrics, ingest, live });
     await app.listen({ host: config.httpHost, port: config.httpPort });
     const a = app.server.address() as AddressInfo;
     const httpUrl = `http://${formatEndpoint(a.address, a.port)}`;
     closers.unshift(() => app.close());
 
     const sweep = async () => {
-      if (config.retentionDays <= 0) return;
-      const removed = await store.purgeBefore((Date.now() - config.retentionDays * 86_400_000) * 1000);
+      const cut = retentionCutoffs(config, Date.now() * 1000);
+      if (!cut) return;
+      const removed = await store.purge(cut);
       if (removed) log('retention: deleted old messages', { removed });
     };
     const timer = setInterval(() => void sweep().catch((e) => log('retention failed', { error: e.message })), RETENTION_SWEEP_MS);
@@ -101,6 +114,8 @@ export async function startServer(config: Config, log: Log = noLog): Promise<Run
         const withStore = ingest?.unsettled ?? 0;
         const storedAtDeadline = await storedCount(metrics);
         await within(store.close(), Math.max(0, deadline - Date.now()));
+        live.close();
+        await within(feed.close(), Math.max(0, deadline - Date.now()));
         const storedAfter = await storedCount(metrics);
         // A batch the store could not finish before it closed is counted by the batcher ('store-failed').
         const unstored = abandoned + withStore - (storedAfter - storedAtDeadline);
@@ -109,6 +124,8 @@ export async function startServer(config: Config, log: Log = noLog): Promise<Run
     };
   } catch (err) {
     for (const c of closers) await c(0).catch(() => {});
+    live.close();
+    await feed.close();
     await store.close();
     throw err;
   }

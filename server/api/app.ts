@@ -10,7 +10,7 @@ import { API_BODY_MAX_BYTES, MAX_HEADER_BYTES, MAX_PARAM_CHARS, type Config } fr
 import type { Store } from '../store/types.ts';
 import type { Metrics } from '../collector/metrics.ts';
 import type { Ingest } from '../collector/ingest.ts';
-import { authHook } from './auth.ts';
+import { useAccess } from './auth.ts';
 import { originHook } from './origin.ts';
 import { closeUnreadBodies } from './unread-body.ts';
 import callsRoutes from './routes/calls.ts';
@@ -20,6 +20,8 @@ import healthRoutes from './routes/health.ts';
 import importRoutes from './routes/import.ts';
 import exportRoutes from './routes/export.ts';
 import configRoutes from './routes/config.ts';
+import liveRoutes from './routes/live.ts';
+import type { LiveHub } from '../live/hub.ts';
 
 
 const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -30,6 +32,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Present when this process collects; capture upload needs it. */
   ingest: Ingest | null;
+  /** Changes pushed to live views (GET /api/v1/live); without it that route is absent. */
+  live?: LiveHub;
   logger?: boolean;
 }
 
@@ -40,7 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: MAX_PARAM_CHARS },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
   });
-  app.addHook('onRequest', authHook(deps.config));
+  await useAccess(app, deps.config);
   app.addHook('onRequest', originHook);
   closeUnreadBodies(app);
   // A 20,000-message group is ~10 MB of JSON: compressed it is a tenth of that on the wire.
@@ -67,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(importRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(exportRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(configRoutes, { ...deps, prefix: '/api/v1' });
+  await app.register(liveRoutes, { ...deps, prefix: '/api/v1' });
   await serveWebApp(app, deps.config.webDir);
   return app;
 }

@@ -6,6 +6,7 @@
  * Times are microseconds since the epoch (EpochMicros) unless a name says otherwise.
  */
 import type { LegRole, LinkRule } from '../correlate/types.ts';
+import type { Disposition, ProblemCode } from '../kpi/codes.ts';
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -53,6 +54,23 @@ const linkSchema = obj({
   text: str,
 });
 
+/** A problem of a leg (server/kpi/codes.ts PROBLEM_CODES) and the first message that showed it. */
+const problemSchema = obj({ code: strOf<ProblemCode>(), messageId: str, count: int });
+
+/** A leg's KPIs (server/kpi/state.ts), from its messages in the group view. */
+const legKpiSchema = obj({
+  disposition: strOf<Disposition>(),
+  /** Initial INVITE to the first 180/183, else to the final response; ms. */
+  pddMs: nint,
+  /** Initial INVITE to its 2xx, ms. */
+  setupMs: nint,
+  /** 2xx to the BYE, ms; null until a BYE. */
+  durationMs: nint,
+  /** Final status of the initial INVITE (the first 2xx, across forks and a racing CANCEL). */
+  finalStatus: nint,
+  problems: { type: 'array', items: problemSchema },
+});
+
 const legSchema = obj({
   index: int, callId: str, role: strOf<LegRole>(),
   /** Legend text, e.g. "Consultation call (attended transfer)" or "Leg 3". */
@@ -62,6 +80,8 @@ const legSchema = obj({
   fromUser: nstr, toUser: nstr, start: num, messages: int,
   /** Final status of the leg's initial request. */
   status: nint,
+  /** Per-call KPIs and problem codes; "in-progress" and no timeouts, as the view knows no clock. */
+  kpi: legKpiSchema,
 });
 
 const endpointSchema = obj({
@@ -72,9 +92,61 @@ const endpointSchema = obj({
   alias: nstr,
 });
 
+const nnum = { type: ['number', 'null'] } as const;
+
+/** What an item is: a SIP message, a log line, a REST request or reply, a transport event, an RTCP or QoS report. */
+export const ITEM_KIND_VALUES = ['sip', 'log', 'rest', 'transport', 'rtcp', 'qos', 'other'] as const;
+
+/** Figures of an RTCP or QoS report (server/media/streams.ts reportStats). */
+const statsSchema = nobj({
+  /** SSRC of the stream reported on. */
+  ssrc: nint,
+  jitterMs: num,
+  /** Loss over the report's interval, 0–1. */
+  fractionLost: num,
+  /** Cumulative packets lost, null when the report does not say. */
+  packetsLost: nint,
+  /** Round trip, ms, when the report allows it (LSR/DLSR, RTCP-XR). */
+  rttMs: nnum,
+  /** The reporter's MOS, else the G.107 E-model's from this interval's loss, jitter and delay. */
+  mos: nnum,
+});
+
+/** The fields of non-SIP items, null on SIP messages (logs, REST, transport events, reports). */
+function storyProps() {
+  return {
+    kind: { type: 'string', enum: ITEM_KIND_VALUES },
+    /** Log line, REST first line, transport "TLS ACCEPTED SUCCESS: …"; null for SIP and reports. */
+    text: nstr,
+    /** Log level, lower case: alert, critical, error, warning, notice, info, debug; null when unknown. */
+    level: nstr,
+    /** REST reply: ms since its request (same 0x0011); null otherwise. */
+    latencyMs: nnum,
+    stats: statsSchema,
+  } as const;
+}
+
+/** server/media/streams.ts MediaStream. */
+function mediaStreamSchema() {
+  return obj({
+    leg: int,
+    direction: strOf<'caller-to-callee' | 'callee-to-caller' | 'unknown'>(),
+    ssrc: nint,
+    /** "ip:port" of the RTP sender and receiver from the SDP. */
+    src: nstr, dst: nstr,
+    /** Negotiated codec (the answer's first format). */
+    codec: nstr,
+    reports: int, packetsLost: nint, jitterMaxMs: nnum, jitterMeanMs: nnum, rttMs: nnum,
+    /** Mean of the reports' MOS. */
+    mos: nnum,
+    /** no-rtcp, sendonly, recvonly, inactive, private-sdp, codec-mismatch. */
+    flags: strs,
+  });
+}
+
 const messageProps = {
   id: str, callId: str, leg: int, ts: num, srcIp: str, srcPort: int, dstIp: str, dstPort: int,
-  /** Endpoint ids ("ip:port") of source and destination. */
+  /** Endpoint ids ("ip:port") of source and destination; a log line's `dst` is its `src` (a note on that lifeline). */
   src: str, dst: str,
   transport: str, protoType: int, method: nstr, status: nint, reason: nstr,
   /** "1 INVITE" */
@@ -93,6 +165,7 @@ const messageProps = {
   /** Why the SIP is malformed, null when well formed. */
   malformed: nstr,
   fromUser: nstr, toUser: nstr,
+  ...storyProps(),
 } as const;
 
 export const messageSchema = obj(messageProps);
@@ -107,7 +180,27 @@ export const groupSchema = obj({
   legs: { type: 'array', items: legSchema },
   endpoints: { type: 'array', items: endpointSchema },
   messages: { type: 'array', items: messageSchema },
+  /** One entry per RTP stream, from each leg's SDP offer/answer and the RTCP/QoS reports filed on it. */
+  media: { type: 'array', items: mediaStreamSchema() },
 });
+
+/** `props` with only `keys`: a narrower shape written from the same fields. */
+function pick<P extends Record<string, object>, const K extends keyof P>(props: P, keys: readonly K[]): Pick<P, K> {
+  return Object.fromEntries(keys.map((k) => [k, props[k]])) as Pick<P, K>;
+}
+
+/**
+ * A message as the app draws its ladder row and detail header (`?fields=lean`): the first page of
+ * a large group, so that it is smaller to build, send, parse and check. Leaves out what the app
+ * reads from the message detail instead (addresses apart from `src`/`dst`, `reason`, ...).
+ */
+export const leanMessageSchema = obj(pick(messageProps, [
+  'id', 'callId', 'leg', 'ts', 'src', 'dst', 'transport', 'method', 'status', 'cseq', 'label', 'hasSdp',
+  'captureIds', 'duplicateIds', 'hepCorrelationId', 'retransmission', 'malformed', 'kind', 'text', 'level', 'latencyMs', 'stats',
+]));
+
+/** GET /groups/{id}?fields=lean: the group with lean messages. */
+export const leanGroupSchema = obj({ ...groupSchema.properties, messages: { type: 'array', items: leanMessageSchema } });
 
 const mediaSchema = obj({
   type: str, port: int, proto: str, formats: strs, direction: str, connection: nstr,

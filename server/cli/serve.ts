@@ -5,7 +5,8 @@ import { addConfigOptions, configFrom } from './context.ts';
 import { makeLog } from '../log.ts';
 import { formatEndpoint } from '../hep/inet.ts';
 import { startServer } from '../server.ts';
-import { loadDemo } from './demo.ts';
+import { demoStored, loadDemo } from './demo.ts';
+import { applyReload } from './reload.ts';
 
 export function registerServe(program: Command): void {
   const cmd = program.command('serve', { isDefault: true })
@@ -41,12 +42,25 @@ export function registerServe(program: Command): void {
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    // systemctl reload: the config file and flags read again; a file that does not load keeps the running settings.
+    process.on('SIGHUP', () => {
+      try {
+        const changed = applyReload(config, configFrom(cmd));
+        log('reloaded', { changed });
+      } catch (err) {
+        log('reload failed: the running settings stay', { error: (err as Error).message });
+      }
+    });
     if (config.demo) {
       // Over TCP when it listens: the demo should arrive whole even on a busy machine.
       const via = server.hepTcp ? { transport: 'tcp' as const, ...server.hepTcp } : server.hepUdp && { transport: 'udp' as const, ...server.hepUdp };
       if (!via) throw new Error('--demo needs the collector (UDP or TCP)');
-      const n = await loadDemo({ transport: via.transport, host: loopbackFor(via.host), port: via.port });
-      log('demo loaded', { packets: n, open: server.httpUrl });
+      if (await demoStored(server.store)) {
+        log('demo already in the store: left as it was', { open: server.httpUrl });
+      } else {
+        const n = await loadDemo({ transport: via.transport, host: loopbackFor(via.host), port: via.port });
+        log('demo loaded', { packets: n, open: server.httpUrl });
+      }
     }
   });
 }

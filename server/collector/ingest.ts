@@ -5,6 +5,7 @@
 import { decodeHep } from '../hep/decode.ts';
 import { IP_PROTOCOL, PROTO_TYPE, PROTO_TYPE_NAMES } from '../hep/chunks.ts';
 import { parseSip } from '../sip/parse.ts';
+import type { SipMessage } from '../sip/types.ts';
 import { linksOf } from '../correlate/links.ts';
 import { blindTransferLink, matchBlindTransfer, referRecordOf, type BlindInvite, type ReferCandidate } from '../correlate/blind.ts';
 import { WindowMatcher } from '../correlate/window.ts';
@@ -15,7 +16,11 @@ import type { WireAddress } from '../hep/inet.ts';
 import type { MessageInput, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 import { Batcher } from './batcher.ts';
-import { escapeNul, storableText } from './storable.ts';
+import { touchedBy, type Touched } from '../live/keys.ts';
+import { storableText } from './storable.ts';
+import { nonSipPayload } from './non-sip.ts';
+import { ConnectionMatcher } from '../correlate/connections.ts';
+import { CONNECTION_EVENT_WINDOW_MICROS, MAX_TRACKED_CONNECTIONS } from '../config.ts';
 
 export interface FrameMeta {
   transport: 'udp' | 'tcp' | 'file';
@@ -38,6 +43,8 @@ export interface IngestDeps {
   config: Config;
   metrics: Metrics;
   log?: Log;
+  /** Told the ids each batch touched once it is stored (live views, server/live). */
+  onStored?: (t: Touched) => void;
 }
 
 export class Ingest {
@@ -45,6 +52,12 @@ export class Ingest {
   private readonly window: WindowMatcher;
   /** Messages the window step has seen: a batch retried after a failed write is not fed twice. */
   private readonly windowSeen = new WeakSet<MessageInput>();
+  /** The parse of the few messages the window step reads (INVITE, REFER, 3xx), so that it parses none again. */
+  private readonly parsedForWindow = new WeakMap<MessageInput, SipMessage>();
+  /** Files transport events under the call of their connection (fed every batch in linkByWindow). */
+  private readonly connections = new ConnectionMatcher({
+    windowMicros: CONNECTION_EVENT_WINDOW_MICROS, maxConnections: MAX_TRACKED_CONNECTIONS,
+  });
   // Counter children resolved once: a labelled inc() hashes its labels on every call.
   private readonly receivedBy;
   private readonly decodedSip;
@@ -59,7 +72,12 @@ export class Ingest {
     this.batcher = new Batcher({
       batchSize: c.batchSize, batchDelayMs: c.batchDelayMs, maxPending: c.maxPending, maxPendingBytes: c.maxPendingBytes, metrics: d.metrics,
       maxInFlight: d.store.writeDepth, writeRetries: d.store.retriesWrites,
-      write: (batch, onRetry) => d.store.insert(batch, onRetry, (reason, m, err) => this.setAside(reason, m, err)),
+      write: (batch, onRetry) => {
+        // Read before the store takes the batch (it may not keep it); told once the batch is stored.
+        const touched = d.onStored && touchedBy(batch);
+        const written = d.store.insert(batch, onRetry, (reason, m, err) => this.setAside(reason, m, err));
+        return touched ? written.then(() => d.onStored!(touched)) : written;
+      },
       prepare: (batch) => this.linkByWindow(batch),
       log: d.log ?? noLog,
     });
@@ -148,23 +166,28 @@ export class Ingest {
       problems: problems.length ? problems.join('; ') : null,
       links: linksOf(sip, base.hepCorrelationId, { correlationHeaders: config.correlationHeaders, correlationRules: config.correlationRules }),
     };
+    if (m.method === 'INVITE' || m.method === 'REFER' || (m.status !== null && m.status >= 300 && m.status < 400)) this.parsedForWindow.set(m, sip);
+    metrics.liveCalls.observe(m); // per-call KPIs for /metrics (server/kpi/live-calls.ts), O(1)
     this.batcher.add(m);
     return m.callId;
   }
 
-  /** Logs, RTCP reports and other HEP payloads: kept under the correlation id they carry. */
+  /**
+   * Logs, REST and transport traces, RTCP and QoS reports (non-sip.ts): filed under the call their
+   * correlation names; a transport event under its connection's call (correlate/connections.ts).
+   * A call not stored yet needs no wait: the store groups by Call-ID whatever arrives first.
+   */
   private other(rec: HepRecord, base: Base): string | null {
-    const { text, problems } = storableText(rec.payload, base);
-    // extraCorrelation comes from JSON, where "\u0000" is a NUL too.
-    const callId = base.hepCorrelationId ?? (rec.extraCorrelation?.sip != null ? escapeNul(rec.extraCorrelation.sip) : null);
-    if (!callId) return skip(this.d.metrics.rejected, 'no-correlation-id');
-    for (const p of problems) this.d.metrics.malformed.inc({ problem: p });
-    this.batcher.add({
-      ...base, callId, method: null, status: null, reason: null,
+    const r = nonSipPayload(rec, base);
+    if (!r.ok) return skip(this.d.metrics.rejected, r.reason);
+    for (const p of r.problems) this.d.metrics.malformed.inc({ problem: p });
+    const m: MessageInput = {
+      ...base, callId: r.callId, method: null, status: null, reason: null,
       cseqNum: null, cseqMethod: null, fromUser: null, fromTag: null, toUser: null, toTag: null, ruriUser: null,
-      userAgent: null, viaBranch: null, hasSdp: false, raw: text, problems: problems.length ? problems.join('; ') : null, links: [],
-    });
-    return callId;
+      userAgent: null, viaBranch: null, hasSdp: false, raw: r.text, problems: r.problems.length ? r.problems.join('; ') : null, links: [],
+    };
+    this.batcher.add(m); // a transport event gets its call in linkByWindow, where SIP and events pass in order
+    return m.callId;
   }
 
   /** A message the store refused for its content even alone and escaped: not stored, counted and logged. */
@@ -180,11 +203,13 @@ export class Ingest {
    */
   private async linkByWindow(batch: MessageInput[]): Promise<void> {
     const open: { m: MessageInput; invite: BlindInvite }[] = [];
+    const unfiled = this.connections.fileBatch(batch.filter((m) => !this.windowSeen.has(m)));
+    if (unfiled) this.d.metrics.unfiled.inc({ reason: 'transport-no-call' }, unfiled);
     // Before any await: batches are prepared in the order they were received.
     for (const m of batch) {
       if (this.windowSeen.has(m)) continue;
       this.windowSeen.add(m);
-      const r = this.window.step(m);
+      const r = this.window.step(m, this.parsedForWindow.get(m));
       for (const l of r.links) m.links.push(l);
       if (r.blind) open.push({ m, invite: r.blind });
     }

@@ -3,6 +3,7 @@
  * run several servers in one process.
  */
 import client from 'prom-client';
+import { LiveCalls, type KpiSink } from '../kpi/live-calls.ts';
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -67,6 +68,52 @@ export class Metrics {
     name: 'hepflow_batch_write_seconds', help: 'Time to write one batch to the store',
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry],
   });
+  // Live views (server/live).
+  readonly liveClients = new client.Gauge({
+    name: 'hepflow_live_clients', help: 'Open live streams (GET /api/v1/live)', registers: [this.registry],
+  });
+  readonly liveDropped = new client.Counter({
+    name: 'hepflow_live_clients_dropped_total', help: 'Live streams closed by hepflow, by reason (slow, stalled, full)',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
+  // Logs, REST, transport events and RTCP (server/collector/non-sip.ts, correlate/connections.ts).
+  readonly unfiled = new client.Counter({
+    name: 'hepflow_items_unfiled_total', help: 'Non-SIP items stored under their own id for want of a call to file them with, by reason',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
+
+  // Per-call KPIs (server/kpi): fed by kpi/live-calls.ts when a call gets its final answer.
+  readonly calls = new client.Counter({
+    name: 'hepflow_calls_total', help: 'Calls whose initial INVITE got a final response, by disposition and status class (2xx..6xx)',
+    labelNames: ['disposition', 'status_class'] as const, registers: [this.registry],
+  });
+  readonly callPdd = new client.Histogram({
+    name: 'hepflow_call_pdd_seconds', help: 'Post-dial delay: initial INVITE to the first 180/183, else to the final response',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30], registers: [this.registry],
+  });
+  readonly callSetup = new client.Histogram({
+    name: 'hepflow_call_setup_seconds', help: 'Initial INVITE to its 2xx, answered calls only',
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120], registers: [this.registry],
+  });
+  readonly callProblems = new client.Counter({
+    name: 'hepflow_call_problems_total', help: 'Calls showing a problem (kpi/codes.ts), once per call and code',
+    labelNames: ['code'] as const, registers: [this.registry],
+  });
+  readonly callsEvicted = new client.Counter({
+    name: 'hepflow_calls_evicted_total', help: 'Calls forgotten by the KPI state before their end, to bound its memory', registers: [this.registry],
+  });
+  /** The KpiSink of kpi/live-calls.ts over these counters. */
+  readonly kpiSink: KpiSink = {
+    call: (disposition, statusClass, pddMs, setupMs) => {
+      this.calls.inc({ disposition, status_class: statusClass });
+      if (pddMs !== null) this.callPdd.observe(pddMs / 1000);
+      if (setupMs !== null) this.callSetup.observe(setupMs / 1000);
+    },
+    problem: (code) => { this.callProblems.inc({ code }); },
+    evicted: () => { this.callsEvicted.inc(); },
+  };
+  /** Per-call KPI state of the calls being received (bounded; see kpi/live-calls.ts). */
+  readonly liveCalls = new LiveCalls(this.kpiSink);
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'hepflow_' });

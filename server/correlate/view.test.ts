@@ -61,6 +61,16 @@ describe('buildGroupView', () => {
     ]);
   });
 
+  it('gives each leg its KPIs from its own messages, duplicate captures not counted as retransmissions', () => {
+    // Leg 1: answered on both hops 1 s after the INVITE (no 180: PDD runs to the 200).
+    expect(view.legs[0].kpi).toEqual({ disposition: 'answered', pddMs: 1000, setupMs: 1000, durationMs: null, finalStatus: 200, problems: [] });
+    // Leg 2: no answer yet; b2 is a second capture of b1, b3 is a real retransmission.
+    expect(view.legs[1].kpi).toEqual({
+      disposition: 'in-progress', pddMs: null, setupMs: null, durationMs: null, finalStatus: null,
+      problems: [{ code: 'retransmissions', messageId: 'b3', count: 1 }],
+    });
+  });
+
   it('puts messages in time order, ties by cause, with duplicates folded and retransmissions marked', () => {
     expect(view.messages.map((m) => [m.id, m.label, m.leg, m.captureIds, m.duplicateIds, m.retransmission])).toEqual([
       ['z1', 'INVITE', 0, ['1'], [], false],

@@ -3,20 +3,25 @@
  * appearance, and messages in time (then cause) order with duplicate captures folded. Pure.
  */
 import type { ApiEndpoint, ApiGroup, ApiLeg, ApiMessage } from '../api/types.ts';
-import { PROTO_TYPE } from '../hep/chunks.ts';
+import { LOG_PROTO_TYPES, PROTO_TYPE, QOS_PROTO_TYPES } from '../hep/chunks.ts';
 import { formatEndpoint } from '../hep/inet.ts';
 import type { GroupSlice, MessageMeta } from '../store/types.ts';
 import { foldDuplicates, type Folded } from './dedup.ts';
 import { legLinks } from './explain.ts';
 import { orderByCause } from './order.ts';
 import { legRoles } from './roles.ts';
+import { buildStory, type ItemFields } from './story.ts';
+import { KPI_DEFAULTS, kpiOf, newKpiState, updateKpi, type Kpi } from '../kpi/state.ts';
 
 export interface GroupViewOptions {
   /** "ip:port" or "ip" → display name ("SBC", "Main proxy"). */
   aliases: Record<string, string>;
   /** Duplicate-capture window, µs (see dedup.ts). */
   dedupWindowMicros: number;
-  /** Payloads by message id, of at least the messages dedup.ts duplicateCandidates names. */
+  /**
+   * Payloads by message id, of at least the messages dedup.ts duplicateCandidates names, and of
+   * those story.ts storyPayloadIds names (logs, reports, SDP) for their details.
+   */
   payloads: ReadonlyMap<string, string>;
 }
 
@@ -58,9 +63,11 @@ export function buildGroupView(rec: GroupSlice, opts: GroupViewOptions): ApiGrou
       start: msgs[0]?.ts ?? 0,
       messages: msgs.length,
       status: first ? finalStatus(first, msgs) : null,
+      kpi: legKpi(msgs),
     };
   });
 
+  const story = buildStory(folded.map((f) => ({ m: f.message, leg: msgLeg(f.message) })), opts.payloads);
   return {
     id: rec.groupId,
     callIds: rec.callIds,
@@ -68,7 +75,8 @@ export function buildGroupView(rec: GroupSlice, opts: GroupViewOptions): ApiGrou
     complete: rec.complete,
     legs,
     endpoints: endpointsOf(folded, opts.aliases),
-    messages: folded.map((f) => apiMessage(f, msgLeg(f.message))),
+    messages: folded.map((f) => apiMessage(f, msgLeg(f.message), story.items.get(f.message.id)!)),
+    media: story.media,
   };
 }
 
@@ -93,6 +101,13 @@ function finalStatus(first: MessageMeta, msgs: MessageMeta[]): number | null {
   return r?.status ?? null;
 }
 
+/** KPIs of one leg from its SIP messages, duplicates folded, in order: the collector's fold, replayed. */
+function legKpi(msgs: MessageMeta[]): Kpi {
+  const st = newKpiState();
+  for (const m of msgs) if (m.protoType === PROTO_TYPE.sip) updateKpi(st, m, KPI_DEFAULTS);
+  return kpiOf(st, KPI_DEFAULTS);
+}
+
 function endpointsOf(folded: Folded[], aliases: Record<string, string>): ApiEndpoint[] {
   const out = new Map<string, ApiEndpoint>();
   const add = (ip: string, port: number): void => {
@@ -101,7 +116,9 @@ function endpointsOf(folded: Folded[], aliases: Record<string, string>): ApiEndp
   };
   for (const { message: m } of folded) {
     add(m.srcIp, m.srcPort);
-    add(m.dstIp, m.dstPort);
+    // A log line is a note on the lifeline of the box that logged it: its HEP destination (the
+    // collector, for Kamailio's hlog) is no column.
+    if (!LOG_PROTO_TYPES.has(m.protoType)) add(m.dstIp, m.dstPort);
   }
   return [...out.values()];
 }
@@ -112,11 +129,14 @@ function label(m: MessageMeta): string {
   if (m.status !== null) return m.reason ? `${m.status} ${m.reason}` : String(m.status);
   if (m.protoType === PROTO_TYPE.sip) return '(malformed)';
   if (m.protoType === PROTO_TYPE.rtcp) return 'RTCP';
-  if (m.protoType === PROTO_TYPE.log) return 'LOG';
+  if (LOG_PROTO_TYPES.has(m.protoType)) return 'LOG';
+  if (m.protoType === PROTO_TYPE.rest) return 'REST';
+  if (m.protoType === PROTO_TYPE.net) return 'TRANSPORT';
+  if (QOS_PROTO_TYPES.has(m.protoType)) return 'QOS';
   return `HEP type ${m.protoType}`;
 }
 
-function apiMessage(f: Folded, leg: number): ApiMessage {
+function apiMessage(f: Folded, leg: number, item: ItemFields): ApiMessage {
   const m = f.message;
   return {
     id: m.id,
@@ -128,7 +148,7 @@ function apiMessage(f: Folded, leg: number): ApiMessage {
     dstIp: m.dstIp,
     dstPort: m.dstPort,
     src: formatEndpoint(m.srcIp, m.srcPort),
-    dst: formatEndpoint(m.dstIp, m.dstPort),
+    dst: item.kind === 'log' ? formatEndpoint(m.srcIp, m.srcPort) : formatEndpoint(m.dstIp, m.dstPort),
     transport: m.transport,
     protoType: m.protoType,
     method: m.method,
@@ -145,5 +165,10 @@ function apiMessage(f: Folded, leg: number): ApiMessage {
     malformed: m.problems,
     fromUser: m.fromUser,
     toUser: m.toUser,
+    kind: item.kind,
+    text: item.text,
+    level: item.level,
+    latencyMs: item.latencyMs,
+    stats: item.stats,
   };
 }

@@ -146,6 +146,15 @@ export const PROTO_TYPE = {
   log: 0x64, // 100, not in the spec table; OpenSIPS xlog and Kamailio hlog() use it
 } as const;
 
+/**
+ * Media quality report types: 32–35 (QoS JSON from captagent/rtpengine, 34 "rtpagent", 35 RTCP-XR
+ * vq-rtcpxr text per RFC 6035). heplify-server files every one of them in hep_proto_35_default.
+ */
+export const QOS_PROTO_TYPES: ReadonlySet<number> = new Set([0x20, 0x21, PROTO_TYPE.mosFull, PROTO_TYPE.mosShort]);
+
+/** Log types: 100 (OpenSIPS 3.x xlog, Kamailio hlog), 86 (OpenSIPS "xlog" in older releases). */
+export const LOG_PROTO_TYPES: ReadonlySet<number> = new Set([PROTO_TYPE.log, PROTO_TYPE.xlogOpensips]);
+
 /** Protocol type names by number: `PROTO_TYPE_NAMES.get(1) === 'sip'`. */
 export const PROTO_TYPE_NAMES: ReadonlyMap<number, keyof typeof PROTO_TYPE> = new Map(
   (Object.entries(PROTO_TYPE) as [keyof typeof PROTO_TYPE, number][]).map(([name, id]) => [id, name]),

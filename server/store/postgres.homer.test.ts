@@ -157,7 +157,8 @@ describe.skipIf(noPostgres)('PostgreSQL store on a Homer 7 database', () => {
     });
 
     it('drops the partitions past the retention and keeps the newer ones', async () => {
-      const removed = await store.purgeBefore((T + 3600) * 1e6 - 13 * 60e6 - 20e6); // 23:00, the end of the first partition
+      const cut = (T + 3600) * 1e6 - 13 * 60e6 - 20e6; // 23:00, the end of the first partition
+      const removed = await store.purge({ calls: cut, other: cut });
       expect(removed).toBe(5);
       const parts = await db.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'hep_proto_%_2023%' ORDER BY 1`);
       expect(parts.rows.map((r) => r.tablename)).toEqual(['hep_proto_1_call_20231114_2300']);

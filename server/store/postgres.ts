@@ -25,6 +25,8 @@ import { applyGrouping, type Written } from './homer/grouping.ts';
 import { HomerWriter } from './homer/ingest.ts';
 import { CALL_SPAN_MICROS, closeGroup, type RowSource } from '../correlate/closure.ts';
 import { byTimeThenId } from './homer/order.ts';
+import { purgeHomer } from './homer/purge.ts';
+import type { RetentionCutoffs } from './retention.ts';
 import type { CorrelationRule } from '../correlate/user-rules.ts';
 import { foldCalls, summarize } from './summary.ts';
 import { containsPattern, ROWS_NAMING, ROWS_OF_SIDS, rowFilters, SEED_TIME, selectRow, sidsWhere } from './homer/sql.ts';
@@ -350,20 +352,8 @@ export class PostgresStore implements Store {
     return found.sort(byTimeThenId);
   }
 
-  /** Drops whole partitions past `before`, deletes older rows of the partition it cuts, then hepflow's rows. */
-  async purgeBefore(before: EpochMicros): Promise<number> {
-    let removed = await this.parts.dropBefore(before);
-    const cut = isoMicros(before);
-    for (const p of HOMER_PROFILES) removed += (await this.pool.query(`DELETE FROM ${tableName(p)} WHERE create_date < $1`, [cut])).rowCount ?? 0;
-    await inTransaction(this.pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_GROUPS]);
-      await c.query('DELETE FROM hepflow_extras WHERE create_date < $1', [cut]);
-      await c.query('DELETE FROM hepflow_links WHERE ts < $1', [before]);
-      await c.query(`WITH stale AS (DELETE FROM hepflow_groups WHERE "end" < $1 RETURNING id),
-        gone AS (DELETE FROM hepflow_ids WHERE group_id IN (SELECT id FROM stale) RETURNING key)
-        DELETE FROM hepflow_calls WHERE call_id IN (SELECT key FROM gone)`, [before]);
-    });
-    return removed;
+  purge(cut: RetentionCutoffs): Promise<number> {
+    return purgeHomer(this.pool, this.parts, cut);
   }
 
   async counts(): Promise<StoreCounts> {

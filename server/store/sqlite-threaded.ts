@@ -1,7 +1,8 @@
 /**
  * The default SQLite store: reads on this thread, writes on a worker thread (sqlite-writer.ts),
  * checkpoints on another (sqlite-checkpointer.ts). Same behaviour as SqliteStore, which it uses
- * on both sides.
+ * on both sides. Group views, the reads that can be large, are read on view threads of the API
+ * instead (api/view-pool.ts), on connections of their own to the file that `sqliteFileOf` names.
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread.ts';
@@ -11,6 +12,7 @@ import { packBatch, unpackBatch, type PackedBatch } from './message-batch.ts';
 import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
 import { contentFault } from './sqlite-errors.ts';
 import { writeSplitting } from './split.ts';
+import type { RetentionCutoffs } from './retention.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, OnSetAside, Store, StoreCounts, StoredMessage,
 } from './types.ts';
@@ -28,11 +30,16 @@ const WRITER_BACKSTOP_PAGES = 16_384;
 export async function openThreadedSqliteStore(path: string): Promise<Store> {
   // The reader opens first: it creates the file and runs migrations before the writer starts.
   const reader = openSqliteStore(path);
-  const worker = startWorker(new URL('./sqlite-writer.ts', import.meta.url), { path, options: { walAutocheckpointPages: WRITER_BACKSTOP_PAGES } });
-  const checkpointer = startWorker(new URL('./sqlite-checkpointer.ts', import.meta.url), { path });
-  const store = new ThreadedSqliteStore(reader, worker, checkpointer);
+  const worker = startWorker(new URL('./sqlite-writer.ts', import.meta.url), { path, options: { walAutocheckpointPages: WRITER_BACKSTOP_PAGES } }, 'sqlite-writer');
+  const checkpointer = startWorker(new URL('./sqlite-checkpointer.ts', import.meta.url), { path }, 'sqlite-checkpt');
+  const store = new ThreadedSqliteStore(path, reader, worker, checkpointer);
   await store.ready();
   return store;
+}
+
+/** The file of a threaded SQLite store, which other threads may open read-only; null for any other store. */
+export function sqliteFileOf(store: Store): string | null {
+  return store instanceof ThreadedSqliteStore && store.file !== ':memory:' ? store.file : null;
 }
 
 class ThreadedSqliteStore implements Store {
@@ -45,7 +52,7 @@ class ThreadedSqliteStore implements Store {
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
 
-  constructor(private readonly reader: SqliteStore, private readonly worker: Worker, private readonly checkpointer: Worker) {
+  constructor(readonly file: string, private readonly reader: SqliteStore, private readonly worker: Worker, private readonly checkpointer: Worker) {
     // Should it die, the writer's own checkpoints keep the WAL bounded: nothing to do but go on.
     checkpointer.on('error', () => {});
     worker.on('message', (r: WriterReply) => {
@@ -115,8 +122,8 @@ class ThreadedSqliteStore implements Store {
     }
   }
 
-  purgeBefore(before: EpochMicros): Promise<number> {
-    return this.call({ op: 'purgeBefore', before });
+  purge(cut: RetentionCutoffs): Promise<number> {
+    return this.call({ op: 'purge', cut });
   }
 
   searchGroups(q: CallQuery): Promise<GroupPage> {

@@ -6,10 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteStore } from './sqlite.ts';
 import { unpackBatch, type PackedBatch } from './message-batch.ts';
+import type { RetentionCutoffs } from './retention.ts';
 
 export type WriterRequest =
   | { id: number; op: 'insert'; batch: PackedBatch }
-  | { id: number; op: 'purgeBefore'; before: number }
+  | { id: number; op: 'purge'; cut: RetentionCutoffs }
   | { id: number; op: 'close' };
 
 /** A failure carries the error's name and SQLite code, by which the store tells content faults from the database's (sqlite-errors.ts). */
@@ -22,7 +23,7 @@ if (parentPort) {
     try {
       let value: unknown;
       if (req.op === 'insert') await store.insert(unpackBatch(req.batch));
-      else if (req.op === 'purgeBefore') value = await store.purgeBefore(req.before);
+      else if (req.op === 'purge') value = await store.purge(req.cut);
       else await store.close();
       port.postMessage({ id: req.id, ok: true, value } satisfies WriterReply);
     } catch (err) {

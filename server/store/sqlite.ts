@@ -9,7 +9,8 @@ import { dirname } from 'node:path';
 import { migrate } from './sqlite-schema.ts';
 import { SqliteInsert } from './sqlite-insert.ts';
 import { SqliteReads } from './sqlite-read.ts';
-import { purgeBefore } from './sqlite-purge.ts';
+import { purge } from './sqlite-purge.ts';
+import type { RetentionCutoffs } from './retention.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, Store, StoreCounts, StoredMessage,
 } from './types.ts';
@@ -75,8 +76,9 @@ export class SqliteStore implements Store {
     return this.reads.findRequests(method, since, until);
   }
 
-  purgeBefore(before: EpochMicros): Promise<number> {
-    return purgeBefore(this.db, before);
+  purge(cut: RetentionCutoffs): Promise<number> {
+    this.writes.forgetTerms(); // a purged call's terms are gone: a later message of it writes them again
+    return purge(this.db, cut);
   }
 
   async counts(): Promise<StoreCounts> {

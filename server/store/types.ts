@@ -1,5 +1,6 @@
 import type { LinkInput, LinkRule } from '../correlate/types.ts';
 import type { WireAddress } from '../hep/inet.ts';
+import type { RetentionCutoffs } from './retention.ts';
 
 /** Microseconds since the Unix epoch. */
 export type EpochMicros = number;
@@ -169,8 +170,8 @@ export interface Store {
   getMessage(id: string): Promise<StoredMessage | null>;
   /** Requests of one method sent within [since, until] (for blind transfer: the REFERs), in time order. */
   findRequests(method: string, since: EpochMicros, until: EpochMicros): Promise<StoredMessage[]>;
-  /** Deletes messages older than `before`; returns how many went. */
-  purgeBefore(before: EpochMicros): Promise<number>;
+  /** Deletes what retention no longer keeps, by kind (store/retention.ts); returns how many messages went. */
+  purge(cut: RetentionCutoffs): Promise<number>;
   counts(): Promise<StoreCounts>;
   close(): Promise<void>;
 }

@@ -17,10 +17,14 @@ export interface ServeProcess {
   line(msg: string, timeoutMs?: number): Promise<Record<string, any>>;
 }
 
-/** Starts `hepflow serve` on 127.0.0.1 with free ports and the given store; resolves once it listens. */
-export async function startServe(store: string, args: string[] = [], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--store', store, '--hep-host', '127.0.0.1', '--hep-port', '0',
-    '--http-port', '0', '--retention-days', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/**
+ * Starts `hepflow serve` on 127.0.0.1 with free ports and the given store; resolves once it listens.
+ * `command` is the checkout's bin/hepflow.js unless given (the packaged test runs the installed one).
+ */
+export async function startServe(store: string, args: string[] = [], env: Record<string, string> = {},
+  command: readonly string[] = [process.execPath, BIN], cwd?: string): Promise<ServeProcess> {
+  const child = spawn(command[0], [...command.slice(1), 'serve', '--store', store, '--hep-host', '127.0.0.1', '--hep-port', '0',
+    '--http-port', '0', '--retention-days', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, cwd });
   const log: Record<string, any>[] = [];
   let stderr = '';
   let rest = '';

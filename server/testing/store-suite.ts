@@ -172,7 +172,7 @@ export function describeStoreSuite(name: string, h: StoreHarness): void {
     it('purges messages older than the retention and keeps the rest', async () => {
       await store.insert(makeCall('old', T0));
       await store.insert(makeCall('new', T0 + 86_400_000_000));
-      const removed = await store.purgeBefore(T0 + 3_600_000_000);
+      const removed = await store.purge({ calls: T0 + 3_600_000_000, other: T0 + 3_600_000_000 });
       expect(removed).toBe(6);
       expect(await store.getGroup('old')).toBeNull();
       expect((await store.getGroup('new'))?.messages).toHaveLength(6);

@@ -21,6 +21,7 @@ export default async function importRoutes(app: FastifyInstance, { store, ingest
   app.addContentTypeParser(CAPTURE_TYPES, (_req, payload, done) => done(null, payload));
 
   app.post<{ Querystring: { name?: string } }>('/import', {
+    config: { role: 'operator' },
     bodyLimit: IMPORT_BODY_MAX_BYTES,
     schema: { response: { 200: importAnswerSchema, 400: errorSchema, 503: errorSchema } },
   }, async (req, reply) => {

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { EpochMicros } from '../types.ts';
 import {
-  HOMER_PROFILES, type HomerProfile, parentDdl, partitionDdl, partitionName, partitionStart, partitionUpperBound, tableName,
+  HOMER_PROFILES, type HomerProfile, parentDdl, partitionDdl, partitionName, partitionStart, partitionUpperBound,
 } from './tables.ts';
 
 /** Advisory lock keys (pg_advisory_xact_lock): one for DDL, one for the grouping tables. */
@@ -142,29 +142,33 @@ export class Partitions {
   }
 
   /**
-   * Drops the partitions that end at or before `before` and returns how many rows they held.
-   * Works on heplify-server's partitions too, whatever their step, by reading each bound.
+   * The partitions of `table` that end at or before `before`. Works on heplify-server's
+   * partitions too, whatever their step, by reading each bound.
    */
-  async dropBefore(before: EpochMicros): Promise<number> {
-    const { rows } = await this.pool.query<{ parent: string; child: string; bound: string }>(
-      `SELECT p.relname AS parent, c.relname AS child, pg_get_expr(c.relpartbound, c.oid) AS bound
+  async endingBy(table: string, before: EpochMicros): Promise<{ child: string; upper: EpochMicros }[]> {
+    const { rows } = await this.pool.query<{ child: string; bound: string }>(
+      `SELECT c.relname AS child, pg_get_expr(c.relpartbound, c.oid) AS bound
          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname = ANY($1)`, [HOMER_PROFILES.map(tableName)]);
-    let removed = 0;
+        WHERE p.relname = $1`, [table]);
+    const out: { child: string; upper: EpochMicros }[] = [];
     for (const r of rows) {
       const upper = partitionUpperBound(r.bound);
-      if (upper === null || upper > before) continue;
-      const n = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${ident(r.child)}`);
-      // Alone, as heplify's rotator does: DROP locks the parent briefly.
-      await this.pool.query(`DROP TABLE IF EXISTS ${ident(r.child)}`);
-      removed += Number(n.rows[0].n);
-      this.known.delete(r.child);
+      if (upper !== null && upper <= before) out.push({ child: r.child, upper });
     }
-    return removed;
+    return out;
+  }
+
+  /** Drops one partition and returns how many rows it held. */
+  async drop(child: string): Promise<number> {
+    const n = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${ident(child)}`);
+    // Alone, as heplify's rotator does: DROP locks the parent briefly.
+    await this.pool.query(`DROP TABLE IF EXISTS ${ident(child)}`);
+    this.known.delete(child);
+    return Number(n.rows[0].n);
   }
 }
 
 /** Quotes an identifier read from the catalog. */
-function ident(name: string): string {
+export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

@@ -4,6 +4,7 @@ import { useGroupQuery } from '../api/queries.ts';
 import { ApiRequestError } from '../api/client.ts';
 import { flowIdOf } from '../api/early.ts';
 import { FlowView } from './FlowView.tsx';
+import { useLiveGroup } from '../live/useLiveGroup.ts';
 import './FlowPage.css';
 
 export function FlowPage() {
@@ -11,6 +12,7 @@ export function FlowPage() {
   // into "/", so a Call-ID that contains the text "%2F" would open another id.
   const id = flowIdOf(useLocation().pathname) ?? '';
   const group = useGroupQuery(id);
+  const live = useLiveGroup(id);
   if (group.isPending) {
     return (
       <p className="FlowPage--note" role="status">
@@ -27,5 +29,5 @@ export function FlowPage() {
       </div>
     );
   }
-  return <FlowView key={group.data.id} model={group.data} routeId={id} />;
+  return <FlowView key={group.data.id} model={group.data} routeId={id} live={live} />;
 }

@@ -15,19 +15,26 @@ import { Ladder } from '../ladder/Ladder.tsx';
 import { zoneLabel } from '../model/time-format.ts';
 import { FlowToolbar } from './FlowToolbar.tsx';
 import { Legend } from './Legend.tsx';
+import { KindFilter } from './KindFilter.tsx';
+import { MediaPanel } from './MediaPanel.tsx';
+import type { ItemKind } from '../ladder/kinds.ts';
 import { EndpointList } from './EndpointList.tsx';
 import { MessageDetail } from './MessageDetail.tsx';
 import { ComparePane } from './ComparePane.tsx';
 import { useLadderKeys } from './useLadderKeys.ts';
+import { LiveBar } from '../live/LiveBar.tsx';
+import type { LiveStatus } from '../live/stream.ts';
 import './FlowView.css';
 
 interface Props {
   model: FlowModel;
   /** The id in the address (a Call-ID or correlation id); kept in shared links. */
   routeId: string;
+  /** The live stream's state (live/useLiveGroup.ts); absent when the view is not live. */
+  live?: LiveStatus;
 }
 
-export function FlowView({ model, routeId }: Props) {
+export function FlowView({ model, routeId, live }: Props) {
   const [url, setUrl] = useFlowUrl();
   const prefs = usePrefs();
   const view = useView();
@@ -119,9 +126,12 @@ export function FlowView({ model, routeId }: Props) {
         k={view.zoom.k}
         onZoom={(k) => view.setZoom({ k, x: 0, y: 0 })}
       />
+      {live && <LiveBar status={live} model={model} />}
       <div className="FlowView--main">
         <aside className="FlowView--side" aria-label="Legs and endpoints">
+          <KindFilter model={model} hidden={url.hiddenKinds} onToggle={(kind) => setUrl((s) => ({ hiddenKinds: toggleIn(s.hiddenKinds, kind) as ItemKind[] }))} />
           <Legend model={model} hiddenLegs={url.hiddenLegs} onToggle={(callId) => setUrl((s) => ({ hiddenLegs: toggleIn(s.hiddenLegs, callId) }))} onShowAll={() => setUrl({ hiddenLegs: [] })} />
+          <MediaPanel model={model} hiddenLegs={url.hiddenLegs} />
           <EndpointList
             columns={fv.columns}
             hidden={hidden}

@@ -2,6 +2,7 @@
 import type { FlowModel } from '../model/normalize.ts';
 import { formatRowTime, type RowTimeMode, type Zone, zoneLabel } from '../model/time-format.ts';
 import type { ExportRow } from '../ladder/export.ts';
+import { itemText, kindOf } from '../ladder/kinds.ts';
 import type { FlowView } from './view-model.ts';
 
 export function exportRows(model: FlowModel, fv: FlowView, mode: RowTimeMode, zone: Zone): ExportRow[] {
@@ -15,7 +16,8 @@ export function exportRows(model: FlowModel, fv: FlowView, mode: RowTimeMode, zo
     if (m.malformed !== null) marks.push('malformed');
     return {
       time: formatRowTime(m.ts, mode, zone, prev, model.firstTs),
-      label: m.label,
+      // Logs, REST and reports export with the text they show on screen (ladder/kinds.ts).
+      label: kindOf(m) === 'sip' ? m.label : itemText(m),
       marks,
       legPosition: m.legPosition,
       status: m.status,

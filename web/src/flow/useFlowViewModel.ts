@@ -16,9 +16,11 @@ export function useFlowViewModel(model: FlowModel, url: FlowUrlState): FlowView 
   const ordered = useMemo(() => orderStage(cols.all, columnOrder, hiddenColumns), [cols, columnOrder, hiddenColumns]);
   const sided = useMemo(() => sideStage(model, cols.keyOf, url.pivot), [model, cols, url.pivot]);
   const hiddenLegs = useMemo(() => hiddenLegIndexes(model, hiddenCallIds), [model, hiddenCallIds]);
+  const hiddenKindList = useListByContent(url.hiddenKinds);
+  const hiddenKinds = useMemo(() => new Set<string>(hiddenKindList), [hiddenKindList]);
   const layout = useMemo(
-    () => layoutStage(model, cols.keyOf, ordered.visibleKeys, sided.sides, hiddenLegs, url.side),
-    [model, cols, ordered, sided, hiddenLegs, url.side],
+    () => layoutStage(model, cols.keyOf, ordered.visibleKeys, sided.sides, hiddenLegs, url.side, hiddenKinds),
+    [model, cols, ordered, sided, hiddenLegs, url.side, hiddenKinds],
   );
   return useMemo(() => ({ ...ordered, keyOf: cols.keyOf, ...sided, hiddenLegs, layout }), [ordered, cols, sided, hiddenLegs, layout]);
 }

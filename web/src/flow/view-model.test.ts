@@ -16,7 +16,8 @@ function makeMessage(over: Partial<ApiMessage>): ApiMessage {
     id: `m${seq}`, callId: 'leg-a', leg: 0, ts: seq * 1000, srcIp, srcPort: Number(srcPort), dstIp, dstPort: Number(dstPort),
     src: `${srcIp}:${srcPort}`, dst: `${dstIp}:${dstPort}`, transport: 'udp', protoType: 1, method: 'INVITE', status: null,
     reason: null, cseq: '1 INVITE', cseqMethod: 'INVITE', label: 'INVITE', hasSdp: false, captureIds: ['1'], duplicateIds: [],
-    hepCorrelationId: null, retransmission: false, malformed: null, fromUser: 'alice', toUser: 'bob', ...over,
+    hepCorrelationId: null, retransmission: false, malformed: null, fromUser: 'alice', toUser: 'bob',
+    kind: 'sip', text: null, level: null, latencyMs: null, stats: null, ...over,
   };
 }
 
@@ -27,8 +28,8 @@ const group: ApiGroup = {
   correlationIds: [],
   complete: true,
   legs: [
-    { index: 0, callId: 'leg-a', role: 'b2b-inbound', roleText: 'Inbound', links: [], fromUser: 'alice', toUser: 'bob', start: 1000, messages: 2, status: 200 },
-    { index: 1, callId: 'leg-b', role: 'b2b-outbound', roleText: 'Outbound', links: [], fromUser: 'alice', toUser: 'bob', start: 2000, messages: 2, status: 200 },
+    { index: 0, callId: 'leg-a', role: 'b2b-inbound', roleText: 'Inbound', links: [], fromUser: 'alice', toUser: 'bob', start: 1000, messages: 2, status: 200, kpi: { disposition: 'answered', pddMs: null, setupMs: null, durationMs: null, finalStatus: 200, problems: [] } },
+    { index: 1, callId: 'leg-b', role: 'b2b-outbound', roleText: 'Outbound', links: [], fromUser: 'alice', toUser: 'bob', start: 2000, messages: 2, status: 200, kpi: { disposition: 'answered', pddMs: null, setupMs: null, durationMs: null, finalStatus: 200, problems: [] } },
   ],
   endpoints: [
     { id: '10.0.0.1:5060', ip: '10.0.0.1', port: 5060, alias: null },
@@ -42,6 +43,7 @@ const group: ApiGroup = {
     makeMessage({ callId: 'leg-b', leg: 1, src: '10.0.0.3:5060', dst: '10.0.0.2:5080', method: null, status: 200, label: '200 OK' }),
     makeMessage({ src: '10.0.0.2:5060', dst: '10.0.0.1:5060', method: null, status: 200, label: '200 OK' }),
   ],
+  media: [],
 };
 const model = toFlowModel(group);
 

@@ -10,6 +10,7 @@ import { applyOrder, type ColumnDef, type Grouping, groupColumns, keyIndex } fro
 import { computeSides, defaultPivot, type Side, type SideMode } from '../ladder/sides.ts';
 import { type LadderLayout, layoutLadder } from '../ladder/layout.ts';
 import type { FlowUrlState } from '../state/url-state.ts';
+import { itemSides } from '../ladder/kinds.ts';
 
 export interface FlowView {
   /** Every column in display order, hidden ones included (the endpoint list shows them). */
@@ -58,7 +59,8 @@ export function sideStage(model: FlowModel, keyOf: ReadonlyMap<string, string>, 
 
 /** The side of every message, with endpoints mapped to their columns (sides follow the grouping on screen). */
 export function sidesFor(model: FlowModel, keyOf: ReadonlyMap<string, string>, pivotKey: string | null): Side[] {
-  return computeSides(model.messages, pivotKey, keyOf);
+  // Logs and reports take the side of their leg (ladder/kinds.ts).
+  return itemSides(model.messages, computeSides(model.messages, pivotKey, keyOf));
 }
 
 /** Leg indexes of the hidden legs' Call-IDs. */
@@ -68,15 +70,17 @@ export function hiddenLegIndexes(model: FlowModel, hiddenCallIds: readonly strin
 }
 
 /** Stage 4 (everything above, hidden legs, side mode): the ladder layout. */
-export function layoutStage(model: FlowModel, keyOf: ReadonlyMap<string, string>, visibleKeys: readonly string[], sides: readonly Side[], hiddenLegs: ReadonlySet<number>, sideMode: SideMode): LadderLayout {
-  return layoutLadder(model.messages, { columns: visibleKeys, keyOf, hiddenLegs, sides, sideMode });
+export function layoutStage(model: FlowModel, keyOf: ReadonlyMap<string, string>, visibleKeys: readonly string[], sides: readonly Side[], hiddenLegs: ReadonlySet<number>, sideMode: SideMode, hiddenKinds: ReadonlySet<string> = NO_KINDS): LadderLayout {
+  return layoutLadder(model.messages, { columns: visibleKeys, keyOf, hiddenLegs, sides, sideMode, hiddenKinds });
 }
+
+const NO_KINDS: ReadonlySet<string> = new Set();
 
 export function buildFlowView(model: FlowModel, url: FlowUrlState): FlowView {
   const { all, keyOf } = columnStage(model, url.grouping);
   const { columns, visibleKeys } = orderStage(all, url.columnOrder, url.hiddenColumns);
   const { pivotEndpoint, pivotKey, sides } = sideStage(model, keyOf, url.pivot);
   const hiddenLegs = hiddenLegIndexes(model, url.hiddenLegs);
-  const layout = layoutStage(model, keyOf, visibleKeys, sides, hiddenLegs, url.side);
+  const layout = layoutStage(model, keyOf, visibleKeys, sides, hiddenLegs, url.side, new Set(url.hiddenKinds));
   return { columns, visibleKeys, keyOf, pivotEndpoint, pivotKey, sides, hiddenLegs, layout };
 }

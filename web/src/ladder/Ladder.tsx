@@ -13,6 +13,7 @@ import { LadderHeader } from './LadderHeader.tsx';
 import { LadderRow } from './LadderRow.tsx';
 import { attachZoom, type ZoomHandle } from './zoom.ts';
 import { useVirtualRows } from '../ui/useVirtualRows.ts';
+import { useLiveScroll } from '../live/useLiveScroll.ts';
 import './Ladder.css';
 
 /** Width of the time column, px: "+12345.123456" in 12 px monospace. */
@@ -55,6 +56,7 @@ export function Ladder(p: LadderProps) {
   const zoomRef = useRef<ZoomHandle | null>(null);
   const index = useMemo(() => uniformRowIndex(layout.rows.length, layout.rowHeight), [layout]);
   const { start, end } = useVirtualRows(scroller, index, HEADER_HEIGHT);
+  useLiveScroll(scroller, layout, model, HEADER_HEIGHT);
 
   const onZoom = p.onZoom;
   useEffect(() => {

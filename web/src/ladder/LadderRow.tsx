@@ -7,6 +7,7 @@ import type { FlowMessage } from '../model/normalize.ts';
 import type { LayoutRow } from './layout.ts';
 import type { Side } from './sides.ts';
 import { legColorVar, statusClass } from './colors.ts';
+import { itemText, kindOf, levelClass, type ItemKind } from './kinds.ts';
 import './LadderRow.css';
 
 export interface LadderRowProps {
@@ -40,6 +41,7 @@ function LadderRowImpl({ row, message: m, side, time, timeTitle, k, width, heigh
   const labelX = row.self ? x1 + LOOP_W + 6 : (x1 + x2) / 2;
   const seen = m.captureIds.length;
   const cls = ['LadderRow', selected ? 'is-selected' : '', cursor ? 'is-cursor' : ''].join(' ');
+  const kind = kindOf(m);
   return (
     <div
       className={cls}
@@ -54,6 +56,7 @@ function LadderRowImpl({ row, message: m, side, time, timeTitle, k, width, heigh
       <svg className="LadderRow--svg" width={width} height={height}>
         <g
           data-testid="message"
+          data-kind={kind}
           data-call-id={m.callId}
           data-side={side}
           data-index={m.index}
@@ -66,7 +69,9 @@ function LadderRowImpl({ row, message: m, side, time, timeTitle, k, width, heigh
           role="button"
           aria-label={`${m.label} from ${m.src} to ${m.dst}`}
         >
-          {row.self ? (
+          {kind !== 'sip' ? (
+            <ItemMark kind={kind} m={m} x1={x1} x2={x2} ay={ay} height={height} color={color} self={row.self} />
+          ) : row.self ? (
             <>
               <path d={`M${x1} ${height * 0.3} h${LOOP_W} V${ay} H${x1 + HEAD}`} fill="none" stroke={color} strokeWidth={1.5} strokeDasharray={dash} />
               <path d={`M${x1} ${ay} l${HEAD} ${-HEAD_HALF} v${HEAD_HALF * 2} z`} fill={color} />
@@ -77,13 +82,13 @@ function LadderRowImpl({ row, message: m, side, time, timeTitle, k, width, heigh
               <path d={`M${x2} ${ay} l${-dir * HEAD} ${-HEAD_HALF} v${HEAD_HALF * 2} z`} fill={color} />
             </>
           )}
-          <text x={labelX} y={ay - 6} textAnchor={row.self ? 'start' : 'middle'} className={`LadderRow--label st-${statusClass(m.status)}`}>
+          {kind === 'sip' && <text x={labelX} y={ay - 6} textAnchor={row.self ? 'start' : 'middle'} className={`LadderRow--label st-${statusClass(m.status)}`}>
             {m.label}
             {m.hasSdp && <tspan className="LadderRow--mark"> ▣SDP</tspan>}
             {m.retransmission && <tspan className="LadderRow--mark is-warn"> ↻retrans</tspan>}
             {seen > 1 && <tspan className="LadderRow--mark"> {`seen at ${seen}`}</tspan>}
             {m.malformed !== null && <tspan className="LadderRow--mark is-warn"> ⚠malformed</tspan>}
-          </text>
+          </text>}
         </g>
       </svg>
     </div>
@@ -91,3 +96,50 @@ function LadderRowImpl({ row, message: m, side, time, timeTitle, k, width, heigh
 }
 
 export const LadderRow = memo(LadderRowImpl);
+
+/** Width of one character of the 12 px row text, px, to size a log note's box. */
+const CHAR_W = 6.6;
+/** Share of a report interval's packets lost from which its row is drawn as a warning. */
+const LOSS_WARN = 0.03;
+
+/**
+ * A non-SIP item (kinds.ts): a log line as a note on the lifeline of the box that logged it, a
+ * transport event as markers on the connection's two endpoints, a REST request or reply as an
+ * arrow to or from the HTTP service, an RTCP/QoS report as a dotted arrow with its figures.
+ */
+function ItemMark({ kind, m, x1, x2, ay, height, color, self }: { kind: ItemKind; m: FlowMessage; x1: number; x2: number; ay: number; height: number; color: string; self: boolean }) {
+  const text = itemText(m);
+  if (kind === 'log' || self) {
+    const lv = kind === 'log' ? levelClass(m.level) : 'info';
+    const w = text.length * CHAR_W + 12;
+    return (
+      <>
+        <circle cx={x1} cy={height / 2} r={3.5} className={`LadderRow--dot lv-${lv}`} />
+        <rect x={x1 + 8} y={3} width={w} height={height - 6} rx={3} className={`LadderRow--note lv-${lv}`} />
+        <text x={x1 + 14} y={height / 2 + 4} className={`LadderRow--itemText lv-${lv}`}>{text}</text>
+      </>
+    );
+  }
+  const dir = x2 >= x1 ? 1 : -1;
+  const mid = (x1 + x2) / 2;
+  if (kind === 'transport') {
+    const d = (x: number) => `M${x} ${ay - 5} l5 5 l-5 5 l-5 -5 z`;
+    return (
+      <>
+        <line x1={x1} y1={ay} x2={x2} y2={ay} stroke={color} strokeWidth={1} strokeDasharray="2 4" />
+        <path d={d(x1)} className="LadderRow--marker" />
+        <path d={d(x2)} className="LadderRow--marker" />
+        <text x={mid} y={ay - 7} textAnchor="middle" className="LadderRow--itemText is-transport">{text}</text>
+      </>
+    );
+  }
+  const report = kind === 'rtcp' || kind === 'qos';
+  const warn = report && (m.stats?.fractionLost ?? 0) >= LOSS_WARN;
+  return (
+    <>
+      <line x1={x1} y1={ay} x2={x2 - dir * HEAD} y2={ay} stroke={color} strokeWidth={report ? 1 : 1.5} strokeDasharray={report ? '1 3' : kind === 'rest' ? '6 2' : undefined} />
+      <path d={`M${x2} ${ay} l${-dir * HEAD} ${-HEAD_HALF} v${HEAD_HALF * 2} z`} fill={color} />
+      <text x={mid} y={ay - 6} textAnchor="middle" className={`LadderRow--itemText is-${kind}${warn ? ' lv-error' : ''}`}>{text}</text>
+    </>
+  );
+}

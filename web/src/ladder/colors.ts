@@ -15,6 +15,8 @@ export interface Palette {
   legs: readonly string[];
   /** Label colour of a response; a request's label has the text colour. */
   status: Readonly<Record<Exclude<StatusClass, 'request'>, string>>;
+  /** Log note colour by level class (kinds.ts levelClass); also RTCP rows with loss ('error'). */
+  levels: Readonly<Record<'error' | 'warning' | 'info' | 'debug', string>>;
 }
 
 /** Per theme. A leg keeps its position, so it keeps its hue in both themes. */
@@ -29,6 +31,7 @@ export const PALETTES: Readonly<Record<'light' | 'dark', Palette>> = {
       '#8c564b', '#e377c2', '#7f7f00', '#3949ab', '#00897b', '#c2185b',
     ],
     status: { provisional: '#6b7280', success: '#1b8a3a', redirect: '#7b4bbf', 'client-error': '#c25e00', 'server-error': '#c62828' },
+    levels: { error: '#c62828', warning: '#b26a00', info: '#1f5fa8', debug: '#6b7280' },
   },
   dark: {
     background: '#15181c',
@@ -40,6 +43,7 @@ export const PALETTES: Readonly<Record<'light' | 'dark', Palette>> = {
       '#d9a58c', '#ff9ee0', '#d4d45a', '#8c9eff', '#4dd0c0', '#ff80ab',
     ],
     status: { provisional: '#9aa3ad', success: '#6fdc6f', redirect: '#c9a4ff', 'client-error': '#ffb26b', 'server-error': '#ff7b7b' },
+    levels: { error: '#ff7b7b', warning: '#ffc46b', info: '#8cc4ff', debug: '#9aa3ad' },
   },
 };
 
@@ -64,7 +68,7 @@ export function labelColor(palette: Palette, status: number | null): string {
 
 /**
  * The palettes as CSS custom properties: light on :root, dark under [data-theme=dark] (App.tsx
- * sets the attribute). --bg, --text, --muted, --lifeline, --leg-N and --st-<status class>.
+ * sets the attribute). --bg, --text, --muted, --lifeline, --leg-N, --st-<status class> and --lv-<log level class>.
  */
 export function paletteCss(): string {
   const vars = (p: Palette): string =>
@@ -75,6 +79,7 @@ export function paletteCss(): string {
       `--lifeline: ${p.lifeline};`,
       ...p.legs.map((c, i) => `--leg-${i}: ${c};`),
       ...Object.entries(p.status).map(([cls, c]) => `--st-${cls}: ${c};`),
+      ...Object.entries(p.levels).map(([lv, c]) => `--lv-${lv}: ${c};`),
     ].join(' ');
   return `:root { ${vars(PALETTES.light)} }\n:root[data-theme='dark'] { ${vars(PALETTES.dark)} }\n`;
 }

@@ -19,6 +19,8 @@ export interface LayoutMessage {
   leg: number;
   src: string;
   dst: string;
+  /** Item kind (kinds.ts); absent is SIP. */
+  kind?: string;
 }
 
 export interface LayoutOptions {
@@ -29,6 +31,8 @@ export interface LayoutOptions {
   hiddenLegs: ReadonlySet<number>;
   sides: readonly Side[];
   sideMode: SideMode;
+  /** Item kinds not shown (logs, REST, transport, RTCP, QoS, other; kinds.ts). */
+  hiddenKinds?: ReadonlySet<string>;
   columnWidth?: WorldPx;
   rowHeight?: WorldPx;
 }
@@ -81,6 +85,7 @@ export function layoutLadder(messages: readonly LayoutMessage[], opts: LayoutOpt
     const m = messages[i];
     if (anyHiddenLeg && opts.hiddenLegs.has(m.leg)) continue;
     if (!sideVisible(opts.sides[i] ?? 'other', opts.sideMode)) continue;
+    if (opts.hiddenKinds?.size && opts.hiddenKinds.has(m.kind ?? 'sip')) continue;
     const from = pos(m.src);
     const to = pos(m.dst);
     if (from === undefined || to === undefined) continue;

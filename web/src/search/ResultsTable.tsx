@@ -9,6 +9,9 @@ import { useVirtualRows } from '../ui/useVirtualRows.ts';
 import { formatDateTime, formatDuration, type Zone } from '../model/time-format.ts';
 import { statusClass } from '../ladder/colors.ts';
 import type { SortKey } from './search-params.ts';
+import { useLiveRows } from '../live/useLiveRows.ts';
+import { NewRowsButton } from '../live/SearchLive.tsx';
+import { EmptyStore } from './EmptyStore.tsx';
 import './ResultsTable.css';
 
 /** 30 px rows: one line of 13 px text with room for the focus ring. */
@@ -23,6 +26,8 @@ interface Props {
   onSort(key: SortKey): void;
   onOpen(groupId: string): void;
   onEndReached(): void;
+  /** True when the store holds no call at all: the empty table says how to send traffic. */
+  storeEmpty?: boolean;
 }
 
 const COLUMNS: { key: SortKey; label: string }[] = [
@@ -36,10 +41,12 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'groupId', label: 'Call-ID / correlation' },
 ];
 
-export function ResultsTable({ items, zone, sort, desc, onSort, onOpen, onEndReached }: Props) {
+export function ResultsTable({ items, zone, sort, desc, onSort, onOpen, onEndReached, storeEmpty = false }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const index = useMemo(() => uniformRowIndex(items.length, ROW_H), [items.length]);
   const { start, end } = useVirtualRows(scroller, index, HEAD_H);
+  const keys = useMemo(() => items.map((g) => g.groupId), [items]);
+  const live = useLiveRows(scroller, keys, ROW_H, HEAD_H);
   const atEnd = items.length > 0 && end >= items.length;
   useEffect(() => {
     if (atEnd) onEndReached();
@@ -74,8 +81,9 @@ export function ResultsTable({ items, zone, sort, desc, onSort, onOpen, onEndRea
           </div>
         ))}
       </div>
+      <NewRowsButton count={live.unseen} onClick={live.toTop} />
       <div className="ResultsTable--body" style={{ height: items.length * ROW_H }}>
-        {items.length === 0 && <p className="ResultsTable--empty">No calls match. Widen the time range or clear a filter.</p>}
+        {items.length === 0 && (storeEmpty ? <EmptyStore /> : <p className="ResultsTable--empty">No calls match. Widen the time range or clear a filter.</p>)}
         {items.slice(start, end).map((g, k) => {
           const i = start + k;
           return (

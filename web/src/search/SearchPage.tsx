@@ -1,11 +1,13 @@
 /** "/": the search form, then the results of the filters in the URL. */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { useCallsSearch } from '../api/queries.ts';
+import { useCallsSearch, useStoreEmpty } from '../api/queries.ts';
 import { parseFilters, serializeFilters, type SearchFilters, type SortKey } from './search-params.ts';
 import { sortGroups } from './sort.ts';
 import { SearchForm } from './SearchForm.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
+import { useLiveSearch } from '../live/useLiveSearch.ts';
+import { LiveToggle } from '../live/SearchLive.tsx';
 import './SearchPage.css';
 
 export function SearchPage() {
@@ -13,8 +15,13 @@ export function SearchPage() {
   const filters = useMemo(() => parseFilters(params), [params]);
   const navigate = useNavigate();
   const search = useCallsSearch(filters);
+  // Live by default for ranges that end now; a range that ended can gain nothing new.
+  const [liveOn, setLiveOn] = useState(true);
+  const liveEndsNow = filters.range !== 'custom' || filters.to === null;
+  const live = useLiveSearch(['calls'], liveOn && liveEndsNow);
   const items = useMemo(() => search.data?.pages.flatMap((p) => p.items) ?? [], [search.data]);
   const sorted = useMemo(() => sortGroups(items, filters.sort, filters.desc), [items, filters.sort, filters.desc]);
+  const storeEmpty = useStoreEmpty(search.isSuccess && items.length === 0).data === true;
 
   const apply = (f: SearchFilters) => setParams(serializeFilters(f));
   const onSort = (key: SortKey) =>
@@ -34,7 +41,8 @@ export function SearchPage() {
             {search.hasNextPage ? ' (more available)' : ''}
             {search.isFetching ? ' · refreshing…' : ''}
           </>
-        )}
+        )}{' '}
+        <LiveToggle status={live} possible={liveEndsNow} on={liveOn} onChange={setLiveOn} />
       </div>
       <ResultsTable
         items={sorted}
@@ -43,6 +51,7 @@ export function SearchPage() {
         desc={filters.desc}
         onSort={onSort}
         onOpen={(id) => navigate(`/flow/${encodeURIComponent(id)}`)}
+        storeEmpty={storeEmpty}
         onEndReached={() => {
           if (search.hasNextPage && !search.isFetchingNextPage) void search.fetchNextPage();
         }}

@@ -19,6 +19,7 @@ describe('flow URL state', () => {
       timeMode: 'delta-prev',
       timeZone: 'local',
       selected: ['m1', 'm2'],
+      hiddenKinds: ['rtcp', 'log'],
     };
     expect(parseFlowState(serializeFlowState(s))).toEqual(s);
   });
@@ -51,5 +52,11 @@ describe('flow URL state', () => {
     expect(toggleIn(list, 'b')).toEqual(['a', 'b']);
     expect(toggleIn(list, 'a')).toEqual([]);
     expect(list).toEqual(['a']);
+  });
+});
+
+describe('hidden item kinds in the URL', () => {
+  it('keeps only known kinds, once each', () => {
+    expect(parseFlowState('hideKind=rtcp&hideKind=bogus&hideKind=rtcp&hideKind=log').hiddenKinds).toEqual(['rtcp', 'log']);
   });
 });

@@ -9,9 +9,11 @@
  *   group   ip:port | ip | alias             col     column key, in display order
  *   time    abs | delta-prev | delta-first   tz      utc | local
  *   msg     selected message id (a second one = compare)
+ *   hideKind item kind not shown: log | rest | transport | rtcp | qos | other | sip
  */
 import { GROUPINGS, type Grouping } from '../ladder/columns.ts';
 import type { SideMode } from '../ladder/sides.ts';
+import { ITEM_KINDS, type ItemKind } from '../ladder/kinds.ts';
 
 export type TimeMode = 'abs' | 'delta-prev' | 'delta-first';
 export type TimeZoneMode = 'utc' | 'local';
@@ -35,6 +37,8 @@ export interface FlowUrlState {
   timeZone: TimeZoneMode | null;
   /** Selected message ids: one opens its detail, two compare them. */
   selected: string[];
+  /** Item kinds hidden (ladder/kinds.ts): logs, REST, transport events, RTCP, QoS. */
+  hiddenKinds: ItemKind[];
 }
 
 export const DEFAULT_FLOW_STATE: FlowUrlState = {
@@ -47,6 +51,7 @@ export const DEFAULT_FLOW_STATE: FlowUrlState = {
   timeMode: null,
   timeZone: null,
   selected: [],
+  hiddenKinds: [],
 };
 
 /** At most two messages are selected: one to read, two to compare. */
@@ -72,6 +77,7 @@ export function parseFlowState(search: string | URLSearchParams): FlowUrlState {
     timeMode: oneOf(TIME_MODES, p.get('time'), null),
     timeZone: oneOf(TIME_ZONES, p.get('tz'), null),
     selected: nonEmpty(p.getAll('msg')).slice(0, MAX_SELECTED),
+    hiddenKinds: [...new Set(p.getAll('hideKind'))].filter((k): k is ItemKind => (ITEM_KINDS as readonly string[]).includes(k)),
   };
 }
 
@@ -87,6 +93,7 @@ export function serializeFlowState(s: FlowUrlState): string {
   if (s.timeMode) p.set('time', s.timeMode);
   if (s.timeZone) p.set('tz', s.timeZone);
   for (const v of s.selected.slice(0, MAX_SELECTED)) p.append('msg', v);
+  for (const v of s.hiddenKinds) p.append('hideKind', v);
   return p.toString();
 }
 
