@@ -60,8 +60,9 @@ let skipped = 0;
 if (existsSync('.tmp/vitest.json')) {
   const v = JSON.parse(readFileSync('.tmp/vitest.json', 'utf8'));
   passed += v.numPassedTests;
-  // A file that fails to load has no tests: count it as one failure.
-  failed += v.numFailedTests + v.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.length).length;
+  // A file that failed outside its tests (it did not load, or a beforeAll/afterAll hook threw: its
+  // tests then read as skipped) counts as one failure.
+  failed += v.numFailedTests + v.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
 } else {
   console.error('vitest wrote no report');
