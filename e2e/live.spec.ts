@@ -1,8 +1,9 @@
 /**
  * Live views against a server of their own (fresh SQLite file, real HEP over TCP): a flow of a
  * call in progress draws new arrows without a reload, a leg that joins later (the transfer's)
- * appears in it, the search list shows a new call (in place, counted while scrolled away), and
- * after the server restarts the open flow reconnects and goes on.
+ * appears in it, the search list shows a new call (in place, counted while scrolled away; under
+ * filters, through a stream opened with them), and after the server restarts the open flow
+ * reconnects and goes on.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -73,6 +74,8 @@ test('an open flow of a call in progress draws new arrows and a transfer leg tha
 test('the search list shows a new call as it arrives, keeping the page', async ({ page }) => {
   await page.goto(`${server.http}/`);
   await expect(page.getByTestId('live-toggle')).toHaveAttribute('data-status', 'live');
+  // Count once the first answer is in: the stream can be live before the search has answered.
+  await expect(page.getByTestId('result-count')).toHaveText(/^\d+ groups?(?!.*refreshing)/);
   const list = page.getByTestId('result-row');
   const count = await list.count();
   await page.evaluate(() => { (window as unknown as { liveMark: number }).liveMark = 2; });
@@ -131,4 +134,27 @@ test('new calls above a list scrolled away leave the row read in place and are c
   await page.getByTestId('new-rows').click();
   await expect(page.getByTestId('new-rows')).toHaveCount(0);
   expect(await table.evaluate((el) => el.scrollTop)).toBe(0);
+});
+
+test('a filtered search list opens its stream with its filters, again when they change, and shows the matching new call', async ({ page }) => {
+  // Bench call n is made by user 1 followed by n in 6 digits (bench/traffic.ts).
+  const call = (n: number) => Array.from({ length: MESSAGES_PER_CALL }, (_, k) => benchPacket(n * MESSAGES_PER_CALL + k, (Date.now() - 10_000) * 1000));
+  const streams: URL[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/v1/live' && u.searchParams.get('calls') === '1') streams.push(u);
+  });
+  await page.goto(`${server.http}/?user=1008000`);
+  await expect(page.getByTestId('live-toggle')).toHaveAttribute('data-status', 'live');
+  expect(streams.map((u) => u.searchParams.get('user'))).toContain('1008000');
+  await sendHepTcp(server.hepTcp.port, call(8000));
+  await expect(page.getByTestId('result-row')).toHaveCount(1);
+
+  await page.getByTestId('search-user').fill('1008001');
+  await page.getByTestId('search-submit').click();
+  await expect.poll(() => streams.at(-1)?.searchParams.get('user')).toBe('1008001');
+  await expect(page.getByTestId('live-toggle')).toHaveAttribute('data-status', 'live');
+  await sendHepTcp(server.hepTcp.port, call(8001));
+  await expect(page.getByTestId('result-row')).toHaveCount(1);
+  await expect(page.getByTestId('result-row')).toHaveAttribute('data-group-id', /^bench-8001-/);
 });

@@ -7,7 +7,10 @@
  * Then the same load without any stream: the CPU difference is what the live views cost.
  * One stalled client (connects, never reads) shows that such a client is bounded, then dropped.
  *
- *   npm run bench -- live [--seconds 20] [--rate 10000] [--clients 50] [--search-clients 10] [--refetch on|off]
+ * Ingest alone costs 60-80 % of a core and varies by ±10 % from run to run, more than the live
+ * views cost: so the two runs alternate for `--rounds` rounds and the median of the differences is the cost.
+ *
+ *   npm run bench -- live [--seconds 20] [--rate 10000] [--clients 50] [--search-clients 10] [--refetch on|off] [--rounds 3]
  */
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
@@ -16,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, metricValue, percentile, spawnServer, type ServerProcess } from '../lib.ts';
+import { cpuSeconds, metricValue, percentile, spawnServer, threadCpuSeconds, type ServerProcess } from '../lib.ts';
 import { encodeHep3 } from '../../server/hep/encode.ts';
 import { IP_PROTOCOL, PROTO_TYPE } from '../../server/hep/chunks.ts';
 import { openSse, type SseClient } from '../../server/live/sse-client.ts';
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     'search-clients': { type: 'string', default: '10' },
     /** Off: the clients only read their streams (the push's own cost, without the app's refetches). */
     refetch: { type: 'string', default: 'on' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const seconds = Number(values.seconds);
@@ -56,6 +60,8 @@ function probePacket(j: number, seq: number): Buffer {
 
 interface Run {
   cpuPct: number;
+  /** % of one core by thread name (worker threads of one name summed). */
+  threads: Map<string, number>;
   stored: number;
   sent: number;
   push: number[];
@@ -109,6 +115,7 @@ async function run(withClients: boolean): Promise<Run> {
 
     const pid = server.child.pid!;
     const cpu0 = cpuSeconds(pid);
+    const threads0 = threadCpuSeconds(pid);
     const t0 = performance.now();
     // The load comes from a process of its own (bench/stall's sender), so that this one's event
     // loop reads the streams on time.
@@ -132,6 +139,7 @@ async function run(withClients: boolean): Promise<Run> {
     const sent = (JSON.parse(loadOut.trim().split('\n').pop() || '{}') as { sent?: number }).sent ?? 0;
     const elapsed = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds(pid) - cpu0;
+    const threads = new Map([...threadCpuSeconds(pid)].map(([name, t]) => [name, ((t - (threads0.get(name) ?? 0)) / elapsed) * 100]));
     await new Promise((r) => setTimeout(r, 1000));
     await Promise.allSettled(fetches);
     const stored = await metricValue(server.http, 'hepflow_messages_stored_total');
@@ -139,7 +147,7 @@ async function run(withClients: boolean): Promise<Run> {
     const dropped = text.split('\n').filter((l) => l.startsWith('hepflow_live_clients_dropped_total{')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     for (const s of streams) s.close();
     stalled?.destroy();
-    return { cpuPct: (cpu / elapsed) * 100, stored, sent, push, fetched, probes, dropped };
+    return { cpuPct: (cpu / elapsed) * 100, threads, stored, sent, push, fetched, probes, dropped };
   } finally {
     sock.close();
     await server.stop();
@@ -148,11 +156,26 @@ async function run(withClients: boolean): Promise<Run> {
 }
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
-const without = await run(false);
-console.log(`no live clients: ${rate} msg/s for ${seconds}s, sent ${without.sent}, stored ${without.stored}, server CPU ${without.cpuPct.toFixed(0)}% of one core`);
-const withLive = await run(true);
 const p = (xs: number[], q: number) => percentile([...xs].sort((a, b) => a - b), q);
-console.log(`${clients} live clients (${flowClients} flows, ${searchClients} search lists, + 1 stalled): sent ${withLive.sent}, stored ${withLive.stored}, server CPU ${withLive.cpuPct.toFixed(0)}% of one core`);
-console.log(`  push latency, packet sent → change event (${withLive.push.length} probes): p50 ${ms(p(withLive.push, 50))}, p95 ${ms(p(withLive.push, 95))}, max ${ms(p(withLive.push, 100))}`);
-console.log(`  to the group refetched (what the app then draws): p50 ${ms(p(withLive.fetched, 50))}, p95 ${ms(p(withLive.fetched, 95))}`);
-console.log(`  cost of the live clients${refetch ? ', refetches included' : ' (streams only, no refetch)'}: ${(withLive.cpuPct - without.cpuPct).toFixed(1)}% of one core; live streams dropped: ${withLive.dropped}`);
+const costs: number[] = [];
+const threadCosts = new Map<string, number[]>();
+const push: number[] = [];
+const fetched: number[] = [];
+for (let round = 1; round <= Number(values.rounds); round++) {
+  const without = await run(false);
+  const withLive = await run(true);
+  costs.push(withLive.cpuPct - without.cpuPct);
+  for (const name of new Set([...withLive.threads.keys(), ...without.threads.keys()])) {
+    threadCosts.set(name, [...(threadCosts.get(name) ?? []), (withLive.threads.get(name) ?? 0) - (without.threads.get(name) ?? 0)]);
+  }
+  push.push(...withLive.push);
+  fetched.push(...withLive.fetched);
+  console.log(`round ${round}: ${rate} msg/s for ${seconds}s; no live clients: sent ${without.sent}, stored ${without.stored}, server CPU ${without.cpuPct.toFixed(0)}% of one core; ` +
+    `${clients} live clients (${flowClients} flows, ${searchClients} search lists, + 1 stalled): sent ${withLive.sent}, stored ${withLive.stored}, ` +
+    `server CPU ${withLive.cpuPct.toFixed(0)}%, live streams dropped ${withLive.dropped}`);
+}
+console.log(`push latency, packet sent → change event (${push.length} probes): p50 ${ms(p(push, 50))}, p95 ${ms(p(push, 95))}, max ${ms(p(push, 100))}`);
+console.log(`to the group refetched (what the app then draws): p50 ${ms(p(fetched, 50))}, p95 ${ms(p(fetched, 95))}`);
+console.log(`cost of the live clients${refetch ? ', refetches included' : ' (streams only, no refetch)'}, % of one core: median ${p(costs, 50).toFixed(1)} ` +
+  `(rounds: ${costs.map((c) => c.toFixed(1)).join(', ')})`);
+console.log(`  by thread, median: ${[...threadCosts].filter(([, c]) => Math.abs(p(c, 50)) >= 0.5).map(([name, c]) => `${name} ${p(c, 50).toFixed(1)}`).join(', ')}`);

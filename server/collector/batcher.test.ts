@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from './batcher.ts';
 import { Metrics } from './metrics.ts';
 import { waitFor } from '../testing/harness.ts';
@@ -78,6 +78,47 @@ describe('Batcher', () => {
     expect((await metrics.storeErrors.get()).values[0].value).toBe(2);
     expect((await metrics.stored.get()).values[0].value).toBe(2);
     expect((await metrics.dropped.get()).values).toEqual([expect.objectContaining({ value: 2, labels: { reason: 'store-failed' } })]);
+  });
+
+  /**
+   *   t=0    1 added              → written at t=100 (its delay)
+   *   t=110  2 added, 1 writing
+   *   t=190  1 stored             → 2 is due at t=210 (110 + 100), not at t=290 (190 + 100)
+   */
+  it('writes a partial batch batchDelayMs after its oldest message came, however long the write before it took', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const { calls, write } = manualWrites();
+      const b = new Batcher({ batchSize: 100, batchDelayMs: 100, maxPending: 100, maxPendingBytes: 1e9, write, metrics: new Metrics(), log: () => {} });
+      b.add(msg(1));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls.map((c) => c.batch)).toEqual([[1]]);
+      await vi.advanceTimersByTimeAsync(10);
+      b.add(msg(2));
+      await vi.advanceTimersByTimeAsync(80);
+      calls[0].done();
+      await vi.advanceTimersByTimeAsync(19);
+      expect(calls).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls.map((c) => c.batch)).toEqual([[1], [2]]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('asks delayMs for the wait at each batch (a live view shortens it)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const { calls, write } = manualWrites();
+      let delay = 1000;
+      const b = new Batcher({ batchSize: 100, batchDelayMs: 1000, delayMs: () => delay, maxPending: 100, maxPendingBytes: 1e9, write, metrics: new Metrics(), log: () => {} });
+      delay = 25;
+      b.add(msg(1));
+      await vi.advanceTimersByTimeAsync(25);
+      expect(calls.map((c) => c.batch)).toEqual([[1]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('drops and counts past maxPending instead of queueing without bound', async () => {

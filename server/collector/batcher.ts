@@ -16,6 +16,8 @@ import type { Metrics } from './metrics.ts';
 export interface BatcherOptions {
   batchSize: number;
   batchDelayMs: number;
+  /** Asked at each batch for the wait to use instead of batchDelayMs (ingest shortens it while a live view is open). */
+  delayMs?(): number;
   maxPending: number;
   /**
    * Payload bytes (raw.length) queued here or handed to write() and not yet stored; past it new
@@ -49,6 +51,8 @@ export type DropReason = 'buffer-full' | 'buffer-bytes-full';
 export class Batcher {
   private queue: MessageInput[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Date.now() when the oldest message waiting was added (about: kept across a partial drain), 0 for none. */
+  private queuedSince = 0;
   private readonly writes = new Set<Promise<void>>();
   private backoffMs = 0;
   /** Date.now() before which no write starts (0: not backing off). */
@@ -92,9 +96,10 @@ export class Batcher {
     const bytes = m.raw.length;
     if (this.queue.length >= this.o.maxPending) return this.drop('buffer-full');
     if (this.queuedBytes + this.writingBytes + bytes > this.o.maxPendingBytes) return this.drop('buffer-bytes-full');
+    if (this.queue.length === 0) this.queuedSince = Date.now();
     this.queue.push(m);
     this.queuedBytes += bytes;
-    this.kick(this.batchReady ? 0 : this.o.batchDelayMs);
+    this.kick(this.due());
   }
 
   private drop(reason: DropReason): void {
@@ -104,6 +109,14 @@ export class Batcher {
   /** A whole batch waits: `batchSize` messages or `maxBatchBytes` of payload. */
   private get batchReady(): boolean {
     return this.queue.length >= this.o.batchSize || this.queuedBytes >= this.maxBatchBytes;
+  }
+
+  /**
+   * Ms until the next batch is due: at once when whole, else batchDelayMs after its oldest message
+   * came (not after the last write ended: that made a message wait for a write and the full delay).
+   */
+  private due(): number {
+    return this.batchReady ? 0 : Math.max(0, this.queuedSince + (this.o.delayMs?.() ?? this.o.batchDelayMs) - Date.now());
   }
 
   private kick(delay: number): void {
@@ -126,7 +139,7 @@ export class Batcher {
     while (this.queue.length && this.writes.size < depth && (this.writes.size === 0 || this.batchReady)) {
       const write: Promise<void> = this.drain().finally(() => {
         this.writes.delete(write);
-        if (this.queue.length) this.kick(this.batchReady ? 0 : this.o.batchDelayMs);
+        if (this.queue.length) this.kick(this.due());
       });
       this.writes.add(write);
     }
@@ -137,6 +150,7 @@ export class Batcher {
     const n = this.batchLength();
     if (n === 0) return;
     const batch = this.queue.splice(0, n);
+    if (this.queue.length === 0) this.queuedSince = 0;
     let bytes = 0;
     for (let i = 0; i < n; i++) bytes += batch[i].raw.length;
     this.queuedBytes -= bytes;

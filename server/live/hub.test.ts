@@ -6,6 +6,9 @@ import { idKey, touchedBy } from './keys.ts';
 import { decodeNotices, encodeNotices, MAX_NOTICE_BYTES } from './notice.ts';
 import type { MessageInput } from '../store/types.ts';
 
+/** What a batch of these ids touched, with no search terms. */
+const touched = (keys: number[], minTs: number) => ({ keys, terms: [], linked: false, minTs });
+
 function makeMessage(overrides: Partial<MessageInput> = {}): MessageInput {
   return {
     ts: 1_700_000_000_000_000, srcIp: '10.0.0.1', srcPort: 5060, dstIp: '10.0.0.2', dstPort: 5060, transport: 'udp',
@@ -20,8 +23,8 @@ describe('LiveHub', () => {
     const hub = new LiveHub({ coalesceMs: 60_000 });
     const seen: HubEvent[] = [];
     hub.listen((e) => seen.push(e));
-    hub.publish([1, 2], 500);
-    hub.publish([2, 3], 400);
+    hub.publish(touched([1, 2], 500));
+    hub.publish(touched([2, 3], 400));
     expect(seen).toEqual([]);
     hub.flush();
     expect(seen).toHaveLength(1);
@@ -37,7 +40,7 @@ describe('LiveHub', () => {
   it('answers the ticks after a seq, or null once they are no longer all kept', () => {
     const hub = new LiveHub({ coalesceMs: 60_000, maxReplayKeys: 4 });
     for (let i = 0; i < 4; i++) {
-      hub.publish([i * 10, i * 10 + 1], 0);
+      hub.publish(touched([i * 10, i * 10 + 1], 0));
       hub.flush();
     }
     // 8 keys were sent, 4 are kept: ticks 3 and 4.
@@ -51,7 +54,7 @@ describe('LiveHub', () => {
     const hub = new LiveHub({ coalesceMs: 60_000 });
     const seen: HubEvent[] = [];
     hub.listen((e) => seen.push(e));
-    hub.publish([1], 0);
+    hub.publish(touched([1], 0));
     hub.flush();
     hub.gap();
     expect(seen.at(-1)).toEqual({ kind: 'gap', seq: 2 });
@@ -62,7 +65,7 @@ describe('LiveHub', () => {
 
   it('reads back only its own event ids', () => {
     const hub = new LiveHub({ coalesceMs: 60_000 });
-    hub.publish([1], 0);
+    hub.publish(touched([1], 0));
     hub.flush();
     expect(hub.seqOf(hub.eventId(1))).toBe(1);
     expect(hub.seqOf('00000000-1')).toBeNull(); // another process (or before a restart)
@@ -82,7 +85,7 @@ describe('touchedBy and watches', () => {
     const watch = groupWatch('a@h', ['a@h']);
     const joining = touchedBy([makeMessage({ callId: 'b@h', links: [{ target: 'a@h', rule: 'header', header: 'X-CID', value: 'a@h' }] })]);
     const other = touchedBy([makeMessage({ callId: 'c@h', hepCorrelationId: 'corr-1', ts: 5 })]);
-    const tick = (t: { keys: number[]; minTs: number }) => ({ seq: 1, at: 0, keys: new Set(t.keys), minTs: t.minTs });
+    const tick = (t: { keys: number[]; minTs: number }) => ({ seq: 1, at: 0, keys: new Set(t.keys), terms: new Set<number>(), linked: false, minTs: t.minTs });
     expect(hits(watch, tick(joining))).toBe(true);
     expect(hits(watch, tick(other))).toBe(false);
     expect(other.keys).toEqual([idKey('c@h'), idKey('corr-1')]);
@@ -90,10 +93,10 @@ describe('touchedBy and watches', () => {
   });
 
   it('a search watch ignores changes to messages after the end of its range', () => {
-    const tick = { seq: 1, at: 0, keys: new Set([1]), minTs: 2000 };
-    expect(hits({ kind: 'calls', to: 1000 }, tick)).toBe(false);
-    expect(hits({ kind: 'calls', to: 2000 }, tick)).toBe(true);
-    expect(hits({ kind: 'calls', to: null }, tick)).toBe(true);
+    const tick = { seq: 1, at: 0, keys: new Set([1]), terms: new Set<number>(), linked: false, minTs: 2000 };
+    expect(hits({ kind: 'calls', to: 1000, match: null }, tick)).toBe(false);
+    expect(hits({ kind: 'calls', to: 2000, match: null }, tick)).toBe(true);
+    expect(hits({ kind: 'calls', to: null, match: null }, tick)).toBe(true);
   });
 
   it('idKey gives the same safe integer for the same id, whatever its length', () => {
@@ -107,12 +110,22 @@ describe('touchedBy and watches', () => {
 describe('NOTIFY payloads', () => {
   it('split a large batch below the PostgreSQL limit and read back to the same keys', () => {
     const keys = Array.from({ length: 3000 }, (_, i) => idKey(`call-${i}@host`));
-    const payloads = encodeNotices({ keys, minTs: 1_700_000_000_000_000 });
+    const payloads = encodeNotices({ keys, terms: [], linked: false, minTs: 1_700_000_000_000_000 });
     expect(payloads.length).toBeGreaterThan(1);
     for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(MAX_NOTICE_BYTES);
     const back = payloads.map(decodeNotices);
     expect(back.flatMap((b) => (b && b !== 'gap' ? b.keys : []))).toEqual(keys);
     expect(back.every((b) => b !== null && b !== 'gap' && b.minTs === 1_700_000_000_000_000)).toBe(true);
+  });
+
+  it('carry search terms and the link flag across the split', () => {
+    const t = { keys: [1, 2], terms: Array.from({ length: 2000 }, (_, i) => i * 7919), linked: true, minTs: 5 };
+    const back = encodeNotices(t).map(decodeNotices).filter((b) => b !== null && b !== 'gap');
+    expect(back.length).toBeGreaterThan(1);
+    expect(back.flatMap((b) => b.keys)).toEqual([1, 2]);
+    expect(back.flatMap((b) => b.terms)).toEqual(t.terms);
+    expect(back.some((b) => b.linked)).toBe(true);
+    expect(decodeNotices('5 t')).toBeNull();
   });
 
   it('read "gap" as lost notices and anything else malformed as nothing', () => {

@@ -1,6 +1,8 @@
 /**
- * The payload of a `hepflow_live` NOTIFY: "minTs key key ...", decimal, split so that each payload
- * stays below PostgreSQL's 8000-byte limit; "gap" says notices were lost. Pure.
+ * The payload of a `hepflow_live` NOTIFY: "minTs token token ...", decimal, split so that each
+ * payload stays below PostgreSQL's 8000-byte limit; "gap" says notices were lost. A token is an id
+ * key ("123"), a search-term key ("t123") or "l" (a message of the batch names another id: only in
+ * the first payload). Pure.
  */
 import type { Touched } from './keys.ts';
 
@@ -10,30 +12,39 @@ export const MAX_NOTICE_BYTES = 7900;
 export function encodeNotices(t: Touched): string[] {
   const out: string[] = [];
   const head = String(Math.trunc(t.minTs));
-  let cur = head;
-  for (const k of t.keys) {
-    const part = ' ' + k;
+  let cur = t.linked ? head + ' l' : head;
+  const add = (part: string) => {
     if (cur.length + part.length > MAX_NOTICE_BYTES) {
       out.push(cur);
       cur = head;
     }
     cur += part;
-  }
+  };
+  for (const k of t.keys) add(' ' + k);
+  for (const k of t.terms) add(' t' + k);
   if (cur !== head) out.push(cur);
   return out;
 }
 
-/** A notice's keys and time; 'gap'; null for a payload that is neither (another writer's, or garbled). */
+/** A notice's keys, terms and time; 'gap'; null for a payload that is neither (another writer's, or garbled). */
 export function decodeNotices(payload: string): Touched | 'gap' | null {
   if (payload === 'gap') return 'gap';
   const parts = payload.split(' ');
   const minTs = Number(parts[0]);
   if (!Number.isSafeInteger(minTs) || parts.length < 2) return null;
   const keys: number[] = [];
+  const terms: number[] = [];
+  let linked = false;
   for (let i = 1; i < parts.length; i++) {
-    const k = Number(parts[i]);
-    if (!Number.isSafeInteger(k) || k < 0) return null;
-    keys.push(k);
+    const p = parts[i];
+    if (p === 'l') {
+      linked = true;
+      continue;
+    }
+    const term = p.startsWith('t');
+    const k = Number(term ? p.slice(1) : p);
+    if (!Number.isSafeInteger(k) || k < 0 || p === 't' || p === '') return null;
+    (term ? terms : keys).push(k);
   }
-  return { keys, minTs };
+  return { keys, terms, linked, minTs };
 }

@@ -71,8 +71,9 @@ export class LiveSession {
       const missed = from === null ? null : hub.since(from);
       if (missed === null) this.resync = true;
       if (missed === null || missed.some((t) => hits(w, t))) this.dirty = true;
-    } else if (hub.recent(openedAt - (this.o.lookbackMs ?? LIVE_HELLO_LOOKBACK_MS)).some((t) => hits(w, t))) {
-      this.dirty = true;
+    } else {
+      const since = openedAt - (this.o.lookbackMs ?? LIVE_HELLO_LOOKBACK_MS);
+      if (hub.unreadSince(since) || hub.recent(since).some((t) => hits(w, t))) this.dirty = true;
     }
     this.started = true;
     if (this.dirty) this.emit();
@@ -110,7 +111,7 @@ export class LiveSession {
     } catch {
       // Keep the watch we had: a failed read must not end the stream. The first read has none:
       // then any tick counts until a read succeeds.
-      this.watch ??= { kind: 'calls', to: null };
+      this.watch ??= { kind: 'calls', to: null, match: null };
     } finally {
       this.queued = null;
     }

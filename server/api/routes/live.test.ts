@@ -1,7 +1,8 @@
 /**
  * GET /api/v1/live on a real server (SQLite file, HEP over TCP on 127.0.0.1): a group stream is
  * told when its call, or a leg that joins it later, is stored, and not for other calls; a search
- * stream for any new call; a reconnect resumes from its last event id.
+ * stream for any new call, or under filters only for calls that could match them; a reconnect
+ * resumes from its last event id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor, type TestServer } from '../../testing/harness.ts';
@@ -11,10 +12,10 @@ import { encodeHep3 } from '../../hep/encode.ts';
 import { sendPackets } from '../../replay/sender.ts';
 import { openSse, type SseClient } from '../../live/sse-client.ts';
 
-/** One SIP request of `callId` as HEP3, with extra headers (a link, say). */
-function request(callId: string, cseq: number, extra: string[] = []): Buffer {
-  const sip = makeMessage(`INVITE sip:bob@example.com SIP/2.0`, [
-    'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-' + cseq, 'From: <sip:alice@example.com>;tag=a1', 'To: <sip:bob@example.com>',
+/** One SIP request of `callId` as HEP3 from `from` to `to`, with extra headers (a link, say). */
+function request(callId: string, cseq: number, extra: string[] = [], from = 'alice', to = 'bob'): Buffer {
+  const sip = makeMessage(`INVITE sip:${to}@example.com SIP/2.0`, [
+    'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-' + cseq, `From: <sip:${from}@example.com>;tag=a1`, `To: <sip:${to}@example.com>`,
     `Call-ID: ${callId}`, `CSeq: ${cseq} INVITE`, ...extra,
   ]);
   return encodeHep3(makeInput({ payload: sip, tsSec: Math.floor(Date.now() / 1000), tsUsec: cseq }));
@@ -66,6 +67,38 @@ describe('GET /api/v1/live', () => {
     await flow.next((e) => e.event === 'change', n);
   });
 
+  it('tells a search stream filtered on user=alice of alice\'s new call and not of bob\'s', async () => {
+    const seqOf = (id: string) => Number(id.slice(id.lastIndexOf('-') + 1));
+    // Both streams resume from the current event id: they start `ready`, with no change just sent
+    // that would hold the next one back for a second.
+    const probe = await open('calls=1');
+    await probe.next((e) => e.event === 'ready' || e.event === 'change');
+    probe.close();
+    const alice = await open('calls=1&user=alice', probe.lastEventId);
+    const all = await open('calls=1', probe.lastEventId);
+    expect((await alice.next((e) => e.event === 'ready' || e.event === 'change')).event).toBe('ready');
+    expect((await all.next((e) => e.event === 'ready' || e.event === 'change')).event).toBe('ready');
+
+    // Bob calls carol: the unfiltered stream hears of it at once, with tick `bobSeq`.
+    const n = all.events.length;
+    await send(request('bob-1@h', 1, [], 'bob', 'carol'));
+    const bobSeq = seqOf((await all.next((e) => e.event === 'change', n)).id);
+
+    // Alice calls dave: the filtered stream's first change is that one (told of bob's call, it
+    // would have had a change with bob's tick at the same moment as the unfiltered stream).
+    await send(request('alice-1@h', 1, [], 'alice', 'dave'));
+    const change = await alice.next((e) => e.event === 'change');
+    expect(seqOf(change.id)).toBeGreaterThan(bobSeq);
+    const found = (await s.get('/api/v1/calls?user=alice')).body.items.map((i: { groupId: string }) => i.groupId);
+    expect(found).toContain('alice-1@h');
+    expect(found).not.toContain('bob-1@h');
+  });
+
+  it('refuses the filters GET /calls refuses', async () => {
+    expect((await s.get('/api/v1/live?calls=1&status=42', true)).status).toBe(400);
+    expect((await s.get('/api/v1/live?calls=1&from=yesterday', true)).status).toBe(400);
+  });
+
   it('resumes from the last event id: nothing to fetch when nothing was missed, a change when something was', async () => {
     const flow = await open('group=resume%40h');
     await flow.next((e) => e.event === 'ready' || e.event === 'change');
@@ -103,5 +136,22 @@ describe('GET /api/v1/live', () => {
     await c.next((e) => e.event === 'ready' || e.event === 'change');
     const text = (await s.get<string>('/metrics')).body;
     expect(Number(/^hepflow_live_clients (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when a batch was stored with no stream open, a resume resyncs and a new stream fetches once', async () => {
+    const flow = await open('group=unread%40h');
+    await flow.next((e) => e.event === 'ready' || e.event === 'change');
+    const last = flow.lastEventId;
+    for (const c of streams) c.close();
+    await waitFor(async () => /^hepflow_live_clients 0$/m.test((await s.get<string>('/metrics')).body), 'every stream closed');
+    // Nobody listens: the collector does not read what the batch touched, and the hub knows it.
+    await send(request('unread@h', 1));
+    await waitFor(async () => (await s.get('/api/v1/groups/unread%40h', true)).status === 200, 'unread@h stored');
+    const resumed = await open('group=unread%40h', last);
+    const first = await resumed.next((e) => e.event === 'ready' || e.event === 'change');
+    expect(first.event).toBe('change');
+    expect(JSON.parse(first.data)).toEqual({ resync: true });
+    const fresh = await open('group=other-unread%40h');
+    expect((await fresh.next((e) => e.event === 'ready' || e.event === 'change')).event).toBe('change');
   });
 });

@@ -15,7 +15,7 @@ export interface LiveHandlers {
 /** Wait before opening a new stream after one was closed for good, ms. */
 const RECONNECT_MS = 2000;
 
-/** Opens the stream for `params` (group=ID or calls=1&to=T); answers the function that closes it. */
+/** Opens the stream for `params` (group=ID, or calls=1 and the search's filters); answers the function that closes it. */
 export function openLiveStream(params: Record<string, string>, h: LiveHandlers): () => void {
   let closed = false;
   let lastId = '';
