@@ -13,13 +13,32 @@ export const PROBLEM_CODES = {
   'glare-491': 'a request was answered 491 Request Pending (re-INVITE glare, RFC 3261 §14.1)',
   'sdp-rejected-488': 'a request was answered 488 Not Acceptable Here (SDP offer refused)',
   'long-gap': 'the first response to a request came more than longGapMs after it (5 s by default)',
-  'nat-mismatch': 'the top Via or the Contact of a request names an IP address other than the packet source',
+  'nat-mismatch': 'the top Via of a request, or the Contact of one sent straight by its UA (one Via), names an IP address other than the packet source',
   'bye-without-200': 'a BYE got a non-2xx final response, or none within 64×T1',
 } as const satisfies Record<string, string>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
 export const PROBLEM_CODE_LIST = Object.keys(PROBLEM_CODES) as ProblemCode[];
+
+/**
+ * A set of codes as an integer, bit i for PROBLEM_CODE_LIST[i]: the stores keep each call's and
+ * group's problems so (one column, filtered with `&`). The bits are stored, so the order of
+ * PROBLEM_CODES is fixed: a new code goes at the end (31 at most, a PostgreSQL integer).
+ */
+export function problemBits(codes: Iterable<ProblemCode>): number {
+  let bits = 0;
+  for (const c of codes) {
+    const i = PROBLEM_CODE_LIST.indexOf(c);
+    if (i >= 0) bits |= 1 << i;
+  }
+  return bits;
+}
+
+/** The codes of `bits` (problemBits), in table order. */
+export function problemCodesOf(bits: number): ProblemCode[] {
+  return bits === 0 ? [] : PROBLEM_CODE_LIST.filter((_, i) => (bits & (1 << i)) !== 0);
+}
 
 /** How a call (or one leg) ended, or that it has not. */
 export type Disposition = 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'rejected' | 'failed' | 'in-progress';

@@ -41,14 +41,55 @@ describe('LiveCalls', () => {
   it('holds at most maxCalls calls, forgetting the oldest and counting it', async () => {
     const metrics = new Metrics();
     const live = new LiveCalls(metrics.kpiSink, 3);
-    for (let i = 0; i < 5; i++) live.observe(makeStored({ callId: `c${i}`, ts: T0 + i }));
+    const now = Date.now() * 1000; // the scrape times out calls by the wall clock: these are recent
+    for (let i = 0; i < 5; i++) live.observe(makeStored({ callId: `c${i}`, ts: now + i }));
     expect(live.size).toBe(3);
     expect(metric(await metrics.text(), 'hepflow_calls_evicted_total')).toBe(2);
     // c0 was forgotten: its 200 now starts a fresh state with no INVITE, so it is not reported.
-    live.observe(makeResponse(makeStored({ callId: 'c0' }), 200, 'OK', { ts: T0 + 10 }));
+    live.observe(makeResponse(makeStored({ callId: 'c0', ts: now }), 200, 'OK', { ts: now + 10 }));
     // c4 is still followed: its 200 is reported.
-    live.observe(makeResponse(makeStored({ callId: 'c4', ts: T0 + 4 }), 200, 'OK', { ts: T0 + 10 }));
+    live.observe(makeResponse(makeStored({ callId: 'c4', ts: now + 4 }), 200, 'OK', { ts: now + 10 }));
     expect(metric(await metrics.text(), 'hepflow_calls_total{disposition="answered",status_class="2xx"}')).toBe(1);
+  });
+
+  it('reports an INVITE unanswered for 64×T1 as failed with no-final-response, by the traffic\'s clock', async () => {
+    const metrics = new Metrics();
+    const live = new LiveCalls(metrics.kpiSink, 100);
+    const inv = makeStored({ callId: 'lost' });
+    live.observe(inv);
+    live.observe(makeResponse(inv, 180, 'Ringing', { ts: T0 + 100_000 }));
+    live.observe(makeStored({ callId: 'ping', method: 'OPTIONS', cseqMethod: 'OPTIONS', ts: T0 + 1_000 }));
+    // An answered call in its dialog: reported once at its 200, followed on past Timer B.
+    const talk = makeStored({ callId: 'talk', ts: T0 + 2_000 });
+    live.observe(talk);
+    live.observe(makeResponse(talk, 200, 'OK', { ts: T0 + 3_000 }));
+    // The counters as they stand: metrics.text() would also time calls out by the wall clock.
+    const textAt = (m: Metrics) => m.registry.metrics();
+    const failed = 'hepflow_calls_total{disposition="failed",status_class="none"}';
+    // 31 s on, another call's message: Timer B (32 s) has not run out.
+    live.observe(makeStored({ callId: 'next', ts: T0 + 31_000_000 }));
+    live.expire(T0 + 31_000_000);
+    expect(metric(await textAt(metrics), failed)).toBe(0);
+    live.observe(makeStored({ callId: 'next', ts: T0 + 33_000_000, method: 'ACK', cseqMethod: 'ACK', toTag: 'x', viaBranch: 'z9hG4bK-a' }));
+    live.expire(T0 + 33_000_000);
+    const t = await textAt(metrics);
+    expect(metric(t, failed)).toBe(1);
+    expect(metric(t, 'hepflow_call_problems_total{code="no-final-response"}')).toBe(1);
+    expect(metric(t, 'hepflow_calls_total{disposition="answered",status_class="2xx"}')).toBe(1);
+    // 'lost' and 'ping' are forgotten; 'talk' (in its dialog) and 'next' are followed.
+    expect(live.size).toBe(2);
+    live.observe(makeResponse(inv, 200, 'OK', { ts: T0 + 34_000_000 })); // too late: a fresh state, no INVITE, not reported
+    expect(metric(await textAt(metrics), 'hepflow_calls_total{disposition="answered",status_class="2xx"}')).toBe(1);
+  });
+
+  it('times out the calls of a collector gone quiet when scraped, by the wall clock', async () => {
+    const metrics = new Metrics();
+    const inv = makeStored({ callId: 'quiet', ts: Date.now() * 1000 - 40_000_000 });
+    metrics.liveCalls.observe(inv);
+    expect(metrics.liveCalls.size).toBe(1);
+    const t = await metrics.text();
+    expect(metric(t, 'hepflow_calls_total{disposition="failed",status_class="none"}')).toBe(1);
+    expect(metrics.liveCalls.size).toBe(0);
   });
 });
 

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { StoredMessage } from '../store/types.ts';
 import { A, B, hop, makeResponse, makeStored, T0 } from '../testing/correlate.ts';
-import { PROBLEM_CODE_LIST, PROBLEM_CODES } from './codes.ts';
-import { KPI_DEFAULTS, dispositionOf, kpiOf, newKpiState, updateKpi, type KpiMessage } from './state.ts';
+import { PROBLEM_CODE_LIST, PROBLEM_CODES, problemBits, problemCodesOf } from './codes.ts';
+import { KPI_DEFAULTS, dispositionOf, kpiOf, natAddresses, newKpiState, packKpi, unpackKpi, updateKpi, type KpiMessage } from './state.ts';
+import { parseSip } from '../sip/parse.ts';
+import { invite as inviteText, makeMessage, RINGING } from '../testing/sip-messages.ts';
 
 /** T0 + `ms` milliseconds, µs. */
 const at = (ms: number): number => T0 + ms * 1000;
@@ -157,6 +159,24 @@ describe('per-call KPIs', () => {
     expect(codes(kpiOfList([{ ...invite(), viaIp: A.ip, contactIp: A.ip }]))).toEqual([]);
   });
 
+  it('reads the addresses to compare from the request: the top Via, and the Contact only of a request straight from its UA', () => {
+    const opts = { correlationHeaders: [] };
+    // Relayed by the proxy 192.0.2.1 with Alice's Contact: the Contact is no NAT evidence.
+    expect(natAddresses(parseSip(inviteText(), opts))).toEqual({ viaIp: '192.0.2.1', contactIp: null });
+    const direct = (via: string, contact: string) => parseSip(makeMessage('INVITE sip:bob@203.0.113.5 SIP/2.0', [
+      `Via: ${via}`, 'From: <sip:alice@example.com>;tag=1', 'To: <sip:bob@example.com>', 'Call-ID: n1', 'CSeq: 1 INVITE', `Contact: ${contact}`,
+    ], ''), opts);
+    expect(natAddresses(direct('SIP/2.0/UDP 192.168.1.20:5060;branch=z9hG4bK1;rport', '<sip:alice@192.168.1.20:5060>')))
+      .toEqual({ viaIp: '192.168.1.20', contactIp: '192.168.1.20' });
+    expect(natAddresses(direct('SIP/2.0/TLS [2001:db8::7]:5061;branch=z9hG4bK1', '<sip:alice@[2001:db8::7]:5061;transport=tls>')))
+      .toEqual({ viaIp: '2001:db8::7', contactIp: '2001:db8::7' });
+    // Host names cannot be compared with a packet source; two Via values in one line are a relayed request.
+    expect(natAddresses(direct('SIP/2.0/UDP pbx.example.com;branch=z9hG4bK1', '<sip:alice@pbx.example.com>'))).toEqual({ viaIp: null, contactIp: null });
+    expect(natAddresses(direct('SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK2, SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK1', '<sip:alice@10.0.0.9>')))
+      .toEqual({ viaIp: '192.0.2.1', contactIp: null });
+    expect(natAddresses(parseSip(RINGING, opts))).toEqual({ viaIp: null, contactIp: null });
+  });
+
   it('maps final statuses to dispositions', () => {
     expect([200, 486, 600, 480, 408, 487, 404, 403, 503, 604].map((s) => dispositionOf(s, false)))
       .toEqual(['answered', 'busy', 'busy', 'no-answer', 'no-answer', 'cancelled', 'rejected', 'rejected', 'failed', 'rejected']);
@@ -179,5 +199,52 @@ describe('problem codes table', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const rows = [...readme.matchAll(/^\| `([a-z0-9-]+)` \| (.+) \|$/gm)].filter(([, code]) => code in PROBLEM_CODES);
     expect(Object.fromEntries(rows.map(([, code, text]) => [code, text]))).toEqual(PROBLEM_CODES);
+  });
+});
+
+describe('the packed fold state a store keeps per call', () => {
+  /*
+   * A → B  INVITE        0 ms       then, packed and unpacked:
+   * B → A  180 Ringing 300 ms       B → A  200 OK  900 ms,  A → B ACK,  A → B BYE 5 s (answered 481)
+   * A → B  CANCEL      500 ms
+   */
+  it('goes on folding after a pack and unpack as it would have without', () => {
+    const inv = invite();
+    const before = [inv, makeResponse(inv, 180, 'Ringing', { ts: at(300) }),
+      makeStored({ ...hop(A, B), ts: at(500), method: 'CANCEL', cseqMethod: 'CANCEL' })];
+    const bye = req('BYE', 5000, 2);
+    const after = [makeResponse(inv, 200, 'OK', { ts: at(900) }), req('ACK', 910, 1), bye, makeResponse(bye, 481, 'No Dialog', { ts: at(5010) })];
+    const whole = newKpiState();
+    for (const m of [...before, ...after]) updateKpi(whole, m, KPI_DEFAULTS);
+    const half = newKpiState();
+    for (const m of before) updateKpi(half, m, KPI_DEFAULTS);
+    const resumed = unpackKpi(packKpi(half))!;
+    for (const m of after) updateKpi(resumed, m, KPI_DEFAULTS);
+    const strip = (k: ReturnType<typeof kpiOf>) => ({ ...k, problems: k.problems.map((p) => p.code) });
+    expect(strip(kpiOf(resumed, KPI_DEFAULTS))).toEqual(strip(kpiOf(whole, KPI_DEFAULTS)));
+    expect(strip(kpiOf(resumed, KPI_DEFAULTS))).toMatchObject({ disposition: 'answered', pddMs: 300, setupMs: 900, problems: ['call-leg-481', 'bye-without-200'] });
+    expect(unpackKpi(packKpi(newKpiState()))).toEqual(newKpiState());
+  });
+
+  it('is a short text: the copy window and the problems\' message ids stay out', () => {
+    const st = newKpiState();
+    const inv = invite();
+    for (let i = 0; i < 20; i++) updateKpi(st, { ...inv, ts: at(600 * i) }, KPI_DEFAULTS);
+    expect(st.firstSeen.size).toBeGreaterThan(0);
+    expect(packKpi(st).length).toBeLessThan(80);
+    expect(unpackKpi(packKpi(st))!.problems.get('retransmissions')).toEqual({ code: 'retransmissions', messageId: '', count: 1 });
+  });
+
+  it('refuses a text that is not one it wrote', () => {
+    for (const bad of ['', 'null', '[2]', '{"a":1}', '[2,2,3]', '[1,1,1,null,null,null,null,null,0,[],null,null,0]']) expect(unpackKpi(bad)).toBeNull();
+  });
+});
+
+describe('problem codes as bits', () => {
+  it('round-trips any set of codes in table order', () => {
+    expect(problemCodesOf(problemBits(['long-gap', 'missing-ack']))).toEqual(['missing-ack', 'long-gap']);
+    expect(problemCodesOf(problemBits(PROBLEM_CODE_LIST))).toEqual(PROBLEM_CODE_LIST);
+    expect(problemBits([])).toBe(0);
+    expect(PROBLEM_CODE_LIST.length).toBeLessThanOrEqual(31); // a PostgreSQL integer
   });
 });
