@@ -1,12 +1,12 @@
 /**
  * `npm run bench [-- NAME... [--option value...]]`: runs the benchmarks (each prints its own
  * figures); options after the names go to each of them.
- * Names: ingest, query, pcap, pg, ui, busy, stall, live. With no name, all of them.
+ * Names: ingest, query, pcap, pg, ui, busy, stall, live, inferred. With no name, all of them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const all = ['ingest', 'query', 'pcap', 'pg', 'ui', 'busy', 'stall', 'live'];
+const all = ['ingest', 'query', 'pcap', 'pg', 'ui', 'busy', 'stall', 'live', 'inferred'];
 const args = process.argv.slice(2);
 const firstOption = args.findIndex((a) => a.startsWith('--'));
 const names = firstOption < 0 ? args : args.slice(0, firstOption);

@@ -55,7 +55,12 @@ export function benchPacket(i: number, baseMicros: number): Buffer {
  * proxy would send them: dialogs overlap (`overlap` of them in progress at once), as on a real
  * server, rather than following one another.
  */
-interface Sip { text: string; fromCaller: boolean }
+interface Sip {
+  text: string;
+  fromCaller: boolean;
+  /** A non-SIP item (RTCP) and the Call-ID its correlation chunk names; SIP when absent. */
+  item?: { protoType: number; callId: string };
+}
 interface Mix {
   /** What the mix stands for, printed with its figures. */
   about: string;
@@ -102,6 +107,18 @@ function basicCall(n: number, a: Party, b: Party, withSdp: boolean, callId = `mi
 
 const party = (user: string, host: string): Party => ({ user, host });
 
+/**
+ * RTCP report `k` of call `n` as rtpengine's --homer sends it (HEP type 5, JSON, the Call-ID in
+ * 0x0011): an RR from the callee's side, then the caller's, with growing counters.
+ */
+function rtcpReport(n: number, k: number, callId: string): Sip {
+  const [ssrc, source] = k % 2 ? [0x1000 + n, 0x2000 + n] : [0x2000 + n, 0x1000 + n];
+  const text = `{ "ssrc":${ssrc},"type":201,"report_count":1,"report_blocks":[{"source_ssrc":${source},"highest_seq_no":${250 * (k + 1)},`
+    + `"fraction_lost":${(n + k) % 7},"ia_jitter":${40 + ((n * 13 + k) % 90)},"packets_lost":${k},"lsr":0,"dlsr":0}],"sdes_report_count":1,`
+    + `"sdes_information": [ {"sdes_chunk_ssrc":${ssrc},"type":1,"text":"rtpengine@10.0.0.5"}] }`;
+  return { text, fromCaller: k % 2 === 1, item: { protoType: PROTO_TYPE.rtcp, callId } };
+}
+
 export const MIXES: Record<string, Mix> = {
   'calls-sdp': {
     about: '7-message calls with SDP and a correlation chunk, every call its own users',
@@ -144,6 +161,15 @@ export const MIXES: Record<string, Mix> = {
         }
       }
       return out;
+    },
+  },
+  'calls-rtcp': {
+    about: '7-message calls with SDP and 3 RTCP reports each (rtpengine JSON over HEP type 5): 30 % RTCP',
+    overlap: 100, correlationChunk: false,
+    dialog: (n) => {
+      const callId = `mix-${n}-b71c@10.1.0.10`;
+      const call = basicCall(n, party(`1${n % 1_000_000}`, '10.1.0.10'), party(`2${(n * 7) % 1_000_000}`, '10.2.0.20'), true, callId);
+      return [...call.slice(0, 5), ...[0, 1, 2].map((k) => rtcpReport(n, k, callId)), ...call.slice(5)];
     },
   },
   'long-dialogs': {
@@ -189,13 +215,13 @@ export function mixPackets(mixName: string, count: number, baseMicros: number): 
     for (let step = 0; step < longest && out.length < count; step++) {
       for (const d of dialogs) {
         if (step >= d.length || out.length >= count) continue;
-        const { text, fromCaller } = d[step];
+        const { text, fromCaller, item } = d[step];
         const ts = baseMicros + out.length * 10;
         const [src, dst] = fromCaller ? [a, b] : [b, a];
         out.push(encodeHep3({
           ipProtocol: IP_PROTOCOL.udp, srcIp: src.ip, dstIp: dst.ip, srcPort: src.port, dstPort: dst.port,
-          tsSec: Math.floor(ts / 1e6), tsUsec: ts % 1e6, protoType: PROTO_TYPE.sip, captureId: 101,
-          correlationId: mix.correlationChunk ? /Call-ID: (.*)\r\n/.exec(text)![1] : undefined, payload: text,
+          tsSec: Math.floor(ts / 1e6), tsUsec: ts % 1e6, protoType: item?.protoType ?? PROTO_TYPE.sip, captureId: 101,
+          correlationId: item?.callId ?? (mix.correlationChunk ? /Call-ID: (.*)\r\n/.exec(text)![1] : undefined), payload: text,
         }));
       }
     }

@@ -6,19 +6,24 @@
 import { expect, test, type Page } from '@playwright/test';
 import { encodeHep3 } from '../server/hep/encode.ts';
 import { wholeStory } from '../server/scenarios/story.ts';
+import { oneWayAudio } from '../server/scenarios/one-way.ts';
 import { type RunningHepflow, sendHepTcp, startHepflow, waitForGroup } from './support/server.ts';
 
 const START = Date.UTC(2025, 2, 14, 9, 30, 0) * 1000;
 const run = wholeStory.build(START);
 const [callA, callB] = run.expected.groups[0].callIds;
+// Ten minutes later, beyond any matching window: a call of its own.
+const oneWay = oneWayAudio.build(START + 600_000_000);
+const oneWayCall = oneWay.expected.groups[0].callIds[0];
 let server: RunningHepflow;
 
 test.use({ viewport: { width: 1600, height: 1800 } });
 
 test.beforeAll(async () => {
   server = await startHepflow(Object.entries(run.aliases).flatMap(([ip, name]) => ['--alias', `${ip}=${name}`]));
-  await sendHepTcp(server.hepTcp.port, run.packets.map(encodeHep3));
+  await sendHepTcp(server.hepTcp.port, [...run.packets, ...oneWay.packets].map(encodeHep3));
   await waitForGroup(server.http, callA, run.expected.messageCount);
+  await waitForGroup(server.http, oneWayCall, oneWay.expected.messageCount);
 });
 test.afterAll(() => server?.stop());
 
@@ -90,4 +95,36 @@ test('the media panel sums up each leg: the B-leg stream to Bob lost packets and
   const mos = async (leg: number, dir: string) =>
     Number((await panel.locator(`[data-testid="media-stream"][data-leg="${leg}"][data-direction="${dir}"]`).getByTestId('media-mos').textContent())!.replace(/[^\d.]/g, ''));
   expect(await mos(1, 'caller-to-callee')).toBeLessThan((await mos(0, 'caller-to-callee')) - 0.5);
+});
+
+test('each media flag shows in the media panel and on the SDP or RTCP row that caused it', async ({ page }) => {
+  await page.goto(`${server.http}/flow/${encodeURIComponent(oneWayCall)}`);
+  await expect(page.getByTestId('message')).toHaveCount(oneWay.expected.messageCount);
+  const panel = page.getByTestId('media-panel');
+  const flagsOf = (leg: number, dir: string) => panel.locator(`[data-testid="media-stream"][data-leg="${leg}"][data-direction="${dir}"]`);
+  await expect(flagsOf(0, 'caller-to-callee')).toHaveAttribute('data-flags', 'private-sdp');
+  await expect(flagsOf(0, 'callee-to-caller')).toHaveAttribute('data-flags', 'no-packets');
+  await expect(flagsOf(0, 'callee-to-caller')).toContainText('6 reports, none with a reception block');
+  await expect(flagsOf(1, 'caller-to-callee')).toHaveAttribute('data-flags', 'no-rtcp recvonly sendonly codec-mismatch');
+  await expect(flagsOf(1, 'callee-to-caller')).toHaveAttribute('data-flags', 'codec-mismatch');
+  await expect(flagsOf(0, 'callee-to-caller')).toContainText('no packets · on RTCP');
+  await expect(flagsOf(1, 'caller-to-callee')).toContainText('codec not offered · on 200 OK');
+
+  // Every flag a message shows is marked on that message's row, in words.
+  const causes = await panel.getByTestId('media-flag').evaluateAll((els) =>
+    els.map((e) => ({ flag: e.getAttribute('data-flag')!, id: e.getAttribute('data-message-id') })));
+  expect(causes.map((c) => c.flag).sort()).toEqual(['codec-mismatch', 'codec-mismatch', 'no-packets', 'no-rtcp', 'private-sdp', 'recvonly', 'sendonly']);
+  const words: Record<string, string> = { 'private-sdp': 'private SDP address', 'no-packets': 'no packets', recvonly: 'hold (recvonly)', sendonly: 'hold (sendonly)', 'codec-mismatch': 'codec not offered' };
+  for (const { flag, id } of causes) {
+    if (flag === 'no-rtcp') {
+      expect(id).toBeNull();
+      continue;
+    }
+    const row = page.locator(`[data-testid="message"][data-id="${id}"]`);
+    await expect(row).toHaveAttribute('data-media-flags', new RegExp(`(^| )${flag}( |$)`));
+    await expect(row.getByTestId('media-flag')).toContainText(words[flag]);
+  }
+  // The silent stream is marked on an RTCP row, the others on SIP rows; rows that caused nothing carry no mark.
+  await expect(page.locator('[data-testid="message"][data-kind="rtcp"][data-media-flags="no-packets"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="message"][data-media-flags]')).toHaveCount(5);
 });

@@ -1,4 +1,4 @@
-/** Search by correlation id, open the attended transfer: one ladder with all three legs. */
+/** The search list: a correlation id search opens the attended transfer as one ladder; sorting; a custom range typed in a zone. */
 import { expect, test } from '@playwright/test';
 import { arrows, url } from './support/flow.ts';
 import { scenario } from './support/state.ts';
@@ -40,7 +40,7 @@ test('a correlation id search opens the transfer as one ladder with every leg', 
 test('results are sortable and their filters live in the URL', async ({ page }) => {
   await page.goto(url('/?range=all'));
   await expect(page.getByTestId('result-row').first()).toBeVisible();
-  const counts = () => page.getByTestId('result-row').evaluateAll((els) => els.map((e) => Number(e.children[3].textContent)));
+  const counts = () => page.getByTestId('result-row').evaluateAll((els) => els.map((e) => Number(e.querySelector('.ResultsTable--messages')!.textContent)));
   // The URL changes first and the rows are re-rendered after it: wait for the order, not a snapshot.
   const ordered = (dir: 1 | -1) => async () => {
     const c = await counts();
@@ -52,4 +52,30 @@ test('results are sortable and their filters live in the URL', async ({ page }) 
   await page.getByRole('button', { name: /^Msgs/ }).click();
   await expect(page).not.toHaveURL(/dir=asc/);
   await expect.poll(ordered(-1)).toBe(true);
+});
+
+test.describe('in Berlin', () => {
+  test.use({ timezoneId: 'Europe/Berlin' });
+
+  test('a custom range typed in one zone keeps its instants in another, and is checked before it is searched', async ({ page }) => {
+    await page.goto(url('/'));
+    await page.getByTestId('search-range').selectOption('custom');
+    await page.getByTestId('search-from').fill('2024-05-01T12:00:00.000');
+    await page.getByTestId('search-to').fill('2024-05-01T11:00:00.000');
+    await page.getByTestId('search-submit').click();
+    await expect(page.getByRole('alert')).toHaveText('From is after To');
+    await page.getByTestId('search-to').fill('2024-05-01T13:30:00.000');
+    // The instants stay; their text follows the zone: 12:00 UTC is 14:00 in Berlin in May.
+    await page.getByTestId('search-tz').selectOption('local');
+    await expect(page.getByTestId('search-from')).toHaveValue(/^2024-05-01T14:00(:00(\.000)?)?$/);
+    await page.getByTestId('search-submit').click();
+    await expect(page).toHaveURL(/from=2024-05-01T12%3A00%3A00\.000000Z&to=2024-05-01T13%3A30%3A00\.000000Z&tz=local/);
+    // The stats form takes a range the same way (the same fields).
+    await page.goto(url('/stats'));
+    await page.getByTestId('stats-range').selectOption('custom');
+    await page.getByTestId('stats-from').fill('2024-05-01T12:00:00.000');
+    await page.getByTestId('stats-to').fill('2024-05-01T11:00:00.000');
+    await page.getByTestId('stats-submit').click();
+    await expect(page.getByRole('alert')).toHaveText('From is after To');
+  });
 });

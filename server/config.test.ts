@@ -56,12 +56,27 @@ describe('config', () => {
       .toEqual(['SBC internal', 'SBC', null]);
   });
 
+  it('leaves inferred links off by default and checks their settings at start, naming the bad one', () => {
+    expect(loadConfig({}, {}).inferredBoxes).toEqual([]);
+    expect(loadConfig({ aliases: { '10.0.0.5': 'SBC' }, inferredBoxes: ['SBC', '10.0.0.6:5060'] }, {})).toMatchObject({
+      inferredBoxes: ['SBC', '10.0.0.6:5060'], inferredWindowMs: 2000, inferredDigits: 9, inferredStripPrefixes: ['+', '00'],
+    });
+    expect(loadConfig({}, { HEPFLOW_INFERRED_BOXES: '10.0.0.5,10.0.0.6', HEPFLOW_INFERRED_STRIP_PREFIXES: '+,00,0' })).toMatchObject({
+      inferredBoxes: ['10.0.0.5', '10.0.0.6'], inferredStripPrefixes: ['+', '00', '0'],
+    });
+    expect(() => loadConfig({ inferredBoxes: ['SBX'] }, {})).toThrow('inferredBoxes: box "SBX" is neither an alias nor ip[:port]');
+    expect(() => loadConfig({ inferredWindowMs: 0 }, {})).toThrow('inferredWindowMs must be more than 0');
+    expect(() => loadConfig({ inferredWindowMs: 60_000 }, {})).toThrow('at most 10000 ms, got 60000');
+    expect(() => loadConfig({ inferredDigits: 2.5 }, {})).toThrow('inferredDigits must be a whole number');
+  });
+
   it('maps command-line flags to config keys, repeatable ones included', () => {
     const cmd = addConfigOptions(new Command('serve')).exitOverride();
     cmd.parse(['--alias', '10.0.0.2=SBC', '--alias', '10.0.0.5=Main proxy', '--correlation-header', 'X-Leg', '--no-tcp',
-      '--http-port', '9999'], { from: 'user' });
+      '--http-port', '9999', '--inferred-box', '10.0.0.2', '--inferred-window-ms', '1500'], { from: 'user' });
     expect(configFrom(cmd)).toMatchObject({
       aliases: { '10.0.0.2': 'SBC', '10.0.0.5': 'Main proxy' }, correlationHeaders: ['X-Leg'], tcp: false, udp: true, httpPort: 9999,
+      inferredBoxes: ['10.0.0.2'], inferredWindowMs: 1500,
     });
   });
 });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { checkCorrelationRules, type CorrelationRule } from './correlate/user-rules.ts';
 import { DEDUP_WINDOW_MICROS } from './correlate/dedup.ts';
 import { BLIND_TRANSFER_WINDOW_MICROS } from './correlate/blind.ts';
+import { INFERRED_DIGITS, INFERRED_STRIP_PREFIXES, INFERRED_WINDOW_MS, resolveBoxes } from './correlate/inferred.ts';
 import { MAX_DECOMPRESSED_BYTES } from './hep/payload.ts';
 import { HEP3_MAX_BYTES } from './hep/chunks.ts';
 
@@ -95,6 +96,17 @@ export interface Config {
   dedupWindowMicros: number;
   /** A blind transfer's new call must start within this time after the REFER, µs. */
   blindTransferWindowMicros: number;
+  /**
+   * B2BUAs/SBCs (an alias or ip[:port]) through which calls sharing no value are linked by
+   * inferred matching (correlate/inferred.ts); empty, the default, turns it off.
+   */
+  inferredBoxes: string[];
+  /** An inferred B-leg leaves its box at most this long after the A-leg reached it, ms. */
+  inferredWindowMs: number;
+  /** Digits compared from the end of the caller and callee numbers; 0 compares whole numbers. */
+  inferredDigits: number;
+  /** Prefixes stripped from the numbers before comparing (the longest that matches, once). */
+  inferredStripPrefixes: string[];
   /** "info" logs listeners and errors; "debug" logs more; "silent" nothing. */
   logLevel: 'silent' | 'info' | 'debug';
 }
@@ -141,6 +153,11 @@ export const defaults: Config = {
   shutdownTimeoutMs: 10_000,
   dedupWindowMicros: DEDUP_WINDOW_MICROS,
   blindTransferWindowMicros: BLIND_TRANSFER_WINDOW_MICROS,
+  // Off by default: a link no value proves is only as good as the boxes named (README "How calls are grouped").
+  inferredBoxes: [],
+  inferredWindowMs: INFERRED_WINDOW_MS,
+  inferredDigits: INFERRED_DIGITS,
+  inferredStripPrefixes: [...INFERRED_STRIP_PREFIXES],
   logLevel: 'info',
 };
 
@@ -233,6 +250,7 @@ const kinds: Record<keyof Config, Kind> = {
   aliases: 'map', webDir: 'string', demo: 'boolean', maxPacketBytes: 'number', maxDecompressedBytes: 'number',
   maxTcpConnections: 'number', maxTcpConnectionsPerAddress: 'number', tcpIdleMs: 'number', batchSize: 'number',
   batchDelayMs: 'number', maxPending: 'number', maxPendingBytes: 'number', shutdownTimeoutMs: 'number', dedupWindowMicros: 'number', blindTransferWindowMicros: 'number',
+  inferredBoxes: 'list', inferredWindowMs: 'number', inferredDigits: 'number', inferredStripPrefixes: 'list',
   logLevel: 'string',
   retentionDaysCalls: 'nullable-number', retentionDaysOther: 'nullable-number',
   trustedProxies: 'list', proxyUserHeader: 'string', proxyGroupsHeader: 'string', accessUsers: 'map', accessGroups: 'map',
@@ -328,7 +346,27 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>> & { con
   const fromFlags = pick('flag', (k) => (flags as Record<string, unknown>)[k]);
   const config = { ...defaults, ...fromFile, ...fromEnv, ...fromFlags };
   if (!['silent', 'info', 'debug'].includes(config.logLevel)) throw new Error(`logLevel must be silent, info or debug`);
+  checkInferred(config);
   return config;
+}
+
+/**
+ * Longest inferred window accepted, ms: a B2BUA that takes longer to send its B-leg is not the
+ * case the rule is for, and the matcher keeps at most 10 s of arrivals at 1,000 calls/s.
+ */
+const INFERRED_WINDOW_MAX_MS = 10_000;
+
+/** The inferred-link settings are checked at start: a bad one stops the server with a message naming it. */
+function checkInferred(c: Config): void {
+  if (!(c.inferredWindowMs > 0 && c.inferredWindowMs <= INFERRED_WINDOW_MAX_MS)) {
+    throw new Error(`inferredWindowMs must be more than 0 and at most ${INFERRED_WINDOW_MAX_MS} ms, got ${c.inferredWindowMs}`);
+  }
+  if (!Number.isInteger(c.inferredDigits) || c.inferredDigits < 0) throw new Error(`inferredDigits must be a whole number ≥ 0 (0: whole numbers), got ${c.inferredDigits}`);
+  try {
+    resolveBoxes(c.inferredBoxes, c.aliases);
+  } catch (err) {
+    throw new Error(`inferredBoxes: ${(err as Error).message}`);
+  }
 }
 
 // Group views (api/view-pool.ts), built off the main thread.
@@ -353,13 +391,26 @@ export const VIEW_LARGE_NICE = 10;
 
 // Live views (server/live): changes pushed to the app over Server-Sent Events.
 /**
- * Changes are gathered this long before one event goes out, ms: at 10,000 messages/s a batch is
- * written every few ms, and one event per open view every 200 ms keeps the push far below 1 % of
- * the traffic while an arrow still lands within half a second of its packet.
+ * Fewest ms between two events to one open flow (changes meanwhile are gathered into the next):
+ * at 10,000 messages/s a batch is written every few ms, and one event per open view every 200 ms
+ * keeps the push far below 1 % of the traffic. A flow quiet for longer is told at once.
  */
 export const LIVE_COALESCE_MS = 200;
+/**
+ * Longest a message waits before its batch is written while a live view is open, ms (else
+ * batchDelayMs): the wait was most of a pushed arrow's delay. At 10,000 messages/s batches shrink
+ * from ~1,000 to ~500 messages and the SQLite writer thread's CPU rises by ~1 % of a core (25 ms
+ * cost ~5 %: bench/live by thread); a store that falls behind still gets larger batches (collector/batcher.ts).
+ */
+export const LIVE_BATCH_DELAY_MS = 50;
 /** Fewest ms between two "the search list changed" events to one client: each makes it run the search again. */
 export const LIVE_SEARCH_INTERVAL_MS = 1000;
+/**
+ * Groups a filtered search list's stream reads to know which rows it shows, at most: the app's
+ * first page (500 rows). A change to a row further down that names none of the filters (an ACK
+ * under status=486) is not signalled; a new matching call always is.
+ */
+export const LIVE_SEARCH_WATCH_GROUPS = 500;
 /**
  * Keys (hashed ids) of recent changes kept to resume a dropped connection without a refetch,
  * at most: ~1 minute of 10,000 messages/s of new calls (8 bytes a key, ~10 MB). An event id older

@@ -17,6 +17,9 @@ import { retentionCutoffs } from './store/retention.ts';
 import { LiveHub } from './live/hub.ts';
 import { localFeed, postgresFeed, type ChangeFeed } from './live/feed.ts';
 
+/** Tries at a port number free for both UDP and TCP when the HEP port is 0 (any). */
+const PORT_ATTEMPTS = 10;
+
 export interface RunningServer {
   config: Config;
   store: Store;
@@ -63,24 +66,35 @@ export async function startServer(config: Config, log: Log = noLog): Promise<Run
     await store.close();
     throw err;
   }
-  const ingest = config.collector ? new Ingest({ store, config, metrics, log, onStored: (t) => feed.publish(t) }) : null;
+  const ingest = config.collector ? new Ingest({ store, config, metrics, log, feed, watched: () => live.listenerCount > 0 }) : null;
   /** Each stops one listener; `timeoutMs` is the whole shutdown's bound. */
   const closers: ((timeoutMs: number) => Promise<void>)[] = [];
   let hepUdp: RunningServer['hepUdp'] = null;
   let hepTcp: RunningServer['hepTcp'] = null;
   try {
-    if (ingest && config.udp) {
-      const udp = await listenUdp(ingest, { host: config.hepHost, port: config.hepPort, metrics, log });
-      hepUdp = udp.address;
-      closers.push(() => udp.close());
-    }
-    if (ingest && config.tcp) {
-      // With port 0, TCP takes the port UDP got, so that one port number serves both.
-      const port = config.hepPort === 0 && hepUdp ? hepUdp.port : config.hepPort;
-      const tcp = await listenTcp(ingest, { host: config.hepHost, port, maxConnections: config.maxTcpConnections,
-        maxConnectionsPerAddress: config.maxTcpConnectionsPerAddress, idleMs: config.tcpIdleMs, metrics });
-      hepTcp = tcp.address;
-      closers.push((timeoutMs) => tcp.close(Math.min(TCP_DRAIN_MS, timeoutMs / 4)));
+    // With port 0, TCP takes the port UDP got, so that one port number serves both. That number
+    // may be in use for TCP (another socket's ephemeral port): then both go again on a new one.
+    for (let attempt = 1; ingest && (config.udp || config.tcp); attempt++) {
+      const udp = config.udp ? await listenUdp(ingest, { host: config.hepHost, port: config.hepPort, metrics, log }) : null;
+      const port = config.hepPort === 0 && udp ? udp.address.port : config.hepPort;
+      let tcp: Awaited<ReturnType<typeof listenTcp>> | null = null;
+      try {
+        tcp = config.tcp ? await listenTcp(ingest, { host: config.hepHost, port, maxConnections: config.maxTcpConnections,
+          maxConnectionsPerAddress: config.maxTcpConnectionsPerAddress, idleMs: config.tcpIdleMs, metrics }) : null;
+      } catch (err) {
+        await udp?.close();
+        if (udp && config.hepPort === 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < PORT_ATTEMPTS) continue;
+        throw err;
+      }
+      if (udp) {
+        hepUdp = udp.address;
+        closers.push(() => udp.close());
+      }
+      if (tcp) {
+        hepTcp = tcp.address;
+        closers.push((timeoutMs) => tcp.close(Math.min(TCP_DRAIN_MS, timeoutMs / 4)));
+      }
+      break;
     }
     const app = await buildApp({ store, config, metrics, ingest, live });
     await app.listen({ host: config.httpHost, port: config.httpPort });
@@ -113,7 +127,8 @@ export async function startServer(config: Config, log: Log = noLog): Promise<Run
         const abandoned = flushed ? 0 : ingest!.abandon('shutdown');
         const withStore = ingest?.unsettled ?? 0;
         const storedAtDeadline = await storedCount(metrics);
-        await within(store.close(), Math.max(0, deadline - Date.now()));
+        // Past the deadline the store refuses what it still holds; the extra second only guards a hang.
+        await within(store.close(deadline), Math.max(0, deadline - Date.now()) + STORE_CLOSE_MS);
         live.close();
         await within(feed.close(), Math.max(0, deadline - Date.now()));
         const storedAfter = await storedCount(metrics);

@@ -21,6 +21,7 @@ import importRoutes from './routes/import.ts';
 import exportRoutes from './routes/export.ts';
 import configRoutes from './routes/config.ts';
 import liveRoutes from './routes/live.ts';
+import statsRoutes from './routes/stats.ts';
 import type { LiveHub } from '../live/hub.ts';
 
 
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(exportRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(configRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(liveRoutes, { ...deps, prefix: '/api/v1' });
+  await app.register(statsRoutes, { ...deps, prefix: '/api/v1' });
   await serveWebApp(app, deps.config.webDir);
   return app;
 }

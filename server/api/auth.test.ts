@@ -69,7 +69,7 @@ describe('route roles', () => {
     const role = (method: string, url: string) => table.find((r) => r.method === method && r.url === url)?.role;
     expect(role('POST', '/api/v1/import')).toBe('operator');
     for (const url of ['/metrics', '/api/v1/calls', '/api/v1/live', '/api/v1/groups/:id', '/api/v1/messages/:id', '/api/v1/messages/:id/raw',
-      '/api/v1/groups/:id/pcap', '/api/v1/groups/:id/text', '/api/v1/config']) expect(role('GET', url)).toBe('viewer');
+      '/api/v1/groups/:id/pcap', '/api/v1/groups/:id/text', '/api/v1/config', '/api/v1/stats']) expect(role('GET', url)).toBe('viewer');
     for (const r of table) {
       if (r.method === 'DELETE' || r.method === 'PUT' || r.method === 'PATCH') expect(r.role).toBe('admin');
       if (r.method === 'POST') expect(allows(r.role, 'operator')).toBe(true);

@@ -33,7 +33,7 @@ export async function loadGroupView(store: Pick<Store, 'getGroupSlice' | 'getPay
 }
 
 export function buildView({ slice, payloads }: ViewInput, config: ViewConfig): ApiGroup {
-  return buildGroupView(slice, { aliases: config.aliases, dedupWindowMicros: config.dedupWindowMicros, payloads });
+  return buildGroupView(slice, { aliases: config.aliases, dedupWindowMicros: config.dedupWindowMicros, payloads, nowMicros: Date.now() * 1000 });
 }
 
 const LEAN_FIELDS = Object.keys(leanMessageSchema.properties) as (keyof ApiLeanMessage)[];

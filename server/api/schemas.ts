@@ -7,6 +7,7 @@
  */
 import type { LegRole, LinkRule } from '../correlate/types.ts';
 import type { Disposition, ProblemCode } from '../kpi/codes.ts';
+import { SCENARIO_KINDS } from '../correlate/scenario-kind.ts';
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -29,12 +30,32 @@ function nobj<const P extends Record<string, object>>(properties: P) {
 declare const tsType: unique symbol;
 /** A string schema whose values TypeScript knows as a narrower union (reason codes); JSON Schema still says string. */
 const strOf = <T extends string>() => str as typeof str & { readonly [tsType]?: T };
+/** `strOf`, or null. */
+const nstrOf = <T extends string>() => nstr as typeof nstr & { readonly [tsType]?: T | null };
 
 export const groupSummarySchema = obj({
   groupId: str, callIds: strs, correlationIds: strs, start: num,
   /** end - start, microseconds. */
   duration: num,
   caller: nstr, callee: nstr, legs: int, messages: int, method: nstr, status: nint,
+  /**
+   * The first leg's KPIs, as the group view's `legs[0].kpi` says them (server/kpi/state.ts, no
+   * clock: "in-progress" until a final response), folded as messages are stored. Disposition is
+   * null when the first leg has no initial INVITE (OPTIONS, REGISTER, ...); all are null when not
+   * known (calls PostgreSQL stored before hepflow folded KPIs).
+   */
+  disposition: nstrOf<Disposition>(),
+  /** Initial INVITE to the first 180/183, else to the final response; ms. */
+  pddMs: nint,
+  /** Initial INVITE to its 2xx, ms. */
+  setupMs: nint,
+  /** 2xx to the BYE, ms; null until a BYE. Not `duration`, the span of the whole group. */
+  durationMs: nint,
+  finalStatus: nint,
+  /** Problem codes (server/kpi/codes.ts) raised on any leg of the group, in that table's order. */
+  problems: { type: 'array', items: strOf<ProblemCode>() },
+  /** What kind of scenario the group is, from its links and its calls' users (server/correlate/scenario-kind.ts). */
+  scenario: { type: 'string', enum: SCENARIO_KINDS },
 });
 
 export const callPageSchema = obj({
@@ -139,8 +160,13 @@ function mediaStreamSchema() {
     reports: int, packetsLost: nint, jitterMaxMs: nnum, jitterMeanMs: nnum, rttMs: nnum,
     /** Mean of the reports' MOS. */
     mos: nnum,
-    /** no-rtcp, sendonly, recvonly, inactive, private-sdp, codec-mismatch. */
+    /** no-rtcp, no-packets, sendonly, recvonly, inactive, private-sdp, codec-mismatch. */
     flags: strs,
+    /**
+     * One per flag, in the same order: the message that shows it (the SDP for private-sdp, hold and
+     * codec-mismatch, the RTCP report for no-packets); null for no-rtcp, which no message shows.
+     */
+    causes: { type: 'array', items: obj({ flag: str, messageId: nstr }) },
   });
 }
 
@@ -182,6 +208,8 @@ export const groupSchema = obj({
   messages: { type: 'array', items: messageSchema },
   /** One entry per RTP stream, from each leg's SDP offer/answer and the RTCP/QoS reports filed on it. */
   media: { type: 'array', items: mediaStreamSchema() },
+  /** The group's kind, as its search item says it (whole group, even when `complete` is false). */
+  scenario: { type: 'string', enum: SCENARIO_KINDS },
 });
 
 /** `props` with only `keys`: a narrower shape written from the same fields. */
@@ -241,6 +269,23 @@ export const configSchema = obj({
   aliases: { type: 'object', additionalProperties: str },
 });
 
+/** GET /api/v1/stats (server/kpi/stats.ts CallStats, where each figure is defined): ratios 0–1, durations ms. */
+const countOf = <const K extends Record<string, object>>(key: K) => ({ type: 'array', items: obj({ ...key, calls: int }) } as const);
+export const callStatsSchema = obj({
+  /** The range counted (as asked, else the stored calls' span); null when nothing is stored. */
+  from: nnum, to: nnum,
+  bucketMicros: int,
+  /** Calls (and of them answered) started in each bucket, every bucket of the range. */
+  series: { type: 'array', items: obj({ start: num, calls: int, answered: int }) },
+  calls: int, attempts: int, answered: int, inProgress: int,
+  asr: nnum, ner: nnum, acdMs: nint, pddP50Ms: nint, pddP95Ms: nint,
+  dispositions: countOf({ disposition: strOf<Disposition>() }),
+  statusClasses: countOf({ statusClass: str }),
+  statuses: countOf({ status: int }),
+  failureCodes: countOf({ status: int }),
+  failingPeers: countOf({ ip: str, alias: nstr }),
+});
+
 export const errorSchema = obj({ error: str, message: str });
 
 /**
@@ -248,7 +293,7 @@ export const errorSchema = obj({ error: str, message: str });
  * (all properties required), maps (`additionalProperties`), arrays, `anyOf`, string `enum`, types
  * with "null", and `strOf` unions.
  */
-export type Infer<S> = typeof tsType extends keyof S ? NonNullable<S[typeof tsType]>
+export type Infer<S> = typeof tsType extends keyof S ? Exclude<S[typeof tsType], undefined>
   : S extends { readonly anyOf: readonly (infer U)[] } ? (U extends unknown ? Infer<U> : never)
   : S extends { readonly type: readonly (infer T)[] } ? (T extends unknown ? OfType<T, S> : never)
   : S extends { readonly type: infer T } ? OfType<T, S>

@@ -4,7 +4,7 @@
  */
 import type {
   Infer, callPageSchema, configSchema, errorSchema, groupSchema, groupSummarySchema, importAnswerSchema,
-  messageDetailSchema, messageSchema, leanGroupSchema, leanMessageSchema,
+  messageDetailSchema, messageSchema, leanGroupSchema, leanMessageSchema, callStatsSchema,
 } from './schemas.ts';
 
 export type ApiGroupSummary = Infer<typeof groupSummarySchema>;
@@ -18,6 +18,7 @@ export type ApiMessageDetail = Infer<typeof messageDetailSchema>;
 export type ApiImport = Infer<typeof importAnswerSchema>;
 export type ApiConfig = Infer<typeof configSchema>;
 export type ApiError = Infer<typeof errorSchema>;
+export type ApiCallStats = Infer<typeof callStatsSchema>;
 /** `?fields=lean`: the message fields the app draws with (schemas.ts leanMessageSchema). */
 export type ApiLeanGroup = Infer<typeof leanGroupSchema>;
 export type ApiLeanMessage = Infer<typeof leanMessageSchema>;

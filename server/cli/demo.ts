@@ -1,6 +1,7 @@
 /** The demo: every scenario of the library, sent as real HEP to a collector, timed around now. */
 import { SCENARIOS, layoutScenarios, type Scenario } from '../scenarios/index.ts';
 import { wholeStory } from '../scenarios/story.ts';
+import { oneWayAudio } from '../scenarios/one-way.ts';
 import { encodeHep3 } from '../hep/encode.ts';
 import { sendPackets, type Target } from '../replay/sender.ts';
 import type { Store } from '../store/types.ts';
@@ -46,5 +47,8 @@ export function stableDemoCallIds(): string[] {
 /** A second layout this far from the first tells the time-dependent Call-IDs apart, µs (a day). */
 const STABLE_PROBE_MICROS = 86_400_000_000;
 
-/** The library, then the call told with its logs, REST, TLS events and RTCP (kept out of SCENARIOS, whose checks read SIP only). */
-export const DEMO_SCENARIOS: readonly Scenario[] = [...SCENARIOS, wholeStory];
+/**
+ * The library, then the call told with its logs, REST, TLS events and RTCP, and the one whose
+ * media raises every flag (kept out of SCENARIOS, whose checks read SIP only).
+ */
+export const DEMO_SCENARIOS: readonly Scenario[] = [...SCENARIOS, wholeStory, oneWayAudio];

@@ -9,6 +9,7 @@ import type { SipMessage } from '../sip/types.ts';
 import { linksOf } from '../correlate/links.ts';
 import { blindTransferLink, matchBlindTransfer, referRecordOf, type BlindInvite, type ReferCandidate } from '../correlate/blind.ts';
 import { WindowMatcher } from '../correlate/window.ts';
+import { InferredMatcher } from '../correlate/inferred.ts';
 import type { Config } from '../config.ts';
 import { noLog, type Log } from '../log.ts';
 import type { DecodeOptions, HepRecord } from '../hep/types.ts';
@@ -16,11 +17,13 @@ import type { WireAddress } from '../hep/inet.ts';
 import type { MessageInput, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 import { Batcher } from './batcher.ts';
-import { touchedBy, type Touched } from '../live/keys.ts';
+import { touchedBy } from '../live/keys.ts';
+import type { ChangeFeed } from '../live/feed.ts';
 import { storableText } from './storable.ts';
+import { natAddresses } from '../kpi/state.ts';
 import { nonSipPayload } from './non-sip.ts';
 import { ConnectionMatcher } from '../correlate/connections.ts';
-import { CONNECTION_EVENT_WINDOW_MICROS, MAX_TRACKED_CONNECTIONS } from '../config.ts';
+import { CONNECTION_EVENT_WINDOW_MICROS, LIVE_BATCH_DELAY_MS, MAX_TRACKED_CONNECTIONS } from '../config.ts';
 
 export interface FrameMeta {
   transport: 'udp' | 'tcp' | 'file';
@@ -43,13 +46,17 @@ export interface IngestDeps {
   config: Config;
   metrics: Metrics;
   log?: Log;
-  /** Told the ids each batch touched once it is stored (live views, server/live). */
-  onStored?: (t: Touched) => void;
+  /** Told what each batch touched once it is stored (live views, server/live/feed.ts). */
+  feed?: Pick<ChangeFeed, 'publish' | 'wanted' | 'unread'>;
+  /** Whether a live view is open: batches are then written after LIVE_BATCH_DELAY_MS at most. */
+  watched?: () => boolean;
 }
 
 export class Ingest {
   private readonly batcher: Batcher;
   private readonly window: WindowMatcher;
+  /** Links calls sharing no value through the configured B2BUAs/SBCs; null when none is configured. */
+  private readonly inferred: InferredMatcher | null;
   /** Messages the window step has seen: a batch retried after a failed write is not fed twice. */
   private readonly windowSeen = new WeakSet<MessageInput>();
   /** The parse of the few messages the window step reads (INVITE, REFER, 3xx), so that it parses none again. */
@@ -70,13 +77,17 @@ export class Ingest {
   constructor(private readonly d: IngestDeps) {
     const c = d.config;
     this.batcher = new Batcher({
-      batchSize: c.batchSize, batchDelayMs: c.batchDelayMs, maxPending: c.maxPending, maxPendingBytes: c.maxPendingBytes, metrics: d.metrics,
+      batchSize: c.batchSize, batchDelayMs: c.batchDelayMs,
+      delayMs: d.watched && (() => (d.watched!() ? Math.min(c.batchDelayMs, LIVE_BATCH_DELAY_MS) : c.batchDelayMs)),
+      maxPending: c.maxPending, maxPendingBytes: c.maxPendingBytes, metrics: d.metrics,
       maxInFlight: d.store.writeDepth, writeRetries: d.store.retriesWrites,
       write: (batch, onRetry) => {
         // Read before the store takes the batch (it may not keep it); told once the batch is stored.
-        const touched = d.onStored && touchedBy(batch);
+        // Nobody to tell (no live view, no other process): only that a batch went by unread.
+        const feed = d.feed;
+        const touched = feed?.wanted() ? touchedBy(batch) : null;
         const written = d.store.insert(batch, onRetry, (reason, m, err) => this.setAside(reason, m, err));
-        return touched ? written.then(() => d.onStored!(touched)) : written;
+        return feed ? written.then(() => (touched ? feed.publish(touched) : feed.unread())) : written;
       },
       prepare: (batch) => this.linkByWindow(batch),
       log: d.log ?? noLog,
@@ -85,6 +96,10 @@ export class Ingest {
     d.metrics.pendingBytesSource = () => this.batcher.pendingBytes;
     this.hepDecodeOptions = { authKey: c.hepAuthKey, maxDecompressedBytes: c.maxDecompressedBytes };
     this.window = new WindowMatcher({ blindTransferWindowMicros: c.blindTransferWindowMicros });
+    const inferred = new InferredMatcher({
+      boxes: c.inferredBoxes, aliases: c.aliases, windowMicros: c.inferredWindowMs * 1000, digits: c.inferredDigits, stripPrefixes: c.inferredStripPrefixes,
+    });
+    this.inferred = inferred.enabled ? inferred : null;
     const r = d.metrics.received;
     this.receivedBy = { udp: r.labels('udp'), tcp: r.labels('tcp'), file: r.labels('file') };
     this.decodedSip = d.metrics.decoded.labels('sip');
@@ -152,6 +167,7 @@ export class Ingest {
     if (!sip.callId) return skip(metrics.rejected, 'sip-no-call-id');
     const problems = textProblems.length ? [...sip.problems, ...textProblems] : sip.problems;
     for (const p of problems) metrics.malformed.inc({ problem: p });
+    const nat = natAddresses(sip);
     // Fields copied one by one: spreading `base` here cost ~25 µs a message (the hot path).
     const m: MessageInput = {
       ts: base.ts, srcIp: base.srcIp, srcPort: base.srcPort, dstIp: base.dstIp, dstPort: base.dstPort,
@@ -161,7 +177,7 @@ export class Ingest {
       cseqNum: sip.cseq?.num ?? null, cseqMethod: sip.cseq?.method ?? null,
       fromUser: sip.from?.uri.user ?? null, fromTag: sip.from?.tag ?? null,
       toUser: sip.to?.uri.user ?? null, toTag: sip.to?.tag ?? null,
-      ruriUser: sip.requestUri?.user ?? null, userAgent: sip.userAgent, viaBranch: sip.viaBranch,
+      ruriUser: sip.requestUri?.user ?? null, userAgent: sip.userAgent, viaBranch: sip.viaBranch, viaIp: nat.viaIp, contactIp: nat.contactIp,
       hasSdp: sip.hasSdp, raw: text,
       problems: problems.length ? problems.join('; ') : null,
       links: linksOf(sip, base.hepCorrelationId, { correlationHeaders: config.correlationHeaders, correlationRules: config.correlationRules }),
@@ -197,7 +213,7 @@ export class Ingest {
   }
 
   /**
-   * Links no header carries (blind transfer, forward, redirect): each message is matched to the
+   * Links no header carries (blind transfer, forward, redirect, inferred): each message is matched to the
    * recent ones the window step remembers, in the order received. A blind-transfer INVITE left
    * unmatched is also matched to the REFERs in the store (another collector may have seen one).
    */
@@ -211,6 +227,8 @@ export class Ingest {
       this.windowSeen.add(m);
       const r = this.window.step(m, this.parsedForWindow.get(m));
       for (const l of r.links) m.links.push(l);
+      const inferred = this.inferred?.step(m);
+      if (inferred) m.links.push(inferred);
       if (r.blind) open.push({ m, invite: r.blind });
     }
     if (!open.length) return;

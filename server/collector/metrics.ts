@@ -120,6 +120,7 @@ export class Metrics {
   }
 
   text(): Promise<string> {
+    this.liveCalls.expire(Date.now() * 1000); // calls of a collector gone quiet time out too
     return this.registry.metrics();
   }
 

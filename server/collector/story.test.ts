@@ -9,6 +9,7 @@ import { encodeHep3 } from '../hep/encode.ts';
 import { IP_PROTOCOL, PROTO_TYPE } from '../hep/chunks.ts';
 import { sendPackets } from '../replay/sender.ts';
 import { wholeStory } from '../scenarios/story.ts';
+import { oneWayAudio } from '../scenarios/one-way.ts';
 import { metric, startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
 import { OPENSIPS_REST_REPLY, OPENSIPS_REST_REQUEST, OPENSIPS_XLOG, STORY_CALL_ID } from '../testing/story-fixtures.ts';
 
@@ -106,5 +107,73 @@ describe('the whole story of a call', () => {
     expect([rejected('rtcp-length-overrun'), rejected('rtcp-bad-json'), rejected('rest-bad-json'), rejected('no-correlation-id')]).toEqual([1, 1, 1, 1]);
     // Both TLS events of the scenario found their call.
     expect(metric(text, 'hepflow_items_unfiled_total{reason="transport-no-call"}')).toBe(0);
+  });
+
+  it('never holds an item back for its call: one whose call never comes is stored under its own id, a transport event no call is near counted as unfiled', async () => {
+    // Nothing waits for a call (ingest.ts other()): the store groups by Call-ID whatever comes
+    // first, so nothing waits past a bound or is evicted. Only a transport event, which names its
+    // connection and no call, can fail to find one: it stays under its connection id, counted.
+    const target = { transport: 'udp' as const, host: '127.0.0.1', port: s.hepUdp!.port };
+    const at = { tsSec: BASE / 1e6 + 900, tsUsec: 0 };
+    const before = (await s.get<string>('/metrics')).body;
+    await sendPackets(target, [
+      encodeHep3({
+        ipProtocol: IP_PROTOCOL.idp, srcIp: '10.0.8.1', srcPort: 40000, dstIp: '10.0.0.5', dstPort: 5061, ...at, protoType: PROTO_TYPE.net,
+        correlationId: '4242', payload: '{"Protocol":"TLS","Event":"ACCEPTED","Status":"SUCCESS","Message":"Connection accepted..."}',
+      }),
+      encodeHep3({
+        ipProtocol: IP_PROTOCOL.udp, srcIp: '10.0.8.2', srcPort: 30001, dstIp: '10.0.8.3', dstPort: 40001, ...at, protoType: PROTO_TYPE.rtcp,
+        correlationId: 'call-never-sent', payload: '{"type":201,"ssrc":1,"report_count":1,"report_blocks":[{"source_ssrc":2,"fraction_lost":0,"packets_lost":0,"highest_seq_no":9,"ia_jitter":8,"lsr":0,"dlsr":0}]}',
+      }),
+    ], { rate: 0 });
+    const rtcp = await waitFor(async () => {
+      const r = await s.get<ApiGroup>('/api/v1/groups/call-never-sent', true);
+      return r.status === 200 && r.body;
+    }, 'RTCP without its call stored');
+    expect(rtcp.messages.map((m) => [m.kind, m.callId, m.stats?.jitterMs])).toEqual([['rtcp', 'call-never-sent', 1]]);
+    const event = (await group('4242')).messages;
+    expect(event.map((m) => [m.kind, m.callId, m.text])).toEqual([['transport', '4242', 'TLS ACCEPTED SUCCESS: Connection accepted...']]);
+    const after = (await s.get<string>('/metrics')).body;
+    const delta = (series: string) => metric(after, series) - metric(before, series);
+    expect(delta('hepflow_items_unfiled_total{reason="transport-no-call"}')).toBe(1);
+    expect(delta('hepflow_messages_stored_total')).toBe(2);
+    expect(after).not.toMatch(/^hepflow_messages_dropped_total\{/m);
+  });
+});
+
+describe('one-way audio at a glance', () => {
+  let s: TestServer;
+  const run = oneWayAudio.build(BASE);
+  const [callA, callB] = run.expected.groups[0].callIds;
+
+  beforeAll(async () => {
+    s = await startTestServer({ aliases: run.aliases });
+    await sendPackets({ transport: 'udp', host: '127.0.0.1', port: s.hepUdp!.port }, run.packets.map(encodeHep3), { rate: 0 });
+    await waitFor(async () => (await s.store.counts()).messages >= run.expected.messageCount, 'scenario stored');
+  });
+  afterAll(() => s?.stop());
+
+  it('flags each stream from its SDP and RTCP, each flag on the message that shows it', async () => {
+    const g = (await s.get<ApiGroup>(`/api/v1/groups/${encodeURIComponent(callA)}`)).body;
+    expect(g.messages).toHaveLength(run.expected.messageCount);
+    const byId = new Map(g.messages.map((m) => [m.id, m]));
+    // Each cause as "Call-ID leg: what the message is, from where".
+    const on = (id: string | null) => {
+      if (id === null) return null;
+      const m = byId.get(id)!;
+      return `${m.callId === callA ? 'A' : 'B'} ${m.kind === 'sip' ? m.label : m.kind} from ${m.srcIp}`;
+    };
+    expect(g.media.map((st) => [st.leg, st.direction, st.causes.map((c) => [c.flag, on(c.messageId)])])).toEqual([
+      [0, 'caller-to-callee', [['private-sdp', 'A INVITE from 203.0.113.10']]],
+      [0, 'callee-to-caller', [['no-packets', 'A rtcp from 192.168.1.20']]],
+      [1, 'caller-to-callee', [['no-rtcp', null], ['recvonly', 'B 200 OK from 198.51.100.5'], ['sendonly', 'B INVITE from 198.51.100.20'], ['codec-mismatch', 'B 200 OK from 198.51.100.20']]],
+      [1, 'callee-to-caller', [['codec-mismatch', 'B 200 OK from 198.51.100.20']]],
+    ]);
+    expect(g.media.every((st) => st.flags.join() === st.causes.map((c) => c.flag).join())).toBe(true);
+    // The silent stream's cause is Alice's last SR: the RTCP row of leg A, the last from her LAN.
+    const aliceReports = g.messages.filter((m) => m.kind === 'rtcp' && m.srcIp === '192.168.1.20');
+    expect(g.media[1].causes[0].messageId).toBe(aliceReports[aliceReports.length - 1].id);
+    expect(g.media[1]).toMatchObject({ reports: 6, jitterMeanMs: null });
+    expect(g.callIds).toContain(callB);
   });
 });

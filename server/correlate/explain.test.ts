@@ -15,6 +15,12 @@ describe('linkText', () => {
     expect(linkText({ rule: 'user', header: 'hdap', value: 'v', target: 'c1' }, inc(1))).toBe('Leg 2 carries this Call-ID as Rule "hdap"');
   });
 
+  it('tells an inferred link from both ends, saying it is inferred and giving its evidence', () => {
+    const l = { rule: 'inferred' as const, header: 'SBC', value: '300 ms; 930123456 → 4940555', target: 'a1' };
+    expect(linkText(l, out(0))).toBe('Inferred, no shared id: left SBC 300 ms after leg 1 reached it, same numbers 930123456 → 4940555');
+    expect(linkText(l, inc(2))).toBe('Inferred, no shared id: leg 3 left SBC 300 ms after this leg reached it, same numbers 930123456 → 4940555');
+  });
+
   it('tells forwards and redirects from both ends', () => {
     expect(linkText({ rule: 'history-info', header: 'History-Info', value: 'v', target: 'c1' }, out(0))).toBe('Forwarded call: its History-Info names the target of leg 1');
     expect(linkText({ rule: 'diversion', header: 'Diversion', value: 'v', target: 'c1' }, inc(2))).toBe('Forwarded on by the new call of leg 3 (Diversion)');

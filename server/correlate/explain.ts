@@ -64,9 +64,25 @@ export function linkText(link: { rule: LinkRule; header: string | null; value: s
       const header = link.rule === 'history-info' ? 'History-Info' : 'Diversion';
       return incoming ? `Forwarded on by the new call of ${other} (${header})` : `Forwarded call: its ${header} names the target of ${other}`;
     }
+    case 'inferred':
+      return inferredText(link, ctx);
     case 'redirect':
       return incoming ? `Its 3xx redirect was followed by the new call of ${other}` : `New call to the Contact of the 3xx on ${other}`;
   }
+}
+
+/**
+ * An inferred link (inferred.ts): `header` is the box, `value` "<delay> ms; <caller> → <callee>".
+ * The sentence starts with "Inferred" so that no one takes it for a certain link.
+ */
+function inferredText(link: { header: string | null; value: string; target: string }, ctx: LinkContext): string {
+  const [delay, numbers] = link.value.split('; ');
+  const box = link.header ?? 'a B2BUA';
+  const other = ctx.otherLeg === null ? shortId(link.target) : `leg ${ctx.otherLeg + 1}`;
+  const same = numbers ? `, same numbers ${numbers}` : '';
+  return ctx.direction === 'in'
+    ? `Inferred, no shared id: ${other} left ${box} ${delay} after this leg reached it${same}`
+    : `Inferred, no shared id: left ${box} ${delay} after ${other} reached it${same}`;
 }
 
 /** A value several legs carry (Session-ID, icid, a user rule's capture), told as `label value ...`. */

@@ -38,6 +38,16 @@ export interface ReportFigures {
   mos: number | null;
 }
 
+/** What an RTCP SR or RR says beyond its first block's figures (media/streams.ts RtcpCounts). */
+export interface RtcpReportInfo {
+  /** SR: the sender's packet count (RFC 3550 §6.4.1); null for an RR. */
+  senderPackets: number | null;
+  /** Reception report blocks it carries: 0 when its sender received from no one (§6.4.2). */
+  blocks: number;
+  /** Extended highest sequence number received, of the first block; null without one. */
+  highestSeq: number | null;
+}
+
 export interface ItemInfo {
   kind: ItemKind;
   /** Log line, REST first line, transport "TLS ACCEPTED SUCCESS: …"; null for SIP and reports. */
@@ -47,9 +57,11 @@ export interface ItemInfo {
   /** REST: the HTTP status of a reply, null for a request. */
   httpStatus: number | null;
   report: ReportFigures | null;
+  /** RTCP SR or RR, with or without a block; null for anything else. */
+  rtcp: RtcpReportInfo | null;
 }
 
-const EMPTY = { text: null, level: null, httpStatus: null, report: null } as const;
+const EMPTY = { text: null, level: null, httpStatus: null, report: null, rtcp: null } as const;
 
 /** The item a stored message shows; `raw` is its payload (undefined when not read: SIP). */
 export function itemOf(protoType: number, raw: string | undefined): ItemInfo {
@@ -68,7 +80,7 @@ export function itemOf(protoType: number, raw: string | undefined): ItemInfo {
       const msg = str(json?.Message);
       return { kind, ...EMPTY, text: msg ? `${head}: ${msg}` : head || raw };
     }
-    case 'rtcp': return { kind, ...EMPTY, report: json ? rtcpFigures(json) : null };
+    case 'rtcp': return { kind, ...EMPTY, report: json ? rtcpFigures(json) : null, rtcp: json ? rtcpInfo(json) : null };
     case 'qos': return { kind, ...EMPTY, report: json ? qosFigures(json) : rtcpXrFigures(raw) };
     default: return { kind, ...EMPTY, text: raw.slice(0, 200) };
   }
@@ -109,6 +121,23 @@ function rtcpFigures(j: Record<string, unknown>): ReportFigures | null {
     lsr: num(b.lsr) ?? 0,
     dlsr: num(b.dlsr) ?? 0,
     mos: null,
+  };
+}
+
+/**
+ * heplify's RTCP JSON as an SR or RR: one with "report_blocks" (heplify and rtcpToJson always
+ * write it, [] or null when RC = 0) or "sender_information"; null for anything else.
+ */
+function rtcpInfo(j: Record<string, unknown>): RtcpReportInfo | null {
+  const sender = j.sender_information;
+  const sr = typeof sender === 'object' && sender !== null && !Array.isArray(sender) ? (sender as Record<string, unknown>) : null;
+  if (!('report_blocks' in j) && !sr) return null;
+  const blocks = Array.isArray(j.report_blocks) ? j.report_blocks : [];
+  const first = blocks[0] as Record<string, unknown> | undefined;
+  return {
+    senderPackets: sr ? num(sr.packets) : null,
+    blocks: blocks.length,
+    highestSeq: typeof first === 'object' && first !== null ? num(first.highest_seq_no) : null,
   };
 }
 

@@ -14,7 +14,7 @@
  *  6. A later leg towards a media-server user (queue, announcement, music on hold, IVR ...) or
  *     answered by a media-server User-Agent: 'media-server'.
  *  7. B2B pairs: legs tied by a shared HEP correlation id, an A-leg header, the _b2b-N suffix, a
- *     Session-ID, an icid-value or a user rule,
+ *     Session-ID, an icid-value, a user rule or an inferred link (inferred.ts),
  *     where the later leg's INVITE leaves the box that received the earlier leg's INVITE
  *     (same IP, ports may differ). The later leg is 'b2b-outbound' and the earlier 'b2b-inbound',
  *     except when the later leg goes straight back to the node that sent the earlier one to the
@@ -28,20 +28,22 @@ import type { MessageMeta, StoredLink } from '../store/types.ts';
 import type { LinkRule } from './types.ts';
 
 /** Park orbits / park feature users: "park", "parking+701", "valet-3". */
-const PARK_USER = /^(?:park(?:ing)?|valet)(?:[-_+.]?\d+)?$/i;
+export const PARK_USER = /^(?:park(?:ing)?|valet)(?:[-_+.]?\d+)?$/i;
 /** Retrieval of a parked call by orbit user: "unpark+701", "retrieve-3". */
-const RETRIEVE_USER = /^(?:unpark|retrieve)(?:[-_+.]?\d+)?$/i;
+export const RETRIEVE_USER = /^(?:unpark|retrieve)(?:[-_+.]?\d+)?$/i;
 /** Pickup feature codes: *8 (group pickup), **NNN (Asterisk/FreePBX directed pickup), "pickup". */
-const PICKUP_USER = /^(?:\*8|\*\*\d+|pickup(?:[-_+.]?\d+)?)$/i;
+export const PICKUP_USER = /^(?:\*8|\*\*\d+|pickup(?:[-_+.]?\d+)?)$/i;
 /** Users that name a playback service rather than a person. */
-const MEDIA_USER = /^(?:queue|moh|music|announce(?:ment)?|annc|playback|prompt|ivr|welcome|media|conf(?:erence)?|voicemail|vm)(?:[-_+.].*|\d*)$/i;
+export const MEDIA_USER = /^(?:queue|moh|music|announce(?:ment)?|annc|playback|prompt|ivr|welcome|media|conf(?:erence)?|voicemail|vm)(?:[-_+.].*|\d*)$/i;
+/** A Replaces that may replace an early dialog only (RFC 3891 §3): directed pickup of a ringing call. */
+export const EARLY_ONLY = /early-only/i;
 /** User-Agent / Server values of media servers. */
 const MEDIA_AGENT = /media[ -]?server|announcement|\bivr\b/i;
 
 /** Links that say two legs are one B2B session (not a transfer). */
-const B2B_RULES: ReadonlySet<LinkRule> = new Set(['hep-correlation-id', 'header', 'b2b-suffix', 'session-id', 'icid', 'user']);
+export const B2B_RULES: ReadonlySet<LinkRule> = new Set(['hep-correlation-id', 'header', 'b2b-suffix', 'session-id', 'icid', 'user', 'inferred']);
 /** Links that say a leg is a call forwarded or redirected from another leg, and how it reads. */
-const FORWARD_RULES: ReadonlyMap<LinkRule, string> = new Map([
+export const FORWARD_RULES: ReadonlyMap<LinkRule, string> = new Map([
   ['history-info', 'Forwarded call (History-Info'], ['diversion', 'Forwarded call (Diversion'], ['redirect', 'Redirected call (3xx'],
 ]);
 
@@ -95,7 +97,7 @@ function transferRole(f: Facts, byCall: Map<string, Facts>, links: readonly Stor
   if (replaces) {
     const t = byCall.get(replaces.target)!;
     if (isPark(t, links)) return { role: 'retrieve', roleText: `Retrieval of the call parked in leg ${legNo(t)}` };
-    const early = /early-only/i.test(replaces.value) || t.answeredAt === null || t.answeredAt > f.start;
+    const early = EARLY_ONLY.test(replaces.value) || t.answeredAt === null || t.answeredAt > f.start;
     if (early) return { role: 'pickup', roleText: `Call pickup (replaces the ringing leg ${legNo(t)})` };
     return { role: 'replacement', roleText: `Replacement call (INVITE with Replaces naming leg ${legNo(t)})` };
   }

@@ -18,7 +18,7 @@ function meta(over: Partial<MessageMeta>): MessageMeta {
 
 describe('itemOf', () => {
   it('reads an OpenSIPS xlog line and its level', () => {
-    expect(itemOf(100, XLOG_JSON)).toEqual({ kind: 'log', text: 'no route to bob: 404\n', level: 'error', httpStatus: null, report: null });
+    expect(itemOf(100, XLOG_JSON)).toEqual({ kind: 'log', text: 'no route to bob: 404\n', level: 'error', httpStatus: null, report: null, rtcp: null });
   });
 
   it('reads a plain-text log, with a level when it starts with one', () => {
@@ -35,7 +35,9 @@ describe('itemOf', () => {
   it('reads the heplify RTCP fixture and a QoS report', () => {
     const heplify = '{"sender_information":{"ntp_timestamp_sec":3719322562,"ntp_timestamp_usec":3758534470,"rtp_timestamp":360902880,"packets":4017,"octets":642720},"ssrc":2543003035,"type":202,"report_count":1,"report_blocks":[{"source_ssrc":1393754395,"fraction_lost":0,"packets_lost":0,"highest_seq_no":29662,"ia_jitter":159,"lsr":0,"dlsr":0}],"report_blocks_xr":{"end_system_delay":11},"sdes_ssrc":2540000035}';
     expect(itemOf(5, heplify).report).toEqual({ ssrc: 1393754395, jitter: 159, jitterIsMs: false, fractionLost: 0, packetsLost: 0, rttMs: null, lsr: 0, dlsr: 0, mos: null });
+    expect(itemOf(5, heplify).rtcp).toEqual({ senderPackets: 4017, blocks: 1, highestSeq: 29662 });
     expect(itemOf(5, RTPENGINE_RTCP_JSON).report).toMatchObject({ ssrc: 287454020, jitter: 80, fractionLost: 0.25, packetsLost: 3 });
+    expect(itemOf(5, RTPENGINE_RTCP_JSON).rtcp).toEqual({ senderPackets: null, blocks: 1, highestSeq: 9 });
     expect(itemOf(34, '{"CORRELATION_ID":"c1","MOS":4.1,"JITTER":3,"PACKET_LOSS":7}').report).toMatchObject({ jitter: 3, jitterIsMs: true, packetsLost: 7, mos: 4.1 });
     expect(itemOf(35, 'VQSessionReport: CallTerm\r\nPacketLoss:NLR=5.0\r\nDelay:RTD=120 IAJ=12\r\nQualityEst:MOSCQ=3.9\r\n').report)
       .toMatchObject({ fractionLost: 0.05, rttMs: 120, jitter: 12, mos: 3.9 });
@@ -69,6 +71,24 @@ describe('buildStory', () => {
     expect(media.map((s) => [s.direction, s.flags])).toEqual([
       ['caller-to-callee', ['no-rtcp', 'recvonly', 'sendonly']], // alice receives only, bob sends only: alice → bob is stopped
       ['callee-to-caller', ['no-rtcp']],
+    ]);
+    // Each hold flag points at the message whose SDP says it: alice's 200 and bob's re-INVITE.
+    expect(media[0].causes).toEqual([{ flag: 'no-rtcp', messageId: null }, { flag: 'recvonly', messageId: ms[3].id }, { flag: 'sendonly', messageId: ms[2].id }]);
+  });
+
+  it('reads an RTCP SR with no report block as a report on the stream its sender receives, which carried nothing', () => {
+    //  alice 10.0.1.10:30000 ⇄ bob 10.0.2.20:40000; alice's SRs (from 30001) count what she sends and carry no block.
+    const body = (ip: string, port: number) => `X SIP/2.0\r\n\r\nv=0\r\nc=IN IP4 ${ip}\r\nm=audio ${port} RTP/AVP 8\r\n`;
+    const invite = meta({ method: 'INVITE', hasSdp: true });
+    const ok = meta({ status: 200, hasSdp: true, srcIp: '10.0.2.20' });
+    const srs = [250, 500].map(() => meta({ protoType: 5, srcIp: '10.0.1.10', srcPort: 30001 }));
+    const json = (packets: number) => JSON.stringify({ type: 200, ssrc: 7, report_count: 0, report_blocks: [], sender_information: { ntp_timestamp_sec: 1, ntp_timestamp_usec: 0, rtp_timestamp: 0, packets, octets: packets * 160 } });
+    const payloads = new Map([[invite.id, body('10.0.1.10', 30000)], [ok.id, body('10.0.2.20', 40000)], [srs[0].id, json(250)], [srs[1].id, json(500)]]);
+    const story = buildStory([invite, ok, ...srs].map((m) => ({ m, leg: 0 })), payloads);
+    expect(story.items.get(srs[1].id)).toMatchObject({ kind: 'rtcp', stats: null });
+    expect(story.media.map((s) => [s.direction, s.reports, s.causes])).toEqual([
+      ['caller-to-callee', 0, [{ flag: 'no-rtcp', messageId: null }]],
+      ['callee-to-caller', 2, [{ flag: 'no-packets', messageId: srs[1].id }]],
     ]);
   });
 

@@ -4,7 +4,7 @@
  * view.ts calls it with the payloads `storyPayloadIds` asks for.
  */
 import { PROTO_TYPE } from '../hep/chunks.ts';
-import { DEFAULT_RTP_CLOCK_HZ, audioOf, mediaStreams, reportStats, type LegReport, type LegSdp, type MediaStream, type ReportStats, type SdpSide } from '../media/streams.ts';
+import { DEFAULT_RTP_CLOCK_HZ, audioOf, mediaStreams, reportStats, type LegReport, type LegSdp, type MediaStream, type ReportStats, type SdpMessageIds, type SdpSide } from '../media/streams.ts';
 import type { MessageMeta } from '../store/types.ts';
 import { itemOf, type ItemKind } from './items.ts';
 
@@ -91,16 +91,20 @@ export function buildStory(messages: readonly { m: MessageMeta; leg: number }[],
       const media = legSdp.get(leg);
       const side = media?.answer ?? media?.offer ?? null;
       stats = reportStats(info.report, m.ts, side?.clockHz ?? DEFAULT_RTP_CLOCK_HZ, side?.codec ?? null);
-      reports.push({ leg, srcIp: m.srcIp, srcPort: m.srcPort, stats });
     }
+    // An SR or RR with no block has no figures, but says its sender received nothing (no-packets).
+    if (stats || info.rtcp) reports.push({ leg, id: m.id, srcIp: m.srcIp, srcPort: m.srcPort, stats, rtcp: info.rtcp });
     items.set(m.id, { kind: info.kind, text: info.text, level: info.level, latencyMs, stats });
   }
   return { items, media: mediaStreams([...legSdp.values()], reports) };
 }
 
-/** Each leg's first offer and answer, with the directions of its last ones (a hold re-INVITE). */
+/**
+ * Each leg's first offer and answer, with the directions of its last ones (a hold re-INVITE), and
+ * the messages each was read from.
+ */
 function sdpByLeg(messages: readonly { m: MessageMeta; leg: number }[], payloads: ReadonlyMap<string, string>): Map<number, LegSdp> {
-  const steps = new SdpSteps<{ side: SdpSide; signalIp: string }>();
+  const steps = new SdpSteps<{ side: SdpSide; signalIp: string; id: string }>();
   const legOf = new Map<string, number>();
   for (const { m, leg } of messages) {
     if (m.protoType !== PROTO_TYPE.sip || !m.hasSdp) continue;
@@ -108,7 +112,7 @@ function sdpByLeg(messages: readonly { m: MessageMeta; leg: number }[], payloads
     const side = raw === undefined ? null : audioOf(raw, DEFAULT_RTP_CLOCK_HZ);
     if (!side) continue;
     if (!legOf.has(m.callId)) legOf.set(m.callId, leg);
-    steps.step(m, { side, signalIp: m.srcIp });
+    steps.step(m, { side, signalIp: m.srcIp, id: m.id });
   }
   const out = new Map<number, LegSdp>();
   for (const [callId, s] of steps.byCall) {
@@ -120,10 +124,12 @@ function sdpByLeg(messages: readonly { m: MessageMeta; leg: number }[], payloads
     const calleeLast = sameWay ? s.lastAnswer : s.lastOffer;
     const last = (first: SdpSide | undefined, later: { side: SdpSide } | null): SdpSide | null =>
       first ? { ...first, direction: later?.side.direction ?? first.direction } : null;
+    const ids = (first: { id: string } | null, later: { id: string } | null): SdpMessageIds | null =>
+      first ? { sdp: first.id, direction: later?.id ?? first.id } : null;
     out.set(leg, {
       leg,
-      offer: last(s.offer?.side, callerLast), offerSignalIp: s.offer?.signalIp ?? null,
-      answer: last(s.answer?.side, calleeLast), answerSignalIp: s.answer?.signalIp ?? null,
+      offer: last(s.offer?.side, callerLast), offerSignalIp: s.offer?.signalIp ?? null, offerIds: ids(s.offer, callerLast),
+      answer: last(s.answer?.side, calleeLast), answerSignalIp: s.answer?.signalIp ?? null, answerIds: ids(s.answer, calleeLast),
     });
   }
   return out;

@@ -15,6 +15,7 @@ export type LinkRule =
   | 'history-info' // new INVITE whose History-Info (RFC 7044) names an earlier call's target
   | 'diversion' // new INVITE whose Diversion (RFC 5806) names an earlier call's target
   | 'redirect' // new INVITE to the Contact of an earlier call's 3xx
+  | 'inferred' // no shared value: leaves a configured B2BUA/SBC just after the other reached it, same numbers (inferred.ts)
   | 'user'; // a rule of the config file (correlationRules); `header` holds the rule's name
 
 /** What a leg is in its scenario, as roles.ts infers it; the legend's text is built from it. */

@@ -118,4 +118,15 @@ describe('buildGroupView', () => {
     const v = viewOf(record([req, makeResponse(req, 183, '', { id: 's', ts: T0 + 1, reason: null }), makeStored({ id: 'x', ts: T0 + 2, method: null, problems: 'bad-start-line' })]));
     expect(v.messages.map((m) => [m.label, m.malformed])).toEqual([['INVITE', null], ['183', null], ['(malformed)', 'bad-start-line']]);
   });
+
+  it('judges an INVITE unanswered for 64×T1 before the time it is read as timed out, only when it holds the whole group', () => {
+    const inv = makeStored({ id: 'i', ...hop(A, B) });
+    const ringing = makeResponse(inv, 180, 'Ringing', { id: 'r', ts: T0 + 100_000 });
+    const at = (rec: Recorded, nowMicros: number) => buildGroupView(rec, { aliases: {}, dedupWindowMicros: 500_000, payloads: payloadsOf(rec.messages), nowMicros }).legs[0].kpi;
+    const whole = record([inv, ringing]);
+    expect(at(whole, T0 + 31_000_000)).toMatchObject({ disposition: 'in-progress', problems: [] });
+    expect(at(whole, T0 + 33_000_000)).toMatchObject({ disposition: 'failed', problems: [{ code: 'no-final-response', messageId: 'i' }] });
+    // A first page may stop before the answer: no verdict on it.
+    expect(at({ ...whole, complete: false }, T0 + 33_000_000)).toMatchObject({ disposition: 'in-progress', problems: [] });
+  });
 });

@@ -12,6 +12,7 @@ import { orderByCause } from './order.ts';
 import { legRoles } from './roles.ts';
 import { buildStory, type ItemFields } from './story.ts';
 import { KPI_DEFAULTS, kpiOf, newKpiState, updateKpi, type Kpi } from '../kpi/state.ts';
+import { foldCalls, scenarioOf } from '../store/summary.ts';
 
 export interface GroupViewOptions {
   /** "ip:port" or "ip" → display name ("SBC", "Main proxy"). */
@@ -23,6 +24,12 @@ export interface GroupViewOptions {
    * those story.ts storyPayloadIds names (logs, reports, SDP) for their details.
    */
   payloads: ReadonlyMap<string, string>;
+  /**
+   * The time the view is read, µs: an INVITE or BYE unanswered for 64×T1 before it has timed out
+   * (no-final-response, bye-without-200). Only a complete slice is judged: a first page may stop
+   * before the answer.
+   */
+  nowMicros?: number;
 }
 
 /** Alias of an endpoint: "[v6]:port" or "ip:port" first, then the bare address. */
@@ -63,7 +70,7 @@ export function buildGroupView(rec: GroupSlice, opts: GroupViewOptions): ApiGrou
       start: msgs[0]?.ts ?? 0,
       messages: msgs.length,
       status: first ? finalStatus(first, msgs) : null,
-      kpi: legKpi(msgs),
+      kpi: legKpi(msgs, rec.complete ? opts.nowMicros : undefined),
     };
   });
 
@@ -77,6 +84,8 @@ export function buildGroupView(rec: GroupSlice, opts: GroupViewOptions): ApiGrou
     endpoints: endpointsOf(folded, opts.aliases),
     messages: folded.map((f) => apiMessage(f, msgLeg(f.message), story.items.get(f.message.id)!)),
     media: story.media,
+    // The store's, read from all the group's calls; a record built by hand names it from its messages.
+    scenario: rec.scenario ?? scenarioOf(foldCalls(rec.messages), rec.links),
   };
 }
 
@@ -102,10 +111,10 @@ function finalStatus(first: MessageMeta, msgs: MessageMeta[]): number | null {
 }
 
 /** KPIs of one leg from its SIP messages, duplicates folded, in order: the collector's fold, replayed. */
-function legKpi(msgs: MessageMeta[]): Kpi {
+function legKpi(msgs: MessageMeta[], nowMicros: number | undefined): Kpi {
   const st = newKpiState();
   for (const m of msgs) if (m.protoType === PROTO_TYPE.sip) updateKpi(st, m, KPI_DEFAULTS);
-  return kpiOf(st, KPI_DEFAULTS);
+  return kpiOf(st, KPI_DEFAULTS, nowMicros);
 }
 
 function endpointsOf(folded: Folded[], aliases: Record<string, string>): ApiEndpoint[] {

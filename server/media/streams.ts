@@ -4,6 +4,8 @@
  *
  * An RTCP report is sent by the receiver of the stream it reports on (RFC 3550 §6.4), so a
  * report's source address is the stream's destination (its RTP port, or the next one for RTCP).
+ * An SR also says what its own sender sent (sender info, §6.4.1): that is about the stream the
+ * other way, whose source the report comes from.
  */
 import { parseSdp } from '../sip/sdp.ts';
 import { estimateMos } from './emodel.ts';
@@ -92,21 +94,52 @@ export function reportStats(
   };
 }
 
+/** The messages an SDP side was read from: what a flag found in it points at. */
+export interface SdpMessageIds {
+  /** The message whose SDP gave the address and codecs. */
+  sdp: string;
+  /** The message whose SDP gave the direction: the last re-INVITE or answer to one, else `sdp`. */
+  direction: string;
+}
+
 export interface LegSdp {
   leg: number;
   /** The caller's SDP (the first INVITE with a body) and the address its INVITE came from. */
   offer: SdpSide | null;
   offerSignalIp: string | null;
+  offerIds: SdpMessageIds | null;
   /** The callee's SDP (the first response with a body). */
   answer: SdpSide | null;
   answerSignalIp: string | null;
+  answerIds: SdpMessageIds | null;
+}
+
+/** What an RTCP report says beyond its first block's figures (correlate/items.ts RtcpReportInfo). */
+export interface RtcpCounts {
+  /** SR sender's packet count (RFC 3550 §6.4.1), null for an RR. */
+  senderPackets: number | null;
+  /** Reception report blocks: 0 when the reporter received from no one (RC = 0, §6.4.2). */
+  blocks: number;
+  /** Extended highest sequence number received, of the first block; null without one. */
+  highestSeq: number | null;
 }
 
 export interface LegReport {
   leg: number;
+  /** Id of the report's message. */
+  id: string;
   srcIp: string;
   srcPort: number;
-  stats: ReportStats;
+  /** Figures of its first reception block; null for RTCP that carries none. */
+  stats: ReportStats | null;
+  /** RTCP only (null for QoS reports). */
+  rtcp: RtcpCounts | null;
+}
+
+/** A flag and the message that shows it; null for a flag no message shows (no-rtcp). */
+export interface FlagCause {
+  flag: string;
+  messageId: string | null;
 }
 
 export interface MediaStream {
@@ -117,6 +150,7 @@ export interface MediaStream {
   src: string | null;
   dst: string | null;
   codec: string | null;
+  /** Reports from the stream's receiver, those without a reception block included. */
   reports: number;
   packetsLost: number | null;
   jitterMaxMs: number | null;
@@ -124,11 +158,22 @@ export interface MediaStream {
   rttMs: number | null;
   /** Mean of the reports' MOS (each from its interval's loss, jitter and delay). */
   mos: number | null;
-  /** What looks wrong at a glance: no-rtcp, sendonly, recvonly, inactive, private-sdp, codec-mismatch. */
+  /** What looks wrong at a glance: no-rtcp, no-packets, sendonly, recvonly, inactive, private-sdp, codec-mismatch. */
   flags: string[];
+  /** One per flag, in the same order: the message that shows it. */
+  causes: FlagCause[];
 }
 
-/** Streams of every leg, in leg order: two per leg with an offer and an answer, plus any reported stream they do not explain. */
+/**
+ * Interval loss from which a report says nothing arrived: 255/256, the most the 8-bit fraction
+ * of RFC 3550 §6.4.1 can say (all lost would be 256/256, which does not fit).
+ */
+export const ALL_LOST = 255 / 256;
+
+/**
+ * Streams of every leg, in leg order: two per leg with an offer and an answer, plus any reported
+ * stream they do not explain. `reports` in time order.
+ */
 export function mediaStreams(legs: readonly LegSdp[], reports: readonly LegReport[]): MediaStream[] {
   const out: MediaStream[] = [];
   for (const l of legs) {
@@ -136,53 +181,85 @@ export function mediaStreams(legs: readonly LegSdp[], reports: readonly LegRepor
     const used = new Set<LegReport>();
     const mismatch = l.offer && l.answer && l.answer.formats[0] !== undefined && !l.offer.formats.includes(l.answer.formats[0]);
     const codec = l.answer?.codec ?? l.offer?.codec ?? null;
-    const pairs: [MediaStream['direction'], SdpSide | null, string | null, SdpSide | null][] = [
-      ['caller-to-callee', l.offer, l.offerSignalIp, l.answer],
-      ['callee-to-caller', l.answer, l.answerSignalIp, l.offer],
+    const pairs: [MediaStream['direction'], SdpSide | null, string | null, SdpMessageIds | null, SdpSide | null, SdpMessageIds | null][] = [
+      ['caller-to-callee', l.offer, l.offerSignalIp, l.offerIds, l.answer, l.answerIds],
+      ['callee-to-caller', l.answer, l.answerSignalIp, l.answerIds, l.offer, l.offerIds],
     ];
-    for (const [direction, from, fromSignal, to] of pairs) {
+    for (const [direction, from, fromSignal, fromIds, to, toIds] of pairs) {
       if (!from || !to) continue;
-      const got = mine.filter((r) => !used.has(r) && receives(to, r));
+      const got = mine.filter((r) => !used.has(r) && sentFrom(to, r));
       for (const r of got) used.add(r);
-      const flags: string[] = [];
-      if (!got.length) flags.push('no-rtcp');
-      for (const d of [from.direction === 'recvonly' || from.direction === 'inactive' ? from.direction : null,
-        to.direction === 'sendonly' || to.direction === 'inactive' ? to.direction : null]) if (d && !flags.includes(d)) flags.push(d);
-      if (from.ip && fromSignal && isPrivate(from.ip) && !isPrivate(fromSignal)) flags.push('private-sdp');
-      if (mismatch) flags.push('codec-mismatch');
-      out.push(summary(l.leg, direction, endpoint(from), endpoint(to), codec, got, flags));
+      const causes: FlagCause[] = [];
+      const flag = (f: string, messageId: string | null): void => {
+        if (!causes.some((c) => c.flag === f)) causes.push({ flag: f, messageId });
+      };
+      if (!got.length) flag('no-rtcp', null);
+      const silent = noPackets(got, mine.filter((r) => sentFrom(from, r)));
+      if (silent) flag('no-packets', silent.id);
+      if (from.direction === 'recvonly' || from.direction === 'inactive') flag(from.direction, fromIds?.direction ?? null);
+      if (to.direction === 'sendonly' || to.direction === 'inactive') flag(to.direction, toIds?.direction ?? null);
+      if (from.ip && fromSignal && isPrivate(from.ip) && !isPrivate(fromSignal)) flag('private-sdp', fromIds?.sdp ?? null);
+      if (mismatch) flag('codec-mismatch', l.answerIds?.sdp ?? null);
+      out.push(summary(l.leg, direction, endpoint(from), endpoint(to), codec, got, causes));
     }
-    // Reports no SDP stream explains: one stream per SSRC.
+    // Reports no SDP stream explains: one stream per SSRC (RTCP with no block names none: left out).
     const bySsrc = new Map<string, LegReport[]>();
-    for (const r of mine) if (!used.has(r)) bySsrc.set(String(r.stats.ssrc), [...(bySsrc.get(String(r.stats.ssrc)) ?? []), r]);
+    for (const r of mine) if (!used.has(r) && r.stats) bySsrc.set(String(r.stats.ssrc), [...(bySsrc.get(String(r.stats.ssrc)) ?? []), r]);
     for (const rs of bySsrc.values()) out.push(summary(l.leg, 'unknown', null, `${rs[0].srcIp}:${rs[0].srcPort}`, codec, rs, []));
   }
   return out;
 }
 
-/** The report was sent from the stream's receiver: same address, RTP port or the next one (RTCP, RFC 3550 §11). */
-function receives(to: SdpSide, r: LegReport): boolean {
-  return to.ip === r.srcIp && (r.srcPort === to.port || r.srcPort === to.port + 1);
+/**
+ * The report that shows a stream carried no RTP ("no-packets"), null when none does. `got`: the
+ * reports of the stream's receiver; `sent`: those of its sender (whose SRs count what it sent);
+ * both in time order. The first that holds, in this order:
+ *   1. the receiver sends RTCP, but not one report of it carries a reception block: it received
+ *      from no one (RC = 0, RFC 3550 §6.4.2); shown on its last report;
+ *   2. every report of the receiver gives an interval loss of ALL_LOST or more; its last report;
+ *   3. the receiver's extended highest sequence number is the same in its first and last report
+ *      (two or more): nothing arrived in between; its last report;
+ *   4. the sender's SR packet count is 0 in every SR, or the same in its first and last SR (two or
+ *      more): it sent nothing in between (§6.4.1); its last SR.
+ * A receiver that sends no RTCP at all is "no-rtcp" only: silence tells nothing of the packets.
+ */
+function noPackets(got: readonly LegReport[], sent: readonly LegReport[]): LegReport | null {
+  const withBlock = got.filter((r) => r.stats !== null);
+  if (got.length && !withBlock.length) return got[got.length - 1];
+  if (withBlock.length && withBlock.every((r) => r.stats!.fractionLost >= ALL_LOST)) return withBlock[withBlock.length - 1];
+  const seqs = withBlock.filter((r) => r.rtcp?.highestSeq != null);
+  if (seqs.length >= 2 && seqs[0].rtcp!.highestSeq === seqs[seqs.length - 1].rtcp!.highestSeq) return seqs[seqs.length - 1];
+  const srs = sent.filter((r) => r.rtcp?.senderPackets != null);
+  const last = srs[srs.length - 1];
+  if (srs.length && (srs.every((r) => r.rtcp!.senderPackets === 0) || (srs.length >= 2 && srs[0].rtcp!.senderPackets === last.rtcp!.senderPackets))) return last;
+  return null;
+}
+
+/** The report came from the side's media address: its RTP port or the next one (RTCP, RFC 3550 §11). */
+function sentFrom(side: SdpSide, r: LegReport): boolean {
+  return side.ip === r.srcIp && (r.srcPort === side.port || r.srcPort === side.port + 1);
 }
 
 function endpoint(s: SdpSide): string | null {
   return s.ip === null ? null : s.ip.includes(':') ? `[${s.ip}]:${s.port}` : `${s.ip}:${s.port}`;
 }
 
-function summary(leg: number, direction: MediaStream['direction'], src: string | null, dst: string | null, codec: string | null, rs: readonly LegReport[], flags: string[]): MediaStream {
-  const jitters = rs.map((r) => r.stats.jitterMs);
-  const mos = rs.map((r) => r.stats.mos).filter((x): x is number => x !== null);
-  const rtt = rs.map((r) => r.stats.rttMs).filter((x): x is number => x !== null);
-  const lost = rs.map((r) => r.stats.packetsLost).filter((x): x is number => x !== null);
+function summary(leg: number, direction: MediaStream['direction'], src: string | null, dst: string | null, codec: string | null, reports: readonly LegReport[], causes: FlagCause[]): MediaStream {
+  const rs = reports.map((r) => r.stats).filter((x): x is ReportStats => x !== null);
+  const jitters = rs.map((r) => r.jitterMs);
+  const mos = rs.map((r) => r.mos).filter((x): x is number => x !== null);
+  const rtt = rs.map((r) => r.rttMs).filter((x): x is number => x !== null);
+  const lost = rs.map((r) => r.packetsLost).filter((x): x is number => x !== null);
   return {
-    leg, direction, ssrc: rs.find((r) => r.stats.ssrc !== null)?.stats.ssrc ?? null, src, dst, codec,
-    reports: rs.length,
+    leg, direction, ssrc: rs.find((r) => r.ssrc !== null)?.ssrc ?? null, src, dst, codec,
+    reports: reports.length,
     packetsLost: lost.length ? Math.max(...lost) : null,
     jitterMaxMs: jitters.length ? Math.max(...jitters) : null,
     jitterMeanMs: jitters.length ? round2(jitters.reduce((a, b) => a + b, 0) / jitters.length) : null,
     rttMs: rtt.length ? round2(rtt.reduce((a, b) => a + b, 0) / rtt.length) : null,
     mos: mos.length ? round2(mos.reduce((a, b) => a + b, 0) / mos.length) : null,
-    flags,
+    flags: causes.map((c) => c.flag),
+    causes,
   };
 }
 

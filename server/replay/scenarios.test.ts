@@ -3,7 +3,7 @@
  * back from the API grouped, with the legs, roles and link reasons its expectation gives.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { SCENARIOS, layoutScenarios, scenarioRules } from '../scenarios/index.ts';
+import { SCENARIOS, layoutScenarios, scenarioInferredBoxes, scenarioRules } from '../scenarios/index.ts';
 import { encodeHep3 } from '../hep/encode.ts';
 import { sendPackets } from './sender.ts';
 import { startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
@@ -14,7 +14,7 @@ const laid = layoutScenarios(SCENARIOS, 1_760_000_000_000_000);
 describe('scenario library over real sockets', () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ maxPending: 1_000_000, correlationRules: scenarioRules(SCENARIOS) });
+    s = await startTestServer({ maxPending: 1_000_000, correlationRules: scenarioRules(SCENARIOS), inferredBoxes: scenarioInferredBoxes(SCENARIOS) });
     for (const [i, { run }] of laid.entries()) {
       const transport = i % 2 ? 'tcp' : 'udp';
       const port = (transport === 'tcp' ? s.hepTcp : s.hepUdp)!.port;

@@ -27,6 +27,7 @@ export const basicCall: Scenario = {
       messageCount: 13,
       sides: ['caller', 'caller', 'callee', 'callee', 'caller', 'callee', 'caller', 'caller', 'callee', 'caller', 'callee', 'callee', 'caller'],
       labels: ['INVITE', '100 Trying', 'INVITE', '180 Ringing', '180 Ringing', '200 OK', '200 OK', 'ACK', 'ACK', 'BYE', 'BYE', '200 OK', '200 OK'],
+      kpi: { legs: [{ disposition: 'answered', finalStatus: 200, setupMs: 3_250, problems: [] }] },
     }, [proxy]);
   },
 };
@@ -48,6 +49,7 @@ export const rejectedCall: Scenario = {
       groups: [{ callIds: [d.callId], legs: [{ callId: d.callId, role: 'original', linkRules: [] }] }],
       messageCount: 9,
       labels: ['INVITE', '100 Trying', 'INVITE', '180 Ringing', '180 Ringing', '486 Busy Here', 'ACK', '486 Busy Here', 'ACK'],
+      kpi: { legs: [{ disposition: 'busy', finalStatus: 486, pddMs: 45, problems: [] }] },
     }, [proxy]);
   },
 };
@@ -70,6 +72,7 @@ export const cancelledCall: Scenario = {
       messageCount: 13,
       labels: ['INVITE', '100 Trying', 'INVITE', '180 Ringing', '180 Ringing', 'CANCEL', '200 OK', 'CANCEL', '200 OK',
         '487 Request Terminated', 'ACK', '487 Request Terminated', 'ACK'],
+      kpi: { legs: [{ disposition: 'cancelled', finalStatus: 487, pddMs: 60, problems: [] }] },
     }, [proxy]);
   },
 };
@@ -102,6 +105,8 @@ export const holdResume: Scenario = {
       groups: [{ callIds: [d.callId], legs: [{ callId: d.callId, role: 'original', linkRules: [] }] }],
       messageCount: 29,
       retransmissions: 2,
+      // The retransmitted 200 answers a re-INVITE: no missing-ack, which is of the initial INVITE's 2xx.
+      kpi: { legs: [{ disposition: 'answered', finalStatus: 200, setupMs: 2_550, problems: [{ code: 'retransmissions', at: '200 OK' }] }] },
     }, [proxy]);
   },
 };

@@ -66,7 +66,7 @@ export interface Timing {
 export const DEFAULT_TIMING: Timing = { wire: [150, 900], proc: [40, 600] };
 
 /** mulberry32: a tiny seeded PRNG, so a scenario is the same bytes on every run. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -7,8 +7,10 @@ import { basicCall, cancelledCall, holdResume, rejectedCall } from './basic.ts';
 import { chainFull, chainPartial } from './chain.ts';
 import { forwardDiversion, forwardHistoryInfo, forwardUnrelated, redirect } from './forward.ts';
 import { hostileCall } from './hostile.ts';
+import { inferredSbc, inferredUnrelated } from './inferred.ts';
 import { largeGroup, longCall } from './long.ts';
 import { callPickup, parkRetrieve } from './pickup-park.ts';
+import { PROBLEM_SCENARIOS } from './problems.ts';
 import { icid, sessionId, sessionIdNil, userRuleCallId, userRuleHeader, userRuleNoMatch, xcidChain } from './shared-ids.ts';
 import { attendedTransferKamailio, attendedTransferOpensips, blindTransfer } from './transfer.ts';
 import type { CorrelationRule } from '../correlate/user-rules.ts';
@@ -26,13 +28,20 @@ export const SCENARIOS: readonly Scenario[] = [
   chainPartial, chainFull,
   forwardHistoryInfo, forwardDiversion, redirect, forwardUnrelated,
   sessionId, sessionIdNil, icid, userRuleHeader, userRuleCallId, userRuleNoMatch, xcidChain,
+  inferredSbc, inferredUnrelated,
   hostileCall,
+  ...PROBLEM_SCENARIOS,
   longCall, largeGroup,
 ];
 
 /** The correlationRules a server needs for `list`'s expectations to hold (rule names are unique in the library). */
 export function scenarioRules(list: readonly Scenario[]): CorrelationRule[] {
   return list.flatMap((s) => s.correlationRules ?? []);
+}
+
+/** The inferredBoxes a server needs for `list`'s expectations to hold (each box is one scenario's own address). */
+export function scenarioInferredBoxes(list: readonly Scenario[]): string[] {
+  return list.flatMap((s) => s.inferredBoxes ?? []);
 }
 
 export function findScenario(name: string): Scenario | undefined {

@@ -1,12 +1,14 @@
 /**
  * Every scenario, end to end through the pure parts: HEP3 encode → decode → SIP parse → links
- * (linksOf, the window step) → groups (a plain union-find here; the store does it in
+ * (linksOf, the window step, inferred matching) → groups (a plain union-find here; the store does it in
  * production) → buildGroupView, compared with the scenario's hand-written expectation.
  */
 import { describe, expect, it } from 'vitest';
 import { DEDUP_WINDOW_MICROS, duplicateCandidates } from '../correlate/dedup.ts';
 import { linksOf } from '../correlate/links.ts';
 import { WindowMatcher } from '../correlate/window.ts';
+import { InferredMatcher } from '../correlate/inferred.ts';
+import { defaults } from '../config.ts';
 import { buildGroupView } from '../correlate/view.ts';
 import { decodeHep } from '../hep/decode.ts';
 import { encodeHep3 } from '../hep/encode.ts';
@@ -14,11 +16,18 @@ import { parseSip } from '../sip/parse.ts';
 import type { SipMessage } from '../sip/types.ts';
 import type { ApiGroup } from '../api/types.ts';
 import type { GroupRecord, StoredLink, StoredMessage } from '../store/types.ts';
-import { findScenario, layoutScenarios, SCENARIOS, scenarioPackets, scenarioRules } from './index.ts';
+import { DISPOSITIONS, PROBLEM_CODE_LIST } from '../kpi/codes.ts';
+import { KPI_DEFAULTS, natAddresses } from '../kpi/state.ts';
+import { findScenario, layoutScenarios, SCENARIOS, scenarioInferredBoxes, scenarioPackets, scenarioRules } from './index.ts';
 import type { ScenarioRun } from './types.ts';
 
 const BASE = Date.UTC(2025, 2, 14, 9, 30, 0) * 1000; // µs
 const OPTS = { correlationHeaders: ['X-CID', 'X-Call-ID'], correlationRules: scenarioRules(SCENARIOS) };
+/** The library's boxes, the other inferred settings at their defaults, as collector/ingest.ts builds its matcher. */
+const inferredMatcher = (): InferredMatcher => new InferredMatcher({
+  boxes: scenarioInferredBoxes(SCENARIOS), aliases: {}, windowMicros: defaults.inferredWindowMs * 1000,
+  digits: defaults.inferredDigits, stripPrefixes: defaults.inferredStripPrefixes,
+});
 
 interface Ingested {
   groups: GroupRecord[];
@@ -31,6 +40,7 @@ function ingest(run: ScenarioRun): Ingested {
   const links: StoredLink[] = [];
   const parsed: SipMessage[] = [];
   const window = new WindowMatcher();
+  const inferred = inferredMatcher();
   run.packets.forEach((p, i) => {
     const r = decodeHep(encodeHep3(p));
     if (!r.ok) throw new Error(`packet ${i}: ${r.reason}`);
@@ -44,13 +54,15 @@ function ingest(run: ScenarioRun): Ingested {
       captureId: String(rec.captureId), hepCorrelationId: rec.correlationId, protoType: rec.protoType, callId: sip.callId!,
       method: sip.method, status: sip.status, reason: sip.reason, cseqNum: sip.cseq?.num ?? null, cseqMethod: sip.cseq?.method ?? null,
       fromUser: sip.from?.uri.user ?? null, fromTag: sip.from?.tag ?? null, toUser: sip.to?.uri.user ?? null, toTag: sip.to?.tag ?? null,
-      ruriUser: sip.requestUri?.user ?? null, userAgent: sip.userAgent, viaBranch: sip.viaBranch, hasSdp: sip.sdp !== null,
+      ruriUser: sip.requestUri?.user ?? null, userAgent: sip.userAgent, viaBranch: sip.viaBranch, ...natAddresses(sip), hasSdp: sip.sdp !== null,
       raw: text, problems: sip.problems.length ? sip.problems.join('; ') : null,
     };
     messages.push(m);
     const own = linksOf(sip, rec.correlationId, OPTS);
     const timed = window.step({ ...m, links: own }).links;
-    for (const l of [...own, ...timed]) links.push({ callId: m.callId, ...l, messageId: m.id, ts });
+    // After the window step, on the links found so far: a certain link takes the arrival it names.
+    const guessed = inferred.step({ ...m, links: [...own, ...timed] });
+    for (const l of [...own, ...timed, ...guessed ? [guessed] : []]) links.push({ callId: m.callId, ...l, messageId: m.id, ts });
   });
   return { groups: group(messages, links), parsed };
 }
@@ -88,11 +100,17 @@ function group(messages: StoredMessage[], links: StoredLink[]): GroupRecord[] {
 
 const sortRules = (r: string[]): string[] => [...new Set(r)].sort();
 
+/**
+ * KPI times are written as the scenario's waits, ms: each hop adds up to 1.5 ms of wire and
+ * processing, and Dialog.establish rings 20–80 ms before its 180.
+ */
+const KPI_SLACK_MS = 100;
+
 /** The view as the API builds it (api/group-view.ts): with the payloads of dedup's candidates only. */
-function viewOf(g: GroupRecord, aliases: Record<string, string>): ApiGroup {
+function viewOf(g: GroupRecord, aliases: Record<string, string>, nowMicros?: number): ApiGroup {
   const wanted = new Set(duplicateCandidates(g.messages, DEDUP_WINDOW_MICROS));
   const payloads = new Map(g.messages.filter((m) => wanted.has(m.id)).map((m) => [m.id, m.raw]));
-  return buildGroupView({ ...g, complete: true }, { aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS, payloads });
+  return buildGroupView({ ...g, complete: true }, { aliases, dedupWindowMicros: DEDUP_WINDOW_MICROS, payloads, nowMicros });
 }
 
 describe('scenario library', () => {
@@ -115,6 +133,15 @@ describe('scenario library', () => {
     }
   });
 
+  it('gives every inferred box to one scenario only, so that the runners\' union of them links no other scenario\'s calls', () => {
+    for (const { scenario, run } of layoutScenarios(SCENARIOS, BASE)) {
+      const own = new Set(scenario.inferredBoxes);
+      const used = new Set(run.packets.flatMap((p) => [`${p.srcIp}:${p.srcPort}`, `${p.dstIp}:${p.dstPort}`]));
+      const foreign = scenarioInferredBoxes(SCENARIOS).filter((box) => !own.has(box) && used.has(box));
+      expect(foreign, scenario.name).toEqual([]);
+    }
+  });
+
   it('builds the same bytes every time, shifted by the base time', () => {
     const s = findScenario('attended-transfer-opensips')!;
     const a = scenarioPackets(s, BASE);
@@ -123,6 +150,14 @@ describe('scenario library', () => {
     const first = s.build(BASE).packets;
     expect(later[0].tsSec - first[0].tsSec).toBe(5);
     expect(later.map((p) => p.payload)).toEqual(first.map((p) => p.payload));
+  });
+
+  it('has a scenario with expected KPIs for every problem code and every disposition', () => {
+    const kpis = SCENARIOS.flatMap((s) => s.build(BASE).expected.kpi ?? []);
+    const codes = new Set(kpis.flatMap((k) => [...k.legs.flatMap((l) => l.problems.map((p) => p.code)), ...k.timedOut?.problems ?? []]));
+    const dispositions = new Set(kpis.flatMap((k) => [...k.legs.map((l) => l.disposition), ...k.timedOut ? [k.timedOut.disposition] : []]));
+    expect(PROBLEM_CODE_LIST.filter((c) => !codes.has(c)), 'codes without a scenario').toEqual([]);
+    expect(DISPOSITIONS.filter((d) => !dispositions.has(d)), 'dispositions without a scenario').toEqual([]);
   });
 
   it('lays scenarios out one after another without overlap', () => {
@@ -166,6 +201,32 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('scenario %s', (_name,
     expect(exp.sides.length).toBe(exp.messageCount);
     expect(messages.filter((m) => m.retransmission).length).toBe(exp.retransmissions ?? 0);
     if (exp.labels) expect(messages.map((m) => m.label)).toEqual(exp.labels);
+  });
+
+  const kpi = exp.kpi;
+  const first = groups.find((g) => g.callIds.includes(exp.groups[0].callIds[0]));
+
+  // Defined only for the scenarios that carry expectations, rather than reported as skipped for the rest.
+  if (kpi) it('gives each leg the expected disposition, final status, PDD, setup and problems, each on its message', () => {
+    const view = viewOf(first!, run.aliases);
+    const label = new Map(view.messages.map((m) => [m.id, m.label]));
+    expect(view.legs.map((l) => ({
+      disposition: l.kpi.disposition, finalStatus: l.kpi.finalStatus, problems: l.kpi.problems.map((p) => ({ code: p.code, at: label.get(p.messageId) })),
+    }))).toEqual(kpi!.legs.map((l) => ({ disposition: l.disposition, finalStatus: l.finalStatus, problems: l.problems })));
+    kpi!.legs.forEach((want, i) => {
+      const got = view.legs[i].kpi;
+      for (const key of ['pddMs', 'setupMs'] as const) {
+        if (want[key] === undefined) continue;
+        expect(got[key], `leg ${i} ${key}`).not.toBeNull();
+        expect(Math.abs(got[key]! - want[key]!), `leg ${i} ${key} ${got[key]}`).toBeLessThanOrEqual(KPI_SLACK_MS);
+      }
+    });
+  });
+
+  if (kpi?.timedOut) it('times out what went unanswered when the view is read 64×T1 after the last message', () => {
+    const timerB = 64 * KPI_DEFAULTS.t1Ms * 1000;
+    const k = viewOf(first!, run.aliases, first!.messages.at(-1)!.ts + timerB + 1).legs[0].kpi;
+    expect({ disposition: k.disposition, problems: k.problems.map((p) => p.code) }).toEqual(kpi!.timedOut);
   });
 });
 

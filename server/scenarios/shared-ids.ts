@@ -29,10 +29,11 @@ interface LegHeaders {
   ack?: string[];
 }
 
-/** A bridged call through `box`: 13 messages (A 7, B 6). */
-function bridged(b: ScenarioBuilder, a: Dialog, out: Dialog, h: LegHeaders): void {
+/** A bridged call through `box`: 13 messages (A 7, B 6); the box routes `routeMs` before its B-leg INVITE. */
+export function bridged(b: ScenarioBuilder, a: Dialog, out: Dialog, h: LegHeaders, routeMs = 0): void {
   const inv1 = a.invite({ sdp: 'sendrecv', headers: h.aInvite }); // 1
   a.respond(inv1, 100, 'Trying'); // 1
+  b.wait(routeMs);
   const inv2 = out.invite({ sdp: 'sendrecv', headers: h.bInvite }); // 1
   out.respond(inv2, 180, 'Ringing', { headers: h.answer }); // 1
   a.respond(inv1, 180, 'Ringing', { headers: h.answer }); // 1
@@ -46,7 +47,7 @@ function bridged(b: ScenarioBuilder, a: Dialog, out: Dialog, h: LegHeaders): voi
   out.hangup('fwd'); // 2
 }
 
-interface Pair {
+export interface Pair {
   b: ScenarioBuilder;
   box: Node;
   carrier: Node;
@@ -66,7 +67,7 @@ function pair(base: number, seed: number, boxName: string, callIds: [string?, st
 }
 
 /** The expectation of a linked pair: the B-leg joined by `rule`, B2B roles. */
-function linked(p: Pair, rule: ExpectedGroup['legs'][number]['linkRules'][number]): ScenarioRun {
+export function linked(p: Pair, rule: ExpectedGroup['legs'][number]['linkRules'][number]): ScenarioRun {
   return finish(p.b, {
     groups: [{
       callIds: [p.a.callId, p.out.callId],

@@ -6,6 +6,7 @@ import type { LegRole } from '../correlate/types.ts';
 import type { LinkRule } from '../correlate/types.ts';
 import type { CorrelationRule } from '../correlate/user-rules.ts';
 import type { HepEncodeInput } from '../hep/types.ts';
+import type { Disposition, ProblemCode } from '../kpi/codes.ts';
 import type { Side } from './builder.ts';
 
 export type { Side } from './builder.ts';
@@ -37,6 +38,33 @@ export interface ScenarioExpectation {
   labels?: string[];
   /** Messages flagged as retransmissions. */
   retransmissions?: number;
+  /** The KPIs and problems of the first group's legs (server/kpi/state.ts), for the scenarios that show one. */
+  kpi?: ExpectedKpi;
+}
+
+/** A problem and the arrow label of the message it names (the first that showed it). */
+export interface ExpectedProblem {
+  code: ProblemCode;
+  at: string;
+}
+
+/** One leg's KPIs as the group view gives them. Times within scenarios.test.ts KPI_SLACK_MS. */
+export interface ExpectedLegKpi {
+  disposition: Disposition;
+  finalStatus: number | null;
+  /** In the order the leg raised them. */
+  problems: ExpectedProblem[];
+  /** Initial INVITE to the first 180/183, else to the final response, ms; given where the scenario sets it. */
+  pddMs?: number;
+  /** Initial INVITE to its 2xx, ms. */
+  setupMs?: number;
+}
+
+export interface ExpectedKpi {
+  /** In leg order. */
+  legs: ExpectedLegKpi[];
+  /** The first leg read 64×T1 after the last message (the group view's clock): an unanswered INVITE or BYE has then timed out. */
+  timedOut?: { disposition: Disposition; problems: ProblemCode[] };
 }
 
 export interface ScenarioRun {
@@ -54,6 +82,12 @@ export interface Scenario {
   description: string;
   /** The config file's correlationRules the expectation assumes (names unique across the library). */
   correlationRules?: CorrelationRule[];
+  /**
+   * The config file's inferredBoxes the expectation assumes, the other inferred* settings at their
+   * defaults. Each an ip:port no other scenario uses, so that the library's boxes together link
+   * nothing in any other scenario.
+   */
+  inferredBoxes?: string[];
   /** Builds the packets; `base` is the start time in µs since the epoch. Deterministic. */
   build(base: number): ScenarioRun;
 }

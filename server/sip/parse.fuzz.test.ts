@@ -38,14 +38,15 @@ function checkShape(m: SipMessage): void {
   expect(Object.keys(m).sort()).toEqual(
     [
       'kind', 'method', 'requestUri', 'status', 'reason', 'headers', 'callId', 'cseq', 'from', 'to', 'viaBranch',
-      'contact', 'userAgent', 'contentType', 'replaces', 'join', 'referTo', 'referredBy', 'reasonHeader',
+      'viaHost', 'viaCount', 'contact', 'userAgent', 'contentType', 'replaces', 'join', 'referTo', 'referredBy', 'reasonHeader',
       'sessionId', 'icid', 'correlationHeaders', 'body', 'hasSdp', 'sdp', 'problems',
     ].sort(),
   );
   expect(['request', 'response']).toContain(m.kind);
-  for (const k of ['method', 'reason', 'callId', 'viaBranch', 'userAgent', 'contentType', 'reasonHeader', 'icid'] as const) {
+  for (const k of ['method', 'reason', 'callId', 'viaBranch', 'viaHost', 'userAgent', 'contentType', 'reasonHeader', 'icid'] as const) {
     expect(isStrOrNull(m[k])).toBe(true);
   }
+  expect(Number.isInteger(m.viaCount) && m.viaCount >= 0).toBe(true);
   expect(m.status === null || (m.status >= 100 && m.status <= 699)).toBe(true);
   if (m.requestUri) checkUri(m.requestUri);
   for (const na of [m.from, m.to, m.contact, m.referTo, m.referredBy]) checkNameAddr(na);

@@ -19,6 +19,8 @@ describe('parseSip on well-formed messages', () => {
       from: { display: 'Alice Liddell', tag: '1928301774', uri: { user: 'alice', host: 'example.com' } },
       to: { display: null, tag: null, uri: { user: 'bob' } },
       viaBranch: 'z9hG4bK2d4790.1', // the top Via is the proxy's
+      viaHost: '192.0.2.1',
+      viaCount: 2,
       contact: { uri: { host: '198.51.100.10', port: 5060 } },
       userAgent: 'Linphone/5.2.0 (belle-sip/5.2.0)',
       contentType: 'application/sdp',

@@ -52,6 +52,8 @@ function emptyMessage(): SipMessage {
     from: null,
     to: null,
     viaBranch: null,
+    viaHost: null,
+    viaCount: 0,
     contact: null,
     userAgent: null,
     contentType: null,
@@ -132,6 +134,13 @@ function parseCSeq(value: string): { num: number; method: string } | null {
 }
 
 /** First value of a list header (Via, Contact), or null. */
+/** Host of a Via value's sent-by ("SIP/2.0/UDP 10.0.0.1:5060;branch=…" → "10.0.0.1"; IPv6 without brackets), null when unreadable. */
+function viaSentByHost(v: string): string | null {
+  const m = /^[^/\s]+\s*\/\s*[^/\s]+\s*\/\s*\S+\s+(\[[^\]]*\]|[^\s:;,]+)/.exec(v);
+  if (!m) return null;
+  return m[1].startsWith('[') ? m[1].slice(1, -1) : m[1];
+}
+
 function firstValue(h: SipHeader): string | null {
   return splitHeaderValues(h.name, h.value)[0] ?? null;
 }
@@ -218,13 +227,17 @@ function parseInto(text: string, opts: SipParseOptions, msg: SipMessage, problem
       case 'to':
         msg.to ??= parseNameAddr(h.value);
         break;
-      case 'via':
-        if (vias++ === 0) {
-          const v = firstValue(h);
-          const branch = v === null ? undefined : headerParam(v, 'branch');
+      case 'via': {
+        const values = splitHeaderValues(h.name, h.value);
+        if (vias === 0 && values.length > 0) {
+          const v = values[0];
+          const branch = headerParam(v, 'branch');
           msg.viaBranch = branch === undefined || branch === '' ? null : branch;
+          msg.viaHost = viaSentByHost(v);
         }
+        vias += Math.max(1, values.length);
         break;
+      }
       case 'contact':
         if (msg.contact === null) {
           const v = firstValue(h);
@@ -281,6 +294,7 @@ function parseInto(text: string, opts: SipParseOptions, msg: SipMessage, problem
   }
   if (msg.from === null) problems.add('no-from');
   if (msg.to === null) problems.add('no-to');
+  msg.viaCount = vias;
   if (vias === 0) problems.add('no-via');
   checkNameAddr(msg.from, 'bad-from', problems);
   checkNameAddr(msg.to, 'bad-to', problems);

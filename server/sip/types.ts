@@ -62,6 +62,10 @@ export interface SipMessage {
   from: NameAddr | null;
   to: NameAddr | null;
   viaBranch: string | null;
+  /** Host of the top Via's sent-by, as written (IPv6 without brackets): where the sender says it is. */
+  viaHost: string | null;
+  /** Via values in all (a proxy adds one): 1 means the request comes straight from the UA that wrote its Contact. */
+  viaCount: number;
   contact: NameAddr | null;
   userAgent: string | null; // User-Agent, or Server for responses
   contentType: string | null;

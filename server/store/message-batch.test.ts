@@ -6,7 +6,7 @@ const message = (o: Partial<MessageInput> = {}): MessageInput => ({
   ts: 1_700_000_000_123_456, srcIp: '10.0.0.1', srcPort: 5060, dstIp: '2001:db8::2', dstPort: 5080, transport: 'udp',
   captureId: '2001', hepCorrelationId: 'corr-1', protoType: 1, callId: 'a@b', method: 'INVITE', status: null,
   reason: null, cseqNum: 1, cseqMethod: 'INVITE', fromUser: 'alice', fromTag: 'f1', toUser: 'bob', toTag: null,
-  ruriUser: 'bob', userAgent: 'ua', viaBranch: 'z9hG4bK1', hasSdp: true, raw: 'INVITE sip:bob@b SIP/2.0\r\n\r\n',
+  ruriUser: 'bob', userAgent: 'ua', viaBranch: 'z9hG4bK1', viaIp: '192.168.1.20', contactIp: null, hasSdp: true, raw: 'INVITE sip:bob@b SIP/2.0\r\n\r\n',
   problems: null, links: [], ...o,
 });
 
@@ -14,8 +14,8 @@ describe('packed message batches', () => {
   it('come back field for field through a structured clone, links and problems included', () => {
     const batch = [
       message(),
-      message({ method: null, status: 180, reason: 'Ringing', hasSdp: false, problems: 'no-via; bad-to', hepCorrelationId: null }),
-      message({ callId: 'c@d', links: [{ target: 'a@b', rule: 'replaces', header: 'Replaces', value: 'a@b;to-tag=1' }] }),
+      message({ method: null, status: 180, reason: 'Ringing', hasSdp: false, problems: 'no-via; bad-to', hepCorrelationId: null, viaIp: null }),
+      message({ callId: 'c@d', contactIp: '2001:db8::7', links: [{ target: 'a@b', rule: 'replaces', header: 'Replaces', value: 'a@b;to-tag=1' }] }),
       message({ raw: 'INVITE sip:𝄞@b SIP/2.0\r\nSubject: ünïcødé, "quotes", \u0000 and all\r\n\r\n', userAgent: '', fromUser: null, cseqNum: 0, status: 0 }),
     ];
     const packed = packBatch(batch);

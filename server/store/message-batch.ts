@@ -8,7 +8,7 @@
 import type { MessageInput } from './types.ts';
 
 /** Strings per message, in the order written: see packBatch. */
-const STRINGS = 18;
+const STRINGS = 20;
 /** Numbers per message: ts, srcPort, dstPort, protoType, status, cseqNum, hasSdp. */
 const NUMBERS = 7;
 
@@ -42,7 +42,7 @@ export function packBatch(batch: MessageInput[]): PackedBatch {
     const m = batch[i];
     str(m.srcIp); str(m.dstIp); str(m.transport); str(m.captureId); str(m.hepCorrelationId); str(m.callId);
     str(m.method); str(m.reason); str(m.cseqMethod); str(m.fromUser); str(m.fromTag); str(m.toUser); str(m.toTag);
-    str(m.ruriUser); str(m.userAgent); str(m.viaBranch); str(m.raw); str(m.problems);
+    str(m.ruriUser); str(m.userAgent); str(m.viaBranch); str(m.viaIp ?? null); str(m.contactIp ?? null); str(m.raw); str(m.problems);
     numbers[n++] = m.ts; numbers[n++] = m.srcPort; numbers[n++] = m.dstPort; numbers[n++] = m.protoType;
     numbers[n++] = m.status ?? NaN; numbers[n++] = m.cseqNum ?? NaN; numbers[n++] = m.hasSdp ? 1 : 0;
     if (m.links.length) links.push([i, m.links]);
@@ -71,7 +71,7 @@ export function unpackBatch(p: PackedBatch): MessageInput[] {
     const m = {
       srcIp: str()!, dstIp: str()!, transport: str()!, captureId: str()!, hepCorrelationId: str(), callId: str()!,
       method: str(), reason: str(), cseqMethod: str(), fromUser: str(), fromTag: str(), toUser: str(), toTag: str(),
-      ruriUser: str(), userAgent: str(), viaBranch: str(), raw: str()!, problems: str(),
+      ruriUser: str(), userAgent: str(), viaBranch: str(), viaIp: str(), contactIp: str(), raw: str()!, problems: str(),
       ts: num()!, srcPort: num()!, dstPort: num()!, protoType: num()!, status: num(), cseqNum: num(), hasSdp: num() === 1,
       links: [] as MessageInput['links'],
     };

@@ -103,6 +103,28 @@ describe.skipIf(noPostgres)('PostgreSQL store on a Homer 7 database', () => {
       expect((await store.searchGroups({ limit: 10, from: (T + 50) * 1e6 })).items.map((i) => i.groupId)).toEqual(['other']);
     });
 
+    it('folds the KPIs of query-time groups as hepflow folds its own at insert, and filters on them', async () => {
+      const page = await store.searchGroups({ limit: 10 });
+      const kpi = (g: (typeof page.items)[number]) => [g.groupId, g.disposition, g.pddMs, g.setupMs, g.durationMs, g.finalStatus, g.problems];
+      // 'other' is an INVITE answered by nothing, long ago: Timer B has run out on it.
+      expect(page.items.map(kpi)).toEqual([['other', 'failed', null, null, null, null, ['no-final-response']], ['xfer-a', 'answered', 1000, 1000, null, 200, []]]);
+      const ids = async (q: object) => (await store.searchGroups({ limit: 10, ...q })).items.map((i) => i.groupId);
+      expect(await ids({ disposition: 'answered' })).toEqual(['xfer-a']);
+      expect(await ids({ disposition: 'failed' })).toEqual(['other']);
+      expect(await ids({ disposition: 'in-progress' })).toEqual([]);
+      expect(await ids({ problems: ['no-final-response'] })).toEqual(['other']);
+      expect(await ids({ minPddMs: 1000 })).toEqual(['xfer-a']);
+      expect(await ids({ minPddMs: 1001 })).toEqual([]);
+      expect(await ids({ problems: ['server-error-5xx'] })).toEqual([]);
+    });
+
+    it('names the scenario of query-time groups as of hepflow\'s own, in the search and in a slice of the group', async () => {
+      const page = await store.searchGroups({ limit: 10 });
+      expect(page.items.map((g) => [g.groupId, g.scenario])).toEqual([['other', 'basic'], ['xfer-a', 'attended-transfer']]);
+      // Its first two messages are the first leg's alone: the kind is still the whole group's.
+      expect((await store.getGroupSlice('xfer-b', 2))?.scenario).toBe('attended-transfer');
+    });
+
     it('pages through query-time groups with the cursor', async () => {
       const first = await store.searchGroups({ limit: 1 });
       expect(first.items.map((i) => i.groupId)).toEqual(['other']);

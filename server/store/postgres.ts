@@ -15,6 +15,7 @@ import type {
   StoredLink, StoredMessage,
 } from './types.ts';
 import type { LinkRule } from '../correlate/types.ts';
+import type { ScenarioLink } from '../correlate/scenario-kind.ts';
 import { HOMER_PROFILES, isoMicros, partitionStepMicros, profileOf, tableName, type HomerProfile } from './homer/tables.ts';
 import { CommitUnknown, createSchema, inTransaction, LOCK_GROUPS, Partitions } from './homer/ddl.ts';
 import { contentFault } from './homer/errors.ts';
@@ -26,9 +27,12 @@ import { HomerWriter } from './homer/ingest.ts';
 import { CALL_SPAN_MICROS, closeGroup, type RowSource } from '../correlate/closure.ts';
 import { byTimeThenId } from './homer/order.ts';
 import { purgeHomer } from './homer/purge.ts';
+import { pgStats } from './homer/stats.ts';
+import type { StatsQuery, StatsRows } from '../kpi/stats.ts';
 import type { RetentionCutoffs } from './retention.ts';
 import type { CorrelationRule } from '../correlate/user-rules.ts';
-import { foldCalls, summarize } from './summary.ts';
+import { foldCalls, kpiConditions, kpiFields, scenarioOf, scenariosOf, summarize, type ScenarioRow } from './summary.ts';
+import { CallKpis } from './call-kpi.ts';
 import { containsPattern, ROWS_NAMING, ROWS_OF_SIDS, rowFilters, SEED_TIME, selectRow, sidsWhere } from './homer/sql.ts';
 
 
@@ -69,6 +73,8 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly timer: NodeJS.Timeout;
   private readonly homer = new HomerWriter();
+  /** KPI fold windows of the calls this process wrote last (call-kpi.ts). */
+  private readonly kpis = new CallKpis();
   /** Messages of a split batch already stored or set aside: a retry of the batch skips them. */
   private readonly settled = new WeakSet<MessageInput>();
   /** Messages whose COMMIT went unanswered, with their transaction's token (see write). */
@@ -150,7 +156,7 @@ export class PostgresStore implements Store {
       // Only now serialise with the other writers: the Homer rows above went in concurrently.
       // The token rides on the same round trip (a data-modifying WITH runs whether read or not).
       await c.query('WITH t AS (INSERT INTO hepflow_batches (token) VALUES ($2)) SELECT pg_advisory_xact_lock($1)', [LOCK_GROUPS, token]);
-      await applyGrouping(c, written);
+      await applyGrouping(c, written, this.kpis);
     });
   }
 
@@ -222,7 +228,8 @@ export class PostgresStore implements Store {
       const rec = (await this.foreignGroup(id))?.record;
       if (!rec) return null;
       const cut = limit !== undefined && rec.messages.length > limit;
-      return { ...rec, messages: cut ? rec.messages.slice(0, limit) : rec.messages, complete: !cut };
+      return { ...rec, messages: cut ? rec.messages.slice(0, limit) : rec.messages, complete: !cut,
+        scenario: scenarioOf(foldCalls(rec.messages), rec.links) };
     }
     const gid = known.rows[0].group_id;
     const [ids, group] = await Promise.all([
@@ -237,8 +244,11 @@ export class PostgresStore implements Store {
       : limit === undefined ? await this.readRows(ROWS_OF_SIDS, range)
       : await this.readRows(`SELECT * FROM (${ROWS_OF_SIDS}) r ORDER BY ts::int8, profile COLLATE "C", id::int8 LIMIT $4`, [...range, limit + 1]);
     const complete = limit === undefined || rows.length <= limit;
-    const links = await this.pool.query('SELECT * FROM hepflow_links WHERE call_id = ANY($1) ORDER BY ts, message_id',
-      [ids.rows.map((r) => r.key)]);
+    const keys = ids.rows.map((r) => r.key);
+    const [links, calls] = await Promise.all([
+      this.pool.query('SELECT * FROM hepflow_links WHERE call_id = ANY($1) ORDER BY ts, message_id', [keys]),
+      this.scenarioCalls(keys),
+    ]);
     return {
       groupId: g?.first_call ?? id,
       callIds,
@@ -246,7 +256,15 @@ export class PostgresStore implements Store {
       messages: rows.sort(byTimeThenId).slice(0, complete ? rows.length : limit),
       links: links.rows.map(toLink),
       complete,
+      scenario: scenarioOf(calls, links.rows.map(toLink)),
     };
+  }
+
+  /** The rows of `keys`' calls that a scenario kind reads (summary.ts scenarioOf), earliest first. */
+  private async scenarioCalls(keys: string[]): Promise<ScenarioRow[]> {
+    const { rows } = await this.pool.query<ScenarioRow>(`SELECT call_id, callee, setup_ms FROM hepflow_calls
+      WHERE call_id = ANY($1) ORDER BY start, call_id COLLATE "C"`, [keys]);
+    return rows;
   }
 
   /** A group hepflow never grouped: heplify-server's rows, correlated now. */
@@ -269,6 +287,7 @@ export class PostgresStore implements Store {
   /** Groups hepflow keeps (hepflow_groups), filtered like the SQLite store. */
   private async searchGrouped(q: CallQuery, cursor: Cursor | null): Promise<GroupSummary[]> {
     const args: unknown[] = [];
+    const now = Date.now() * 1000; // the clock kpiFields and kpiConditions read Timer B with
     const arg = (v: unknown) => { args.push(v); return `$${args.length}`; };
     const where = ['g.start IS NOT NULL'];
     if (q.from !== undefined) where.push(`g."end" >= ${arg(q.from)}`);
@@ -285,6 +304,11 @@ export class PostgresStore implements Store {
       const [f] = rowFilters({ q: q.q }, arg);
       where.push(`g.id IN (SELECT group_id FROM hepflow_ids WHERE key = ${arg(q.q)} OR key IN (${sidsWhere(f, time())}))`);
     }
+    // KPIs (ddl.ts HEPFLOW_KPI_INDEXES): disposition and problem have an index each.
+    where.push(...kpiConditions(q, now, arg));
+    if (q.minPddMs !== undefined) where.push(`g.pdd_ms >= ${arg(q.minPddMs)}`);
+    if (q.minDurationMs !== undefined) where.push(`g.duration_ms >= ${arg(q.minDurationMs)}`);
+    if (q.maxDurationMs !== undefined) where.push(`g.duration_ms <= ${arg(q.maxDurationMs)}`);
     if (cursor) {
       const s = arg(cursor.start);
       where.push(`(g.start < ${s} OR (g.start = ${s} AND g.first_call < ${arg(String(cursor.id))}))`);
@@ -294,12 +318,22 @@ export class PostgresStore implements Store {
     if (!rows.length) return [];
     const ids = await this.pool.query<{ group_id: string; key: string; is_call: boolean }>(
       'SELECT group_id, key, is_call FROM hepflow_ids WHERE group_id = ANY($1) ORDER BY key', [rows.map((r) => r.id)]);
+    // The page's scenario kinds: two lookups by primary key over its calls and links, all groups at once.
+    const keys = ids.rows.map((r) => r.key);
+    const [calls, links] = await Promise.all([
+      this.scenarioCalls(keys),
+      this.pool.query<ScenarioLink>('SELECT call_id AS "callId", target, rule, value FROM hepflow_links WHERE call_id = ANY($1)', [keys]),
+    ]);
+    const groupOf = new Map(ids.rows.map((r) => [r.key, r.group_id]));
+    const kinds = scenariosOf(calls.map((c) => ({ ...c, group: groupOf.get(c.call_id) })), links.rows.map((l) => ({ ...l, group: groupOf.get(l.callId) })));
     return rows.map((g) => {
       const mine = ids.rows.filter((r) => r.group_id === g.id);
+      const scenario = kinds.get(g.id) ?? 'basic';
       return {
         groupId: g.first_call, callIds: mine.filter((r) => r.is_call).map((r) => r.key),
         correlationIds: mine.filter((r) => !r.is_call).map((r) => r.key), start: Number(g.start), end: Number(g.end),
         caller: g.caller, callee: g.callee, status: g.status, method: g.method, messages: g.messages,
+        ...kpiFields(g, Number(g.start), now), scenario,
       };
     });
   }
@@ -330,12 +364,16 @@ export class PostgresStore implements Store {
       const c = await this.foreignGroup(sid);
       if (!c) continue;
       for (const id of c.record.callIds) covered.add(id);
-      const s = summarize(foldCalls(c.record.messages), c.record.callIds, c.record.correlationIds);
+      const s = summarize(foldCalls(c.record.messages), c.record.callIds, c.record.correlationIds, c.record.links, Date.now() * 1000);
       if (!matches(q, s, c.record) || (cursor && !before(s, cursor))) continue;
       out.push(s);
       if (out.length > q.limit) break;
     }
     return { items: out, capped };
+  }
+
+  callStats(q: StatsQuery): Promise<StatsRows> {
+    return pgStats(this.pool, q);
   }
 
   async getMessage(id: string): Promise<StoredMessage | null> {
@@ -394,6 +432,11 @@ function matches(q: CallQuery, s: GroupSummary, g: GroupRecord): boolean {
   if (q.status !== undefined && !ms.some((m) => m.status === q.status)) return false;
   const t = q.q;
   if (t && !ids.has(t) && !ms.some((m) => m.fromUser === t || m.toUser === t || m.srcIp === t || m.dstIp === t)) return false;
+  if (q.disposition && s.disposition !== q.disposition) return false;
+  if (q.problems?.length && !q.problems.some((p) => s.problems.includes(p))) return false;
+  if (q.minPddMs !== undefined && !(s.pddMs !== null && s.pddMs >= q.minPddMs)) return false;
+  if (q.minDurationMs !== undefined && !(s.durationMs !== null && s.durationMs >= q.minDurationMs)) return false;
+  if (q.maxDurationMs !== undefined && !(s.durationMs !== null && s.durationMs <= q.maxDurationMs)) return false;
   return true;
 }
 

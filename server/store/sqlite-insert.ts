@@ -5,12 +5,16 @@
  */
 import type Database from 'better-sqlite3';
 import { SqliteGroups } from './sqlite-groups.ts';
-import { newCall, updateCall, type CallSummary } from './summary.ts';
+import { groupFailPeer, groupKpi, newCall, settleKpi, updateCall, type CallSummary } from './summary.ts';
+import { CallKpis } from './call-kpi.ts';
+import type { KpiState } from '../kpi/state.ts';
 import type { MessageInput } from './types.ts';
 
 /** What one insert batch keeps for each call it touches. */
 interface Touched {
   call: CallSummary;
+  /** Its KPI fold state (call-kpi.ts), null when unknown. */
+  kpi: KpiState | null;
   group: number;
   /** Search terms ("kind value") of the call written so far, this batch's included. */
   terms: string[];
@@ -29,6 +33,7 @@ export class SqliteInsert {
   private readonly groups: SqliteGroups;
   /** Terms written per Call-ID, by committed transactions only (a rolled back batch is retried). */
   private readonly termsWritten = new Map<string, string[]>();
+  private readonly kpis = new CallKpis();
   /** Stores `batch` in one transaction. */
   readonly insert: (batch: MessageInput[]) => void;
 
@@ -37,23 +42,30 @@ export class SqliteInsert {
     this.st = {
       insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, src_ip, src_port, dst_ip, dst_port, transport,
         capture_id, hep_corr, proto_type, method, status, reason, cseq_num, cseq_method, from_user, from_tag, to_user,
-        to_tag, ruri_user, user_agent, via_branch, has_sdp, raw, problems)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        to_tag, ruri_user, user_agent, via_branch, has_sdp, raw, problems, via_ip, contact_ip)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertLink: db.prepare(`INSERT OR IGNORE INTO links (call_id, target, rule, header, value, message_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       callGet: db.prepare(`SELECT * FROM calls WHERE call_id = ?`),
       callUpsert: db.prepare(`INSERT OR REPLACE INTO calls (call_id, start, end, messages, first_req_ts, method, cseq_num,
-        caller, callee, status, status_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      groupCalls: db.prepare(`SELECT c.* FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
+        caller, callee, status, status_ts, kpi, disposition, pdd_ms, setup_ms, duration_ms, final_status, problems, fail_peer)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      // Not the packed state (kpi): a group's row needs the columns read from it.
+      groupCalls: db.prepare(`SELECT c.call_id, c.start, c.end, c.messages, c.caller, c.callee, c.method, c.status,
+        c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status, c.problems, c.fail_peer
+        FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
       groupSummary: db.prepare(`UPDATE groups SET first_call = ?, start = ?, end = ?, legs = ?, messages = ?, caller = ?,
-        callee = ?, method = ?, status = ? WHERE id = ?`),
+        callee = ?, method = ?, status = ?, disposition = ?, pdd_ms = ?, setup_ms = ?, duration_ms = ?, final_status = ?,
+        problems = ?, fail_peer = ? WHERE id = ?`),
       insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
     };
     const transaction = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
     this.insert = (batch) => this.rememberTerms(transaction(batch));
   }
 
-  forgetTerms(): void {
+  /** After a purge: a purged call's terms are gone (a later message writes them again), and so is its row. */
+  forgetCalls(): void {
     this.termsWritten.clear();
+    this.kpis.clear();
   }
 
   /** After a commit: the terms the batch wrote are known written. */
@@ -73,14 +85,15 @@ export class SqliteInsert {
     for (const m of batch) {
       const id = Number(this.st.insertMessage.run(m.ts, m.callId, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
         m.captureId, m.hepCorrelationId, m.protoType, m.method, m.status, m.reason, m.cseqNum, m.cseqMethod, m.fromUser,
-        m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems).lastInsertRowid);
+        m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems,
+        m.viaIp ?? null, m.contactIp ?? null).lastInsertRowid);
       let t = touched.get(m.callId);
       if (t === undefined) { // once per call and batch
         const { group, created } = this.groups.ensureCall(m.callId);
         if (created) newGroups.add(group);
         const call = created ? newCall(m) : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
         const terms = created ? [] : [...this.termsWritten.get(m.callId) ?? []];
-        touched.set(m.callId, (t = { call, group, terms }));
+        touched.set(m.callId, (t = { call, kpi: this.kpis.open(call), group, terms }));
       }
       if (m.links.length) {
         for (const l of m.links) this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
@@ -93,13 +106,16 @@ export class SqliteInsert {
         this.term('ip', m.srcIp, t.terms, m.callId);
         this.term('ip', m.dstIp, t.terms, m.callId);
       }
-      updateCall(t.call, m);
+      updateCall(t.call, m, t.kpi);
     }
     const moved = linked !== null && this.groups.link(linked);
     const groups = new Map<number, CallSummary>();
-    for (const { call: c, group } of touched.values()) {
+    for (const { call: c, kpi, group } of touched.values()) {
+      if (kpi !== null) settleKpi(c, kpi);
       this.st.callUpsert.run(c.call_id, c.start, c.end, c.messages, c.first_req_ts, c.method, c.cseq_num, c.caller,
-        c.callee, c.status, c.status_ts);
+        c.callee, c.status, c.status_ts, c.kpi, c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status, c.problems,
+        c.fail_peer);
+      if (kpi !== null) this.kpis.close(c, kpi);
       // Links may have moved a touched call after its group was read: then read groups again.
       groups.set(moved ? this.groups.groupOf(c.call_id) : group, c);
     }
@@ -133,7 +149,9 @@ export class SqliteInsert {
       end = Math.max(end, c.end);
       messages += c.messages;
     }
+    const k = groupKpi(calls);
     this.st.groupSummary.run(first.call_id, first.start, end, calls.length, messages, first.caller, first.callee,
-      first.method, first.status, id);
+      first.method, first.status, k.disposition, k.pdd_ms, k.setup_ms, k.duration_ms, k.final_status, k.problems,
+      groupFailPeer(calls), id);
   }
 }

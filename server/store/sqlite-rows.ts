@@ -5,7 +5,7 @@ import type { LinkRule } from '../correlate/types.ts';
 /** Columns of a message row without its payload, in the order toMeta reads them. */
 export const META_COLUMNS = ['id', 'ts', 'call_id', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'transport', 'capture_id',
   'hep_corr', 'proto_type', 'method', 'status', 'reason', 'cseq_num', 'cseq_method', 'from_user', 'from_tag', 'to_user',
-  'to_tag', 'ruri_user', 'user_agent', 'via_branch', 'has_sdp', 'problems'] as const;
+  'to_tag', 'ruri_user', 'user_agent', 'via_branch', 'has_sdp', 'problems', 'via_ip', 'contact_ip'] as const;
 
 /** Columns of a whole message row: the payload last. */
 export const MESSAGE_COLUMNS = [...META_COLUMNS, 'raw'] as const;
@@ -15,7 +15,7 @@ export function toMeta(r: any[]): MessageMeta {
     id: String(r[0]), ts: r[1], callId: r[2], srcIp: r[3], srcPort: r[4], dstIp: r[5], dstPort: r[6], transport: r[7],
     captureId: r[8], hepCorrelationId: r[9], protoType: r[10], method: r[11], status: r[12], reason: r[13],
     cseqNum: r[14], cseqMethod: r[15], fromUser: r[16], fromTag: r[17], toUser: r[18], toTag: r[19], ruriUser: r[20],
-    userAgent: r[21], viaBranch: r[22], hasSdp: !!r[23], problems: r[24],
+    userAgent: r[21], viaBranch: r[22], hasSdp: !!r[23], problems: r[24], viaIp: r[25], contactIp: r[26],
   };
 }
 

@@ -8,8 +8,13 @@
  * smaller side only.
  */
 import type Database from 'better-sqlite3';
+import { KPI_DEFAULTS, newKpiState, updateKpi } from '../kpi/state.ts';
+import { groupKpi, settleKpi, type CallSummary } from './summary.ts';
 
-export const migrations: string[] = [
+/** A step: SQL, or a function for what SQL alone cannot do (folding stored messages). */
+type Migration = string | ((db: Database.Database) => void);
+
+export const migrations: Migration[] = [
   `
   CREATE TABLE messages (
     id          INTEGER PRIMARY KEY,
@@ -105,7 +110,81 @@ export const migrations: string[] = [
   CREATE UNIQUE INDEX links_call ON links (call_id, target, rule);
   CREATE INDEX links_ts ON links (ts);
   `,
+  // 2: KPIs in the search rows (summary.ts CallSummary): each call's fold state and its first
+  // leg's KPIs, per group too; problems as kpi/codes.ts problemBits.
+  `
+  ALTER TABLE calls ADD COLUMN kpi TEXT;     -- kpi/state.ts packKpi
+  ALTER TABLE calls ADD COLUMN disposition TEXT;
+  ALTER TABLE calls ADD COLUMN pdd_ms INTEGER;
+  ALTER TABLE calls ADD COLUMN setup_ms INTEGER;
+  ALTER TABLE calls ADD COLUMN duration_ms INTEGER;
+  ALTER TABLE calls ADD COLUMN final_status INTEGER;
+  ALTER TABLE calls ADD COLUMN problems INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE groups ADD COLUMN disposition TEXT;   -- these five: the first leg's
+  ALTER TABLE groups ADD COLUMN pdd_ms INTEGER;
+  ALTER TABLE groups ADD COLUMN setup_ms INTEGER;
+  ALTER TABLE groups ADD COLUMN duration_ms INTEGER;
+  ALTER TABLE groups ADD COLUMN final_status INTEGER;
+  ALTER TABLE groups ADD COLUMN problems INTEGER NOT NULL DEFAULT 0;  -- every leg's
+  -- disposition= pages newest first along this; problem= along the groups that have any.
+  CREATE INDEX groups_disposition ON groups (disposition, start, id);
+  CREATE INDEX groups_problems ON groups (start, id) WHERE problems != 0;
+  `,
+  foldStoredKpis,
+  // 4: the stats page (kpi/stats.ts): the far end that failed each call and group (summary.ts
+  // fail_peer; null for calls stored before), and the indexes GET /api/v1/stats reads instead of
+  // rows (sqlite-stats.ts): calls by outcome along the start time, and PDDs in order.
+  `
+  ALTER TABLE calls ADD COLUMN fail_peer TEXT;
+  ALTER TABLE groups ADD COLUMN fail_peer TEXT;
+  CREATE INDEX groups_cells ON groups (disposition, final_status, start, duration_ms, fail_peer) WHERE disposition IS NOT NULL;
+  CREATE INDEX groups_pdd ON groups (pdd_ms, start) WHERE pdd_ms IS NOT NULL;
+  `,
+  // 5: the addresses nat-mismatch compares with a request's source (kpi/state.ts natAddresses), so
+  // that the group view raises it as the collector does; null in rows stored before.
+  `
+  ALTER TABLE messages ADD COLUMN via_ip TEXT;
+  ALTER TABLE messages ADD COLUMN contact_ip TEXT;
+  `,
 ];
+
+/** Calls read per step of foldStoredKpis. */
+const FOLD_CHUNK = 1000;
+
+/**
+ * Migration 2's data: the KPIs of the calls stored before it, folded once from their SIP in time
+ * order (the group view's order), then each group's. Reads every message's header columns once:
+ * a one-time cost at the upgrade, in the migration's transaction.
+ */
+function foldStoredKpis(db: Database.Database): void {
+  const nextCalls = db.prepare(`SELECT call_id FROM calls WHERE call_id > ? ORDER BY call_id LIMIT ${FOLD_CHUNK}`).pluck();
+  const sip = db.prepare(`SELECT ts, method, status, cseq_num AS cseqNum, cseq_method AS cseqMethod, to_tag AS toTag,
+    via_branch AS viaBranch, src_ip AS srcIp FROM messages WHERE call_id = ? AND proto_type = 1 ORDER BY ts, id`);
+  const setCall = db.prepare(`UPDATE calls SET kpi = ?, disposition = ?, pdd_ms = ?, setup_ms = ?, duration_ms = ?,
+    final_status = ?, problems = ? WHERE call_id = ?`);
+  for (let ids = nextCalls.all('') as string[]; ids.length; ids = nextCalls.all(ids[ids.length - 1]) as string[]) {
+    for (const id of ids) {
+      const st = newKpiState();
+      for (const m of sip.all(id) as Parameters<typeof updateKpi>[1][]) updateKpi(st, m, KPI_DEFAULTS);
+      const c = { problems: 0 } as CallSummary;
+      settleKpi(c, st);
+      setCall.run(c.kpi, c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status, c.problems, id);
+    }
+  }
+  const nextGroups = db.prepare(`SELECT id FROM groups WHERE id > ? ORDER BY id LIMIT ${FOLD_CHUNK}`).pluck();
+  const calls = db.prepare(`SELECT c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status, c.problems
+    FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`);
+  const setGroup = db.prepare(`UPDATE groups SET disposition = ?, pdd_ms = ?, setup_ms = ?, duration_ms = ?,
+    final_status = ?, problems = ? WHERE id = ?`);
+  for (let ids = nextGroups.all(0) as number[]; ids.length; ids = nextGroups.all(ids[ids.length - 1]) as number[]) {
+    for (const id of ids) {
+      const legs = calls.all(id) as CallSummary[];
+      if (!legs.length) continue;
+      const k = groupKpi(legs);
+      setGroup.run(k.disposition, k.pdd_ms, k.setup_ms, k.duration_ms, k.final_status, k.problems, id);
+    }
+  }
+}
 
 /** Brings the file up to the latest version, one transaction per step; refuses a file from a newer hepflow. */
 export function migrate(db: Database.Database): void {
@@ -114,8 +193,10 @@ export function migrate(db: Database.Database): void {
     throw new Error(`database schema version ${version} is newer than this hepflow (${migrations.length})`);
   }
   for (let v = version; v < migrations.length; v++) {
+    const step = migrations[v];
     db.transaction(() => {
-      db.exec(migrations[v]);
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

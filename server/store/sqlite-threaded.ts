@@ -13,6 +13,7 @@ import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
 import { contentFault } from './sqlite-errors.ts';
 import { writeSplitting } from './split.ts';
 import type { RetentionCutoffs } from './retention.ts';
+import type { StatsQuery, StatsRows } from '../kpi/stats.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, OnSetAside, Store, StoreCounts, StoredMessage,
 } from './types.ts';
@@ -27,12 +28,20 @@ type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<
  */
 const WRITER_BACKSTOP_PAGES = 16_384;
 
+/**
+ * How long the writer waits for another connection's lock (a second process on the file), ms. Short:
+ * a refused write is retried with backoff anyway, and a close must find the thread idle soon.
+ */
+const WRITER_BUSY_MS = 100;
+
 export async function openThreadedSqliteStore(path: string): Promise<Store> {
   // The reader opens first: it creates the file and runs migrations before the writer starts.
   const reader = openSqliteStore(path);
-  const worker = startWorker(new URL('./sqlite-writer.ts', import.meta.url), { path, options: { walAutocheckpointPages: WRITER_BACKSTOP_PAGES } }, 'sqlite-writer');
+  const stop = new SharedArrayBuffer(4);
+  const worker = startWorker(new URL('./sqlite-writer.ts', import.meta.url),
+    { path, stop, options: { walAutocheckpointPages: WRITER_BACKSTOP_PAGES, busyTimeoutMs: WRITER_BUSY_MS } }, 'sqlite-writer');
   const checkpointer = startWorker(new URL('./sqlite-checkpointer.ts', import.meta.url), { path }, 'sqlite-checkpt');
-  const store = new ThreadedSqliteStore(path, reader, worker, checkpointer);
+  const store = new ThreadedSqliteStore(path, reader, worker, checkpointer, new Int32Array(stop));
   await store.ready();
   return store;
 }
@@ -51,8 +60,10 @@ class ThreadedSqliteStore implements Store {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
+  private closing = false;
 
-  constructor(readonly file: string, private readonly reader: SqliteStore, private readonly worker: Worker, private readonly checkpointer: Worker) {
+  constructor(readonly file: string, private readonly reader: SqliteStore, private readonly worker: Worker, private readonly checkpointer: Worker,
+    private readonly stop: Int32Array) {
     // Should it die, the writer's own checkpoints keep the WAL bounded: nothing to do but go on.
     checkpointer.on('error', () => {});
     worker.on('message', (r: WriterReply) => {
@@ -115,7 +126,7 @@ class ThreadedSqliteStore implements Store {
         return await this.call({ op: 'insert', batch });
       } catch (err) {
         // The writer thread is gone (nothing to retry on), or retrying the same content would fail the same way.
-        if (this.failure || contentFault(err) !== null) throw err;
+        if (this.failure || this.closing || contentFault(err) !== null) throw err;
         onRetry?.(err as Error);
         await new Promise((r) => setTimeout(r, waitMs));
       }
@@ -128,6 +139,10 @@ class ThreadedSqliteStore implements Store {
 
   searchGroups(q: CallQuery): Promise<GroupPage> {
     return this.reader.searchGroups(q);
+  }
+
+  callStats(q: StatsQuery): Promise<StatsRows> {
+    return this.reader.callStats(q);
   }
 
   getGroup(id: string): Promise<GroupRecord | null> {
@@ -154,9 +169,13 @@ class ThreadedSqliteStore implements Store {
     return this.reader.counts();
   }
 
-  async close(): Promise<void> {
+  /** Writes what the writer holds until `deadline` (epoch ms), then refuses the rest: the thread is idle when terminated. */
+  async close(deadline = Infinity): Promise<void> {
+    this.closing = true;
+    const cut = Number.isFinite(deadline) ? setTimeout(() => Atomics.store(this.stop, 0, 1), Math.max(0, deadline - Date.now())) : null;
     await this.checkpointer.terminate();
     if (!this.failure) await this.call({ op: 'close' }).catch(() => {});
+    if (cut) clearTimeout(cut);
     await this.worker.terminate();
     await this.reader.close();
   }

@@ -19,9 +19,14 @@ export type WriterReply = { id: number; ok: true; value?: unknown } | { id: numb
 if (parentPort) {
   const port = parentPort;
   const store = openSqliteStore(workerData.path as string, workerData.options);
+  // Set by the store's close past its deadline: batches still queued here are refused unread, so
+  // that the thread is idle when it is terminated (terminating it inside a failing statement aborts
+  // the whole process in better-sqlite3).
+  const stopping = new Int32Array(workerData.stop as SharedArrayBuffer);
   port.on('message', async (req: WriterRequest) => {
     try {
       let value: unknown;
+      if (req.op === 'insert' && Atomics.load(stopping, 0)) throw Object.assign(new Error('store closing'), { name: 'StoreClosing' });
       if (req.op === 'insert') await store.insert(unpackBatch(req.batch));
       else if (req.op === 'purge') value = await store.purge(req.cut);
       else await store.close();

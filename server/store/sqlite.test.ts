@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from './sqlite.ts';
 import { openThreadedSqliteStore } from './sqlite-threaded.ts';
-import { describeStoreSuite, makeCall } from '../testing/store-suite.ts';
+import { migrate, migrations } from './sqlite-schema.ts';
+import { describeStoreSuite, makeCall, makeMessage } from '../testing/store-suite.ts';
+import { describeKpiSearchSuite } from '../testing/kpi-suite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hepflow-sqlite-'));
 let n = 0;
@@ -21,6 +23,11 @@ describeStoreSuite('SQLite with a writer thread', {
   async destroy(store) { await store.close(); },
 });
 
+describeKpiSearchSuite('SQLite with a writer thread', {
+  async open() { return openThreadedSqliteStore(join(dir, `kpi-${n++}.db`)); },
+  async destroy(store) { await store.close(); },
+});
+
 describe('SQLite file', () => {
   it('keeps what was stored across a close and reopen, in WAL mode', async () => {
     const path = join(dir, 'persist', 'hepflow.db');
@@ -31,6 +38,69 @@ describe('SQLite file', () => {
     expect((await b.getGroup('kept'))?.messages).toHaveLength(6);
     expect(await b.counts()).toEqual({ messages: 6, calls: 1, groups: 1 });
     await b.close();
+  });
+});
+
+describe('SQLite search rows read again', () => {
+  it('follow a group that a later call joined: its ids and its kind, not what an earlier search read', async () => {
+    const store = openSqliteStore(join(dir, 'again.db'));
+    const t = 1_700_000_000_000_000;
+    await store.insert(makeCall('first', t));
+    const row = async () => (await store.searchGroups({ limit: 10 })).items.map((g) => [g.callIds, g.scenario]);
+    expect(await row()).toEqual([[['first'], 'basic']]);
+    // A call that replaces the first (RFC 3891), answered: an attended transfer without its REFER.
+    await store.insert([makeMessage({ callId: 'second', ts: t + 10_000_000, viaBranch: 'z9hG4bK2',
+      links: [{ target: 'first', rule: 'replaces', header: 'Replaces', value: 'first;to-tag=tt;from-tag=ft1' }] })]);
+    expect(await row()).toEqual([[['first', 'second'], 'attended-transfer']]);
+    await store.close();
+  });
+});
+
+describe('SQLite file written before the search rows had KPIs (schema version 1)', () => {
+  /** A file as hepflow wrote it at version 1: today's, less what the later migrations added. */
+  function downgrade(path: string): void {
+    const db = new Database(path);
+    db.exec(`DROP INDEX groups_disposition; DROP INDEX groups_problems; DROP INDEX groups_cells; DROP INDEX groups_pdd;
+      ALTER TABLE calls DROP COLUMN fail_peer; ALTER TABLE groups DROP COLUMN fail_peer;
+      ALTER TABLE messages DROP COLUMN via_ip; ALTER TABLE messages DROP COLUMN contact_ip;
+      ${['kpi', 'disposition', 'pdd_ms', 'setup_ms', 'duration_ms', 'final_status', 'problems'].map((c) => `ALTER TABLE calls DROP COLUMN ${c};`).join('\n')}
+      ${['disposition', 'pdd_ms', 'setup_ms', 'duration_ms', 'final_status', 'problems'].map((c) => `ALTER TABLE groups DROP COLUMN ${c};`).join('\n')}`);
+    db.pragma('user_version = 1');
+    db.close();
+  }
+
+  it('folds the KPIs of the calls it holds when opened, and goes on from them with later messages', async () => {
+    const path = join(dir, 'v1.db');
+    // Recent: the ringing call must still be within Timer B when searched.
+    const t = Date.now() * 1000 - 15_000_000;
+    const a = openSqliteStore(path);
+    await a.insert(makeCall('done', t));
+    // A call still ringing at the upgrade: its 200 comes after.
+    const ringing = makeCall('ringing', t + 10_000_000);
+    await a.insert([ringing[0], { ...ringing[2], status: 180, reason: 'Ringing', ts: t + 10_020_000 }]);
+    await a.close();
+    downgrade(path);
+
+    const b = openSqliteStore(path);
+    const version = new Database(path, { readonly: true });
+    expect(version.pragma('user_version', { simple: true })).toBe(migrations.length);
+    version.close();
+    const kpis = async () => (await b.searchGroups({ limit: 10 })).items.map((g) => [g.groupId, g.disposition, g.pddMs, g.setupMs, g.durationMs]);
+    expect(await kpis()).toEqual([['ringing', 'in-progress', 20, null, null], ['done', 'answered', 50, 50, 4950]]);
+    await b.insert([ringing[2]]);
+    expect(await kpis()).toEqual([['ringing', 'answered', 20, 50, null], ['done', 'answered', 50, 50, 4950]]);
+    expect((await b.searchGroups({ limit: 10, disposition: 'answered', minDurationMs: 4000 })).items.map((g) => g.groupId)).toEqual(['done']);
+    await b.close();
+  });
+
+  it('walks the disposition index and the problems index rather than every group of the window', () => {
+    const db = new Database(join(dir, 'plan.db'));
+    migrate(db);
+    const plan = (where: string) => (db.prepare(`EXPLAIN QUERY PLAN SELECT g.* FROM groups g WHERE g.start IS NOT NULL
+      AND g.end >= 0 AND ${where} ORDER BY g.start DESC, g.id DESC LIMIT 10`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan(`g.disposition = 'busy'`)).toMatch(/USING INDEX groups_disposition/);
+    expect(plan('g.problems != 0 AND (g.problems & 4) != 0')).toMatch(/USING INDEX groups_problems/);
+    db.close();
   });
 });
 

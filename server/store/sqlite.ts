@@ -10,6 +10,8 @@ import { migrate } from './sqlite-schema.ts';
 import { SqliteInsert } from './sqlite-insert.ts';
 import { SqliteReads } from './sqlite-read.ts';
 import { purge } from './sqlite-purge.ts';
+import { sqliteStats } from './sqlite-stats.ts';
+import type { StatsQuery, StatsRows } from '../kpi/stats.ts';
 import type { RetentionCutoffs } from './retention.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, Store, StoreCounts, StoredMessage,
@@ -21,6 +23,8 @@ const CACHE_KIB = 64 * 1024;
 export interface SqliteOptions {
   /** WAL size, in pages, at which a commit also checkpoints (SQLite's default: 1000). */
   walAutocheckpointPages?: number;
+  /** How long a statement waits for another connection's write lock, ms (default 5000). */
+  busyTimeoutMs?: number;
 }
 
 export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteStore {
@@ -28,6 +32,7 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteS
   const db = new Database(path);
   const store = new SqliteStore(db);
   if (opts.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${opts.walAutocheckpointPages | 0}`);
+  if (opts.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${opts.busyTimeoutMs | 0}`);
   return store;
 }
 
@@ -56,6 +61,10 @@ export class SqliteStore implements Store {
     return this.reads.searchGroups(q);
   }
 
+  async callStats(q: StatsQuery): Promise<StatsRows> {
+    return sqliteStats(this.db, q);
+  }
+
   async getGroup(id: string): Promise<GroupRecord | null> {
     return this.reads.getGroup(id);
   }
@@ -77,7 +86,7 @@ export class SqliteStore implements Store {
   }
 
   purge(cut: RetentionCutoffs): Promise<number> {
-    this.writes.forgetTerms(); // a purged call's terms are gone: a later message of it writes them again
+    this.writes.forgetCalls(); // a purged call's terms and row are gone: a later message of it starts afresh
     return purge(this.db, cut);
   }
 

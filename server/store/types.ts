@@ -1,6 +1,9 @@
 import type { LinkInput, LinkRule } from '../correlate/types.ts';
 import type { WireAddress } from '../hep/inet.ts';
 import type { RetentionCutoffs } from './retention.ts';
+import type { Disposition, ProblemCode } from '../kpi/codes.ts';
+import type { StatsQuery, StatsRows } from '../kpi/stats.ts';
+import type { ScenarioKind } from '../correlate/scenario-kind.ts';
 
 /** Microseconds since the Unix epoch. */
 export type EpochMicros = number;
@@ -30,6 +33,9 @@ export interface MessageInput extends WireAddress {
   ruriUser: string | null;
   userAgent: string | null;
   viaBranch: string | null;
+  /** Of a request, the addresses nat-mismatch compares with srcIp (kpi/state.ts natAddresses); absent or null when none. */
+  viaIp?: string | null;
+  contactIp?: string | null;
   hasSdp: boolean;
   /** The payload as text (SIP message, log line, RTCP JSON). */
   raw: string;
@@ -80,6 +86,15 @@ export interface CallQuery {
   status?: number;
   /** Free text: any Call-ID, correlation id, user, or address. */
   q?: string;
+  /** The first leg's disposition. */
+  disposition?: Disposition;
+  /** Groups with any of these problems (on any leg). */
+  problems?: ProblemCode[];
+  /** The first leg's PDD at least this, ms. */
+  minPddMs?: number;
+  /** The first leg's durationMs (2xx to BYE) within these bounds, ms; a call without one does not match. */
+  minDurationMs?: number;
+  maxDurationMs?: number;
   limit: number;
   /** Opaque cursor from a previous page's `next`. */
   cursor?: string;
@@ -101,6 +116,19 @@ export interface GroupSummary {
   /** Method of the first leg's first request. */
   method: string | null;
   messages: number;
+  /**
+   * The first leg's KPIs as the group view's `legs[0].kpi` (kpi/state.ts, no clock), folded at
+   * insert; disposition null when that leg has no initial INVITE, all null when not known.
+   */
+  disposition: Disposition | null;
+  pddMs: number | null;
+  setupMs: number | null;
+  durationMs: number | null;
+  finalStatus: number | null;
+  /** Problem codes raised on any leg, in kpi/codes.ts order. */
+  problems: ProblemCode[];
+  /** What kind of scenario the group is (correlate/scenario-kind.ts), from its calls' rows and links. */
+  scenario: ScenarioKind;
 }
 
 export interface GroupPage {
@@ -116,6 +144,12 @@ export interface GroupRecord<M extends MessageMeta = StoredMessage> {
   /** In time order (ts, then id). */
   messages: M[];
   links: StoredLink[];
+  /**
+   * The group's kind as its search row says it (GroupSummary.scenario), from all its calls even
+   * when `messages` is a slice. A record built by hand (tests) may leave it out: the view then
+   * names it from the messages (store/summary.ts foldCalls).
+   */
+  scenario?: ScenarioKind;
 }
 
 /** The raw material of the group view: a group's messages without payloads, all or the earliest. */
@@ -161,6 +195,8 @@ export interface Store {
    */
   insert(batch: MessageInput[], onRetry?: (err: Error) => void, onSetAside?: OnSetAside): Promise<void>;
   searchGroups(q: CallQuery): Promise<GroupPage>;
+  /** The aggregates of the calls started in a range (kpi/stats.ts), read from the groups' search rows. */
+  callStats(q: StatsQuery): Promise<StatsRows>;
   /** The group that `id` (any Call-ID or correlation id of it) belongs to, null when unknown. */
   getGroup(id: string): Promise<GroupRecord | null>;
   /** The group of `id`, without payloads, at most its `limit` earliest messages (the group view's read). */
@@ -173,5 +209,6 @@ export interface Store {
   /** Deletes what retention no longer keeps, by kind (store/retention.ts); returns how many messages went. */
   purge(cut: RetentionCutoffs): Promise<number>;
   counts(): Promise<StoreCounts>;
-  close(): Promise<void>;
+  /** Stores what it was given until `deadline` (epoch ms; default: all of it), then closes. */
+  close(deadline?: number): Promise<void>;
 }

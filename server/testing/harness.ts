@@ -38,11 +38,11 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   };
 }
 
-/** Sends laid-out scenarios to the server as HEP over TCP and waits until all are stored. */
-export async function feedScenarios(s: TestServer, laid: ReturnType<typeof layoutScenarios>): Promise<void> {
+/** Sends laid-out scenarios to the server as HEP over TCP and waits until all are stored (at most `timeoutMs`). */
+export async function feedScenarios(s: TestServer, laid: ReturnType<typeof layoutScenarios>, timeoutMs?: number): Promise<void> {
   const packets = laid.flatMap(({ run }) => run.packets.map(encodeHep3));
   await sendPackets({ transport: 'tcp', host: '127.0.0.1', port: s.hepTcp!.port }, packets, { rate: 0 });
-  await waitFor(async () => (await s.store.counts()).messages >= packets.length, 'scenarios stored');
+  await waitFor(async () => (await s.store.counts()).messages >= packets.length, 'scenarios stored', timeoutMs);
 }
 
 /** Polls `check` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */

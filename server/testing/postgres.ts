@@ -6,6 +6,9 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { defaults, type Config } from '../config.ts';
+import { openPostgresStore } from '../store/postgres.ts';
+import type { Store } from '../store/types.ts';
+import type { StoreHarness } from './store-suite.ts';
 
 export const PG_HOST = process.env.HEPFLOW_TEST_PG ?? 'postgres://root@127.0.0.1:5432';
 const ADMIN_DB = 'test';
@@ -70,4 +73,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** A config for a store on `url`. */
 export function pgConfig(url: string, o: Partial<Config> = {}): Config {
   return { ...defaults, store: url, pgPool: 4, logLevel: 'silent', retentionDays: 0, ...o };
+}
+
+/** A store suite's harness on PostgreSQL: each store on a database of its own, dropped with it. */
+export function postgresHarness(): StoreHarness {
+  const dbs = new Map<Store, TestDatabase>();
+  return {
+    async open() {
+      const db = await createTestDatabase();
+      const store = await openPostgresStore(pgConfig(db.url));
+      dbs.set(store, db);
+      return store;
+    },
+    async destroy(store) {
+      await store.close();
+      await dbs.get(store)!.drop();
+    },
+  };
 }

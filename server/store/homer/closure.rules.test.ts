@@ -1,6 +1,6 @@
 /**
  * Query-time correlation of rows heplify-server wrote, by the values legs share: Session-ID
- * UUIDs (swapped between the legs), the icid-value, and a config rule on the Call-ID. Real
+ * UUIDs (swapped between the legs), the icid-value, and config rules on a header or the Call-ID. Real
  * PostgreSQL in Homer 7's layout; heplify put each row's own Call-ID in correlation_id, so
  * nothing but these values ties the legs.
  */
@@ -47,9 +47,13 @@ describe.skipIf(noPostgres)('Homer 7 rows correlated at query time by shared val
       row(T + 20, 'core9-leg1', []),
       row(T + 21, 'core9-leg2', []),
       row(T + 22, 'core9-legX', []), // the rule's regex does not match it
+      row(T + 30, 'hdap-a', ['X-HDAP-TraceId: trace-77']),
+      row(T + 31, 'hdap-b', ['x-hdap-traceid: trace-77']), // the header's name in other capitals
+      row(T + 32, 'hdap-c', ['X-HDAP-TraceId: trace-78']),
     ];
     for (const r of rows) await db.query('INSERT INTO hep_proto_1_call (sid, create_date, protocol_header, data_header, raw) VALUES ($1, $2, $3, $4, $5)', r);
-    store = await openPostgresStore(pgConfig(db.url, { pgPartitionStep: '2h', correlationRules: [{ name: 'core-id', callId: true, regex: '^(\\w+)-leg\\d$' }] }));
+    store = await openPostgresStore(pgConfig(db.url, { pgPartitionStep: '2h', correlationRules: [
+      { name: 'core-id', callId: true, regex: '^(\\w+)-leg\\d$' }, { name: 'hdap', header: 'X-HDAP-TraceID' }] }));
   });
   afterAll(async () => { await store?.close(); await db?.drop(); });
 
@@ -73,5 +77,12 @@ describe.skipIf(noPostgres)('Homer 7 rows correlated at query time by shared val
     expect(g!.links.map((l) => [l.callId, l.rule, l.header, l.target])).toEqual([
       ['core9-leg1', 'user', 'core-id', 'core9'], ['core9-leg2', 'user', 'core-id', 'core9']]);
     expect((await store.getGroup('core9-legX'))!.callIds).toEqual(['core9-legX']);
+  });
+
+  it('joins legs by the config rule on a header, whatever the header name\'s capitals, and not a leg with another value', async () => {
+    const g = await store.getGroup('hdap-a');
+    expect([...g!.callIds].sort()).toEqual(['hdap-a', 'hdap-b']);
+    expect(new Set(g!.links.map((l) => `${l.rule} ${l.header} ${l.target}`))).toEqual(new Set(['user hdap trace-77']));
+    expect((await store.getGroup('hdap-c'))!.callIds).toEqual(['hdap-c']);
   });
 });

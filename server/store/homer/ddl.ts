@@ -50,12 +50,43 @@ const HEPFLOW_DDL = [
   `CREATE INDEX IF NOT EXISTS hepflow_batches_at ON hepflow_batches (at)`,
 ];
 
+/**
+ * Columns added to hepflow's tables since they were first created: [table, column, type]. Added when
+ * missing only, as ALTER TABLE locks the table even when there is nothing to add.
+ * The KPIs of the search rows (store/summary.ts CallSummary, GroupKpi): rows written before them
+ * keep `kpi` null, their KPIs unknown (null in search, never matched by a KPI filter).
+ */
+const HEPFLOW_COLUMNS: [string, string, string][] = [
+  ['hepflow_calls', 'kpi', 'text'], // kpi/state.ts packKpi
+  ...['hepflow_calls', 'hepflow_groups'].flatMap((t): [string, string, string][] => [
+    [t, 'disposition', 'text'], [t, 'pdd_ms', 'integer'], [t, 'setup_ms', 'integer'], [t, 'duration_ms', 'integer'],
+    [t, 'final_status', 'integer'], [t, 'problems', 'integer NOT NULL DEFAULT 0'], // kpi/codes.ts problemBits
+    [t, 'fail_peer', 'text'], // store/summary.ts fail_peer: the far end that failed the call (stats page)
+  ]),
+];
+
+/** After HEPFLOW_COLUMNS: disposition= pages newest first along the first, problem= along the groups that have any. */
+const HEPFLOW_KPI_INDEXES = [
+  `CREATE INDEX IF NOT EXISTS hepflow_groups_disposition ON hepflow_groups (disposition, start, first_call)`,
+  `CREATE INDEX IF NOT EXISTS hepflow_groups_problems ON hepflow_groups (start, first_call) WHERE problems <> 0`,
+  // GET /api/v1/stats (store/homer/stats.ts) reads every column it aggregates from this index, along the start time.
+  `CREATE INDEX IF NOT EXISTS hepflow_groups_stats ON hepflow_groups (start)
+    INCLUDE (disposition, final_status, pdd_ms, duration_ms, fail_peer)`,
+];
+
 /** Creates missing Homer parent tables and hepflow's tables, under a lock so that processes starting together do not race. */
 export async function createSchema(pool: pg.Pool): Promise<void> {
   await inTransaction(pool, async (c) => {
     await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_DDL]);
     for (const p of HOMER_PROFILES) await c.query(parentDdl(p));
     for (const s of HEPFLOW_DDL) await c.query(s);
+    const { rows } = await c.query<{ t: string; c: string }>(`SELECT table_name AS t, column_name AS c FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ANY($1)`, [['hepflow_calls', 'hepflow_groups']]);
+    const have = new Set(rows.map((r) => `${r.t}.${r.c}`));
+    for (const [t, col, type] of HEPFLOW_COLUMNS) {
+      if (!have.has(`${t}.${col}`)) await c.query(`ALTER TABLE ${t} ADD COLUMN ${col} ${type}`);
+    }
+    for (const s of HEPFLOW_KPI_INDEXES) await c.query(s);
   });
 }
 

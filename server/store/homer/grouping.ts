@@ -9,7 +9,9 @@
  */
 import type pg from 'pg';
 import type { MessageInput } from '../types.ts';
-import { type CallSummary, callOf, updateCall } from '../summary.ts';
+import { type CallSummary, callOf, settleKpi, updateCall } from '../summary.ts';
+import type { CallKpis } from '../call-kpi.ts';
+import type { KpiState } from '../../kpi/state.ts';
 import { planGrouping } from '../../correlate/grouping.ts';
 
 /** A message of the batch with its stored id ("<profile>:<id>:<µs>"). */
@@ -18,7 +20,8 @@ export interface Written {
   messageId: string;
 }
 
-export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise<void> {
+/** `kpis`: the writer's KPI windows (store/call-kpi.ts), one per process. */
+export async function applyGrouping(c: pg.PoolClient, items: Written[], kpis: CallKpis): Promise<void> {
   const callKeys = new Set(items.map((w) => w.m.callId));
   const keys = new Set(callKeys);
   for (const w of items) for (const l of w.m.links) keys.add(l.target);
@@ -67,12 +70,12 @@ export async function applyGrouping(c: pg.PoolClient, items: Written[]): Promise
   const nowCalls = [...callKeys].filter((k) => existing.has(k) && !existing.get(k)!.isCall);
   if (nowCalls.length) await c.query('UPDATE hepflow_ids SET is_call = true WHERE key = ANY($1)', [nowCalls]);
 
-  await upsertCalls(c, items);
+  await upsertCalls(c, items, kpis);
   await insertLinks(c, items);
   await refreshGroups(c, [...callKeys]);
 }
 
-async function upsertCalls(c: pg.PoolClient, items: Written[]): Promise<void> {
+async function upsertCalls(c: pg.PoolClient, items: Written[], kpis: CallKpis): Promise<void> {
   const ids = [...new Set(items.map((w) => w.m.callId))];
   const calls = new Map<string, CallSummary>();
   const r = await c.query('SELECT * FROM hepflow_calls WHERE call_id = ANY($1)', [ids]);
@@ -80,17 +83,33 @@ async function upsertCalls(c: pg.PoolClient, items: Written[]): Promise<void> {
     calls.set(row.call_id, { ...row, start: Number(row.start), end: Number(row.end), first_req_ts: nullNum(row.first_req_ts),
       cseq_num: nullNum(row.cseq_num), status_ts: nullNum(row.status_ts) });
   }
-  for (const { m } of items) updateCall(callOf(calls, m), m);
+  // Read under LOCK_GROUPS: a row another collector wrote since is what this one goes on from.
+  const states = new Map<string, KpiState | null>();
+  for (const { m } of items) {
+    const call = callOf(calls, m);
+    let st = states.get(m.callId);
+    if (st === undefined) states.set(m.callId, (st = kpis.open(call)));
+    updateCall(call, m, st);
+  }
+  for (const [id, st] of states) if (st !== null) settleKpi(calls.get(id)!, st);
   const list = [...calls.values()];
   const col = <K extends keyof CallSummary>(k: K) => list.map((x) => x[k]);
-  await c.query(`INSERT INTO hepflow_calls (call_id, start, "end", messages, first_req_ts, method, cseq_num, caller, callee, status, status_ts)
+  await c.query(`INSERT INTO hepflow_calls (call_id, start, "end", messages, first_req_ts, method, cseq_num, caller, callee, status, status_ts,
+      kpi, disposition, pdd_ms, setup_ms, duration_ms, final_status, problems, fail_peer)
     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[], $6::text[], $7::bigint[], $8::text[],
-      $9::text[], $10::int[], $11::bigint[])
+      $9::text[], $10::int[], $11::bigint[], $12::text[], $13::text[], $14::int[], $15::int[], $16::int[], $17::int[], $18::int[],
+      $19::text[])
     ON CONFLICT (call_id) DO UPDATE SET start = EXCLUDED.start, "end" = EXCLUDED."end", messages = EXCLUDED.messages,
       first_req_ts = EXCLUDED.first_req_ts, method = EXCLUDED.method, cseq_num = EXCLUDED.cseq_num, caller = EXCLUDED.caller,
-      callee = EXCLUDED.callee, status = EXCLUDED.status, status_ts = EXCLUDED.status_ts`,
+      callee = EXCLUDED.callee, status = EXCLUDED.status, status_ts = EXCLUDED.status_ts, kpi = EXCLUDED.kpi,
+      disposition = EXCLUDED.disposition, pdd_ms = EXCLUDED.pdd_ms, setup_ms = EXCLUDED.setup_ms,
+      duration_ms = EXCLUDED.duration_ms, final_status = EXCLUDED.final_status, problems = EXCLUDED.problems,
+      fail_peer = EXCLUDED.fail_peer`,
   [col('call_id'), col('start'), col('end'), col('messages'), col('first_req_ts'), col('method'), col('cseq_num'),
-    col('caller'), col('callee'), col('status'), col('status_ts')]);
+    col('caller'), col('callee'), col('status'), col('status_ts'), col('kpi'), col('disposition'), col('pdd_ms'),
+    col('setup_ms'), col('duration_ms'), col('final_status'), col('problems'), col('fail_peer')]);
+  // Windows are kept once written; a transaction that then fails leaves rows they no longer match (call-kpi.ts).
+  for (const [id, st] of states) if (st !== null) kpis.close(calls.get(id)!, st);
 }
 
 /** One row per (call, target, rule): the first message that carried the link explains it. */
@@ -104,7 +123,8 @@ async function insertLinks(c: pg.PoolClient, items: Written[]): Promise<void> {
 }
 
 /**
- * Recomputes the search row of every group holding one of `callIds`: first leg, span, counts.
+ * Recomputes the search row of every group holding one of `callIds`: first leg, span, counts,
+ * the first leg's KPIs and every leg's problems (store/summary.ts groupKpi).
  * The cost must follow the groups touched, not the tables: `= ANY(ARRAY(subquery))` hands each
  * step to the planner as an array parameter, which it reads through the index (hepflow_ids_group,
  * then hepflow_calls' key) whatever its statistics say. A plain join on `group_id IN (...)` got
@@ -114,11 +134,18 @@ async function refreshGroups(c: pg.PoolClient, callIds: string[]): Promise<void>
   await c.query(`WITH m AS MATERIALIZED (SELECT group_id, key FROM hepflow_ids
         WHERE group_id = ANY(ARRAY(SELECT group_id FROM hepflow_ids WHERE key = ANY($1)))),
     f AS (SELECT DISTINCT ON (m.group_id) m.group_id, c.call_id, c.start, c.caller, c.callee, c.method, c.status,
-            max(c."end") OVER w AS e, count(*) OVER w AS legs, sum(c.messages) OVER w AS msgs
+            c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status,
+            max(c."end") OVER w AS e, count(*) OVER w AS legs, sum(c.messages) OVER w AS msgs, bit_or(c.problems) OVER w AS probs,
+            first_value(c.fail_peer) OVER latest AS fail_peer
           FROM m JOIN hepflow_calls c ON c.call_id = m.key WHERE c.call_id = ANY(ARRAY(SELECT key FROM m))
-          WINDOW w AS (PARTITION BY m.group_id) ORDER BY m.group_id, c.start, c.call_id)
+          -- latest: the latest leg that has a fail_peer first (store/summary.ts groupFailPeer)
+          WINDOW w AS (PARTITION BY m.group_id),
+            latest AS (PARTITION BY m.group_id ORDER BY c.fail_peer IS NULL, c.start DESC, c.call_id DESC)
+          ORDER BY m.group_id, c.start, c.call_id)
     UPDATE hepflow_groups h SET first_call = f.call_id, start = f.start, "end" = f.e, legs = f.legs, messages = f.msgs,
-      caller = f.caller, callee = f.callee, method = f.method, status = f.status
+      caller = f.caller, callee = f.callee, method = f.method, status = f.status, disposition = f.disposition,
+      pdd_ms = f.pdd_ms, setup_ms = f.setup_ms, duration_ms = f.duration_ms, final_status = f.final_status, problems = f.probs,
+      fail_peer = f.fail_peer
       FROM f WHERE h.id = f.group_id`, [callIds]);
 }
 

@@ -9,6 +9,7 @@ import { parseSip } from '../../sip/parse.ts';
 import { parseUri } from '../../sip/uri.ts';
 import type { EpochMicros, MessageInput, StoredMessage } from '../types.ts';
 import { type HomerProfile, isProfile, profileOf } from './tables.ts';
+import { natAddresses } from '../../kpi/state.ts';
 
 /** Values for `INSERT INTO hep_proto_* (sid, create_date, protocol_header, data_header, raw)`. */
 export interface HomerRow {
@@ -30,6 +31,8 @@ export interface Extras {
   hasSdp: boolean;
   problems: string | null;
 }
+
+const NO_ADDRESSES = { viaIp: null, contactIp: null };
 
 /** PostgreSQL text and jsonb refuse NUL; heplify-server's toUTF8 removes it the same way. */
 export function clean(s: string): string {
@@ -182,6 +185,8 @@ export function fromHomerRow(r: ReadRow, correlationHeaders: string[]): StoredMe
     fromUser: str(dh.from_user), fromTag: str(dh.from_tag), toUser: str(dh.to_user), toTag: str(dh.to_tag),
     ruriUser: str(dh.ruri_user), userAgent: str(dh.user_agent),
     viaBranch: sip?.viaBranch ?? null,
+    // Read from the payload, as this row's other SIP fields are: no column of their own.
+    ...(sip ? natAddresses(sip) : NO_ADDRESSES),
     hasSdp: r.extras ? r.extras.hasSdp : sip !== null && sip.sdp !== null,
     raw: r.raw,
     problems: r.extras ? r.extras.problems : sip?.problems.length ? sip.problems.join('; ') : null,

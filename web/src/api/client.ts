@@ -2,7 +2,7 @@
  * Every call to the hepflow API: fetch, check the status, validate the JSON (schema.ts).
  * Components never call fetch; they use the hooks in queries.ts.
  */
-import type { ApiCallPage, ApiGroup, ApiImport, ApiLeanGroup, ApiMessageDetail } from '../../../server/api/types.ts';
+import type { ApiCallPage, ApiCallStats, ApiGroup, ApiImport, ApiLeanGroup, ApiMessageDetail } from '../../../server/api/types.ts';
 import * as S from './schema.ts';
 import { flowIdOf, startEarly, takeEarly } from './early.ts';
 
@@ -46,6 +46,11 @@ function query(params: Record<string, string | undefined>): string {
 /** One page of search results (GET /calls). */
 export function fetchCalls(params: Record<string, string>, cursor: string | null, limit: number, signal?: AbortSignal): Promise<ApiCallPage> {
   return getJson(`/calls${query({ ...params, limit: String(limit), cursor: cursor ?? undefined })}`, S.callPage, signal);
+}
+
+/** Call statistics of a range (GET /stats). */
+export function fetchStats(params: Record<string, string>, signal?: AbortSignal): Promise<ApiCallStats> {
+  return getJson(`/stats${query(params)}`, S.callStats, signal);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** TanStack Query hooks: the only way components reach the server (Jaeger src/hooks/use*Query.ts). */
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { fetchCalls, fetchGroup, fetchGroupStart, fetchMessage, uploadCapture } from './client.ts';
+import { fetchCalls, fetchGroup, fetchGroupStart, fetchMessage, fetchStats, uploadCapture } from './client.ts';
+import { statsQuery, type StatsFilters } from '../stats/stats-params.ts';
 import { callsQuery, type SearchFilters } from '../search/search-params.ts';
 import { type FlowModel, toFlowModel } from '../model/normalize.ts';
 
@@ -85,5 +86,18 @@ export function useStoreEmpty(enabled: boolean) {
     queryKey: ['calls', 'store-empty'],
     queryFn: async ({ signal }) => (await fetchCalls({ from: '0' }, null, 1, signal)).items.length === 0,
     enabled,
+  });
+}
+
+/** Refresh period of the stats of a range that ends now, ms: each answer reads every call of the range. */
+export const STATS_REFRESH_MS = 30_000;
+
+/** Call statistics of the range and address (the stats page); a relative range is resolved at each fetch. */
+export function useStatsQuery(filters: StatsFilters) {
+  return useQuery({
+    queryKey: ['stats', filters],
+    queryFn: ({ signal }) => fetchStats(statsQuery(filters, Date.now() * 1000), signal),
+    refetchInterval: filters.range === 'custom' ? false : STATS_REFRESH_MS,
+    placeholderData: keepPreviousData,
   });
 }

@@ -27,10 +27,24 @@ const throws = (f: () => unknown): boolean => {
 describe('response schemas', () => {
   it('accepts a well-formed call page', () => {
     const page = {
-      items: [{ groupId: 'g', callIds: ['g'], correlationIds: [], start: 1, duration: 2, caller: 'a', callee: null, legs: 1, messages: 3, method: 'INVITE', status: 200 }],
+      items: [{ groupId: 'g', callIds: ['g'], correlationIds: [], start: 1, duration: 2, caller: 'a', callee: null, legs: 1, messages: 3, method: 'INVITE', status: 200,
+        disposition: 'answered', pddMs: 120, setupMs: 900, durationMs: null, finalStatus: 200, problems: ['retransmissions'],
+        scenario: 'attended-transfer' }],
       next: null,
     };
     expect(callPage(page, '$')).toBe(page);
+  });
+
+  it('checks the KPI fields of a call item', () => {
+    const item = { groupId: 'g', callIds: ['g'], correlationIds: [], start: 1, duration: 2, caller: null, callee: null, legs: 1, messages: 1, method: 'OPTIONS',
+      status: 200, disposition: null, pddMs: null, setupMs: null, durationMs: null, finalStatus: null, problems: [], scenario: 'basic' };
+    expect(callPage({ items: [item], next: null }, '$')).toBeTruthy();
+    expect(() => validate(callPage, { items: [{ ...item, problems: [7] }], next: null })).toThrow('$.items[0].problems[0]');
+    expect(() => validate(callPage, { items: [{ ...item, pddMs: '120' }], next: null })).toThrow('$.items[0].pddMs');
+    const { disposition: _, ...missing } = item;
+    expect(() => validate(callPage, { items: [missing], next: null })).toThrow('$.items[0].disposition');
+    // A kind this app does not know (a newer server's) is refused at the boundary, never drawn as a guess.
+    expect(() => validate(callPage, { items: [{ ...item, scenario: 'conference' }], next: null })).toThrow('$.items[0].scenario');
   });
 
   it('names the path of the first wrong field', () => {

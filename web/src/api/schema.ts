@@ -7,7 +7,7 @@
  */
 import type { ApiGroup, ApiLeanGroup, ApiMessage } from '../../../server/api/types.ts';
 import {
-  type Infer, ITEM_KIND_VALUES, callPageSchema, groupSchema, importAnswerSchema, leanGroupSchema, messageDetailSchema, messageSchema,
+  type Infer, ITEM_KIND_VALUES, callPageSchema, callStatsSchema, groupSchema, importAnswerSchema, leanGroupSchema, messageDetailSchema, messageSchema,
 } from '../../../server/api/schemas.ts';
 
 export class SchemaError extends Error {
@@ -147,6 +147,8 @@ const anyOf = (cs: Check<unknown>[]): Check<unknown> => (v, path) => {
 };
 
 export const callPage = checkOf(callPageSchema);
+
+export const callStats = checkOf(callStatsSchema);
 
 export const message = checkOf(messageSchema);
 

@@ -3,11 +3,11 @@
  * message detail or compare pane. Wires URL state, prefs and per-view state to the pure parts.
  */
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
-import type { FlowMessage, FlowModel } from '../model/normalize.ts';
+import type { FlowMessage, FlowModel, FlowProblem } from '../model/normalize.ts';
 import { useFlowUrl } from '../state/useFlowUrl.ts';
 import { usePrefs } from '../state/store.prefs.ts';
 import { useView } from '../state/store.view.ts';
-import { MAX_SELECTED, toggleIn } from '../state/url-state.ts';
+import { legsOffLadder, MAX_SELECTED, toggleIn } from '../state/url-state.ts';
 import { useListByContent } from '../ui/useListByContent.ts';
 import { useFlowViewModel } from './useFlowViewModel.ts';
 import { moveVisible } from '../ladder/columns.ts';
@@ -17,6 +17,7 @@ import { FlowToolbar } from './FlowToolbar.tsx';
 import { Legend } from './Legend.tsx';
 import { KindFilter } from './KindFilter.tsx';
 import { MediaPanel } from './MediaPanel.tsx';
+import { ProblemsPanel } from './ProblemsPanel.tsx';
 import type { ItemKind } from '../ladder/kinds.ts';
 import { EndpointList } from './EndpointList.tsx';
 import { MessageDetail } from './MessageDetail.tsx';
@@ -90,6 +91,17 @@ export function FlowView({ model, routeId, live }: Props) {
     [model, rowOfMessage, setUrl, view],
   );
 
+  // A problem jumps to its message: selected as a click on its row selects it (so the link has it), and scrolled to.
+  const onProblem = useCallback(
+    (p: FlowProblem) => {
+      if (p.messageIndex < 0) return;
+      onPick(p.messageIndex, false);
+      const row = rowOfMessage[p.messageIndex];
+      if (row >= 0) revealRow(row);
+    },
+    [onPick, rowOfMessage, revealRow],
+  );
+
   useLadderKeys({
     rows: fv.layout.rows.length,
     cursor: view.cursor,
@@ -130,8 +142,16 @@ export function FlowView({ model, routeId, live }: Props) {
       <div className="FlowView--main">
         <aside className="FlowView--side" aria-label="Legs and endpoints">
           <KindFilter model={model} hidden={url.hiddenKinds} onToggle={(kind) => setUrl((s) => ({ hiddenKinds: toggleIn(s.hiddenKinds, kind) as ItemKind[] }))} />
-          <Legend model={model} hiddenLegs={url.hiddenLegs} onToggle={(callId) => setUrl((s) => ({ hiddenLegs: toggleIn(s.hiddenLegs, callId) }))} onShowAll={() => setUrl({ hiddenLegs: [] })} />
-          <MediaPanel model={model} hiddenLegs={url.hiddenLegs} />
+          <Legend
+            model={model}
+            hiddenLegs={url.hiddenLegs}
+            unlinkedLegs={url.unlinkedLegs}
+            onToggle={(callId) => setUrl((s) => ({ hiddenLegs: toggleIn(s.hiddenLegs, callId) }))}
+            onShowAll={() => setUrl({ hiddenLegs: [] })}
+            onUnlink={(callId) => setUrl((s) => ({ unlinkedLegs: toggleIn(s.unlinkedLegs, callId) }))}
+          />
+          <ProblemsPanel model={model} hiddenLegs={legsOffLadder(url)} selectedId={selected.length === 1 ? selected[0] : null} onJump={onProblem} />
+          <MediaPanel model={model} hiddenLegs={legsOffLadder(url)} />
           <EndpointList
             columns={fv.columns}
             hidden={hidden}

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import type { FlowModel } from '../model/normalize.ts';
 import { ITEM_KINDS, KIND_LABELS, kindOf, type ItemKind } from '../ladder/kinds.ts';
+import { useOptimisticToggle } from '../state/useOptimisticToggle.ts';
 import './KindFilter.css';
 
 interface Props {
@@ -16,6 +17,7 @@ export function KindFilter({ model, hidden, onToggle }: Props) {
     for (const m of model.messages) c.set(kindOf(m), (c.get(kindOf(m)) ?? 0) + 1);
     return c;
   }, [model]);
+  const [hiddenNow, toggle] = useOptimisticToggle(hidden, onToggle);
   const present = ITEM_KINDS.filter((k) => counts.has(k));
   // A group of SIP only has nothing to choose.
   if (present.length < 2) return null;
@@ -26,7 +28,7 @@ export function KindFilter({ model, hidden, onToggle }: Props) {
         {present.map((k) => (
           <li key={k}>
             <label className={`KindFilter--kind kind-${k}`}>
-              <input type="checkbox" checked={!hidden.includes(k)} onChange={() => onToggle(k)} data-kind={k} aria-label={`Show ${KIND_LABELS[k]}`} />
+              <input type="checkbox" checked={!hiddenNow.includes(k)} onChange={() => toggle(k)} data-kind={k} aria-label={`Show ${KIND_LABELS[k]}`} />
               {KIND_LABELS[k]} <span className="KindFilter--count">{counts.get(k)}</span>
             </label>
           </li>

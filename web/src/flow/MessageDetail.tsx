@@ -1,5 +1,6 @@
 /**
- * One message: raw SIP (monospace), parsed headers, SDP, time, deltas and capture points.
+ * One message: raw SIP (monospace), parsed headers, SDP, time, deltas, capture points and the
+ * call problems it shows.
  * SIP is hostile input: it is only ever a text child here.
  */
 import { useMessageQuery } from '../api/queries.ts';
@@ -8,6 +9,7 @@ import { RawText } from './RawText.tsx';
 import type { FlowMessage, FlowModel } from '../model/normalize.ts';
 import { formatDateTime, formatDelta, type Zone } from '../model/time-format.ts';
 import { legColorVar } from '../ladder/colors.ts';
+import { problemDefinition } from '../model/problems.ts';
 import './MessageDetail.css';
 
 interface Props {
@@ -23,6 +25,7 @@ interface Props {
 export function MessageDetail({ id, message: m, model, prevTs, zone, onClose }: Props) {
   const q = useMessageQuery(id);
   const leg = model.legs[m.legPosition];
+  const problems = model.problems.filter((p) => p.messageId === id);
   return (
     <section className="DetailPane" aria-label="Message detail" data-testid="message-detail">
       <header className="DetailPane--head">
@@ -59,6 +62,19 @@ export function MessageDetail({ id, message: m, model, prevTs, zone, onClose }: 
           <>
             <dt>Note</dt>
             <dd>Retransmission (same transaction sent again on this hop)</dd>
+          </>
+        )}
+        {problems.length > 0 && (
+          <>
+            <dt>Problems</dt>
+            <dd className="DetailPane--warn" data-testid="detail-problems">
+              {problems.map((p) => (
+                <div key={`${p.leg} ${p.code}`}>
+                  <span className="mono">{p.code}</span>
+                  {p.count > 1 && ` ×${p.count}`}: {problemDefinition(p.code)}
+                </div>
+              ))}
+            </dd>
           </>
         )}
         {m.malformed !== null && (

@@ -4,14 +4,14 @@
  */
 import { useMemo } from 'react';
 import type { FlowModel } from '../model/normalize.ts';
-import type { FlowUrlState } from '../state/url-state.ts';
+import { legsOffLadder, type FlowUrlState } from '../state/url-state.ts';
 import { useListByContent } from '../ui/useListByContent.ts';
 import { columnStage, type FlowView, hiddenLegIndexes, layoutStage, orderStage, sideStage } from './view-model.ts';
 
 export function useFlowViewModel(model: FlowModel, url: FlowUrlState): FlowView {
   const columnOrder = useListByContent(url.columnOrder);
   const hiddenColumns = useListByContent(url.hiddenColumns);
-  const hiddenCallIds = useListByContent(url.hiddenLegs);
+  const hiddenCallIds = useListByContent(legsOffLadder(url));
   const cols = useMemo(() => columnStage(model, url.grouping), [model, url.grouping]);
   const ordered = useMemo(() => orderStage(cols.all, columnOrder, hiddenColumns), [cols, columnOrder, hiddenColumns]);
   const sided = useMemo(() => sideStage(model, cols.keyOf, url.pivot), [model, cols, url.pivot]);

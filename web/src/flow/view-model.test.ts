@@ -44,6 +44,7 @@ const group: ApiGroup = {
     makeMessage({ src: '10.0.0.2:5060', dst: '10.0.0.1:5060', method: null, status: 200, label: '200 OK' }),
   ],
   media: [],
+  scenario: 'b2b',
 };
 const model = toFlowModel(group);
 

@@ -9,7 +9,7 @@ import type { FlowModel } from '../model/normalize.ts';
 import { applyOrder, type ColumnDef, type Grouping, groupColumns, keyIndex } from '../ladder/columns.ts';
 import { computeSides, defaultPivot, type Side, type SideMode } from '../ladder/sides.ts';
 import { type LadderLayout, layoutLadder } from '../ladder/layout.ts';
-import type { FlowUrlState } from '../state/url-state.ts';
+import { legsOffLadder, type FlowUrlState } from '../state/url-state.ts';
 import { itemSides } from '../ladder/kinds.ts';
 
 export interface FlowView {
@@ -80,7 +80,7 @@ export function buildFlowView(model: FlowModel, url: FlowUrlState): FlowView {
   const { all, keyOf } = columnStage(model, url.grouping);
   const { columns, visibleKeys } = orderStage(all, url.columnOrder, url.hiddenColumns);
   const { pivotEndpoint, pivotKey, sides } = sideStage(model, keyOf, url.pivot);
-  const hiddenLegs = hiddenLegIndexes(model, url.hiddenLegs);
+  const hiddenLegs = hiddenLegIndexes(model, legsOffLadder(url));
   const layout = layoutStage(model, keyOf, visibleKeys, sides, hiddenLegs, url.side, new Set(url.hiddenKinds));
   return { columns, visibleKeys, keyOf, pivotEndpoint, pivotKey, sides, hiddenLegs, layout };
 }

@@ -12,6 +12,8 @@ import { scrollToReveal, uniformRowIndex } from './row-index.ts';
 import { LadderHeader } from './LadderHeader.tsx';
 import { LadderRow } from './LadderRow.tsx';
 import { attachZoom, type ZoomHandle } from './zoom.ts';
+import { flagsByMessage } from './media-flags.ts';
+import { problemsByMessage } from './problem-marks.ts';
 import { useVirtualRows } from '../ui/useVirtualRows.ts';
 import { useLiveScroll } from '../live/useLiveScroll.ts';
 import './Ladder.css';
@@ -56,6 +58,10 @@ export function Ladder(p: LadderProps) {
   const zoomRef = useRef<ZoomHandle | null>(null);
   const index = useMemo(() => uniformRowIndex(layout.rows.length, layout.rowHeight), [layout]);
   const { start, end } = useVirtualRows(scroller, index, HEADER_HEIGHT);
+  // Media flags marked on the SDP or RTCP message that caused them (same lists every render: rows are memoized).
+  const mediaFlags = useMemo(() => flagsByMessage(model.media), [model.media]);
+  // Call problems marked on the message each names, the same way.
+  const problems = useMemo(() => problemsByMessage(model.problems), [model.problems]);
   useLiveScroll(scroller, layout, model, HEADER_HEIGHT);
 
   const onZoom = p.onZoom;
@@ -95,6 +101,8 @@ export function Ladder(p: LadderProps) {
         key={i % ROW_SLOTS}
         row={row}
         message={m}
+        mediaFlags={mediaFlags.get(m.id)}
+        problems={problems.get(m.id)}
         side={p.sides[row.message]}
         time={formatRowTime(m.ts, p.timeMode, p.zone, prev, model.firstTs)}
         timeTitle={formatDateTime(m.ts, p.zone)}

@@ -20,7 +20,7 @@ interface ItemLike {
   stats?: { ssrc: number | null; jitterMs: number; fractionLost: number; packetsLost: number | null; rttMs: number | null; mos: number | null } | null;
 }
 
-/** The kind of a message; a lean first page carries none, and then every item is SIP. */
+/** The kind of a message (whole and lean answers both carry it); one without any is SIP. */
 export function kindOf(m: { kind?: string }): ItemKind {
   return (ITEM_KINDS as readonly string[]).includes(m.kind ?? '') ? (m.kind as ItemKind) : 'sip';
 }

@@ -3,6 +3,7 @@
  * FlowModel and never the raw ApiGroup.
  */
 import type { ApiEndpoint, ApiGroup, ApiLeanGroup, ApiLeanMessage, ApiLeg } from '../../../server/api/types.ts';
+import type { ProblemCode } from '../../../server/kpi/codes.ts';
 import type { EpochMicros } from './units.ts';
 
 /** The fields the app draws with: a first page has no more (lean), a whole group more (client.ts). */
@@ -26,7 +27,24 @@ export interface FlowModel {
   messages: FlowMessage[];
   /** RTP streams per leg with their quality (server/media/streams.ts). */
   media: ApiGroup['media'];
+  /** Every leg's problems (legs[].kpi.problems), in the order of their messages, then of legs. */
+  problems: FlowProblem[];
   firstTs: EpochMicros;
+  /** The group's kind (server/correlate/scenario-kind.ts): the whole group's, on a first page too. */
+  scenario: ApiGroup['scenario'];
+}
+
+/** A problem of one leg (server/kpi/codes.ts) and the message it names. */
+export interface FlowProblem {
+  code: ProblemCode;
+  /** The leg's server index (ApiLeg.index) and its position in `FlowModel.legs` (its colour). */
+  leg: number;
+  legPosition: number;
+  messageId: string;
+  /** Times seen (retransmitted copies for `retransmissions`). */
+  count: number;
+  /** Index of the message in `FlowModel.messages`; -1 when it is not loaded (past a first page). */
+  messageIndex: number;
 }
 
 /**
@@ -52,6 +70,25 @@ export function toFlowModel(group: ApiGroup | ApiLeanGroup): FlowModel {
     endpoints: group.endpoints,
     messages,
     media: group.media ?? [],
+    problems: problemsOf(group.legs, messages),
     firstTs: messages.length > 0 ? messages[0].ts : 0,
+    scenario: group.scenario,
   };
+}
+
+/**
+ * The legs' problems with the index of the message each names, sorted by it (not loaded last),
+ * ties in leg then code order. One pass over the messages, and only when there is a problem.
+ */
+export function problemsOf(legs: readonly ApiLeg[], messages: readonly FlowMessage[]): FlowProblem[] {
+  const out: FlowProblem[] = legs.flatMap((l, legPosition) =>
+    l.kpi.problems.map((p) => ({ code: p.code, leg: l.index, legPosition, messageId: p.messageId, count: p.count, messageIndex: -1 })));
+  if (out.length === 0) return out;
+  const wanted = new Set(out.map((p) => p.messageId));
+  const indexOf = new Map<string, number>();
+  for (const m of messages) if (wanted.has(m.id)) indexOf.set(m.id, m.index);
+  for (const p of out) p.messageIndex = indexOf.get(p.messageId) ?? -1;
+  const key = (p: FlowProblem): number => (p.messageIndex < 0 ? messages.length : p.messageIndex);
+  // Array.prototype.sort is stable: equal keys keep leg order, then the leg's own order.
+  return out.sort((a, b) => key(a) - key(b));
 }

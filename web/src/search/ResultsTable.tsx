@@ -12,6 +12,9 @@ import type { SortKey } from './search-params.ts';
 import { useLiveRows } from '../live/useLiveRows.ts';
 import { NewRowsButton } from '../live/SearchLive.tsx';
 import { EmptyStore } from './EmptyStore.tsx';
+import type { Disposition } from '../../../server/kpi/codes.ts';
+import { ProblemBadges } from './ProblemBadges.tsx';
+import { SCENARIO_TITLES } from '../../../server/correlate/scenario-kind.ts';
 import './ResultsTable.css';
 
 /** 30 px rows: one line of 13 px text with room for the focus ring. */
@@ -30,16 +33,28 @@ interface Props {
   storeEmpty?: boolean;
 }
 
-const COLUMNS: { key: SortKey; label: string }[] = [
+/** Columns in order; every one sorts but problems (a set of codes). */
+const COLUMNS: { key: SortKey | 'problems'; label: string }[] = [
   { key: 'start', label: 'Start' },
   { key: 'duration', label: 'Duration' },
   { key: 'legs', label: 'Legs' },
+  { key: 'scenario', label: 'Scenario' },
   { key: 'messages', label: 'Msgs' },
   { key: 'caller', label: 'Caller' },
   { key: 'callee', label: 'Callee' },
   { key: 'status', label: 'Status' },
+  { key: 'disposition', label: 'Disposition' },
+  { key: 'pddMs', label: 'PDD' },
+  { key: 'problems', label: 'Problems' },
   { key: 'groupId', label: 'Call-ID / correlation' },
 ];
+
+/** Colour class of a disposition (the status colours): answered green, ringing provisional, failures red. */
+const DISPOSITION_CLASS: Record<Disposition, string> = {
+  answered: 'st-success', 'in-progress': 'st-provisional', busy: 'st-client-error', 'no-answer': 'st-client-error',
+  cancelled: 'st-redirect', rejected: 'st-client-error', failed: 'st-server-error',
+};
+
 
 export function ResultsTable({ items, zone, sort, desc, onSort, onOpen, onEndReached, storeEmpty = false }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -72,14 +87,20 @@ export function ResultsTable({ items, zone, sort, desc, onSort, onOpen, onEndRea
   return (
     <div className="ResultsTable" ref={scroller} role="table" aria-label="Search results" aria-rowcount={items.length + 1} data-testid="results">
       <div className="ResultsTable--head" role="row" style={{ height: HEAD_H }}>
-        {COLUMNS.map((c) => (
-          <div key={c.key} role="columnheader" aria-sort={sort === c.key ? (desc ? 'descending' : 'ascending') : 'none'} className={`ResultsTable--cell ResultsTable--${c.key}`}>
-            <button type="button" className="ResultsTable--sort" onClick={() => onSort(c.key)}>
-              {c.label}
-              {sort === c.key ? (desc ? ' ▼' : ' ▲') : ''}
-            </button>
-          </div>
-        ))}
+        {COLUMNS.map(({ key, label }) =>
+          key === 'problems' ? (
+            <div key={key} role="columnheader" className={`ResultsTable--cell ResultsTable--${key} ResultsTable--label`}>
+              {label}
+            </div>
+          ) : (
+            <div key={key} role="columnheader" aria-sort={sort === key ? (desc ? 'descending' : 'ascending') : 'none'} className={`ResultsTable--cell ResultsTable--${key}`}>
+              <button type="button" className="ResultsTable--sort" onClick={() => onSort(key)}>
+                {label}
+                {sort === key ? (desc ? ' ▼' : ' ▲') : ''}
+              </button>
+            </div>
+          ),
+        )}
       </div>
       <NewRowsButton count={live.unseen} onClick={live.toTop} />
       <div className="ResultsTable--body" style={{ height: items.length * ROW_H }}>
@@ -103,11 +124,21 @@ export function ResultsTable({ items, zone, sort, desc, onSort, onOpen, onEndRea
               <div role="cell" className="ResultsTable--cell ResultsTable--start mono">{formatDateTime(g.start, zone).slice(0, 23)}</div>
               <div role="cell" className="ResultsTable--cell ResultsTable--duration">{formatDuration(g.duration)}</div>
               <div role="cell" className="ResultsTable--cell ResultsTable--legs">{g.legs}</div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--scenario" data-testid="result-scenario">
+                <span className={`ResultsTable--kind is-${g.scenario}`} title={SCENARIO_TITLES[g.scenario]}>{g.scenario}</span>
+              </div>
               <div role="cell" className="ResultsTable--cell ResultsTable--messages">{g.messages}</div>
               <div role="cell" className="ResultsTable--cell ResultsTable--caller">{g.caller ?? '—'}</div>
               <div role="cell" className="ResultsTable--cell ResultsTable--callee">{g.callee ?? '—'}</div>
               <div role="cell" className={`ResultsTable--cell ResultsTable--status st-${statusClass(g.status)}`}>
                 {g.status ?? (g.method ? `${g.method} …` : '—')}
+              </div>
+              <div role="cell" className={`ResultsTable--cell ResultsTable--disposition ${g.disposition ? DISPOSITION_CLASS[g.disposition] ?? '' : ''}`}>
+                {g.disposition ?? '—'}
+              </div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--pddMs">{g.pddMs === null ? '—' : formatDuration(g.pddMs * 1000)}</div>
+              <div role="cell" className="ResultsTable--cell ResultsTable--problems" data-testid="result-problems">
+                <ProblemBadges codes={g.problems} />
               </div>
               <div role="cell" className="ResultsTable--cell ResultsTable--groupId mono" title={[...g.callIds, ...g.correlationIds].join('\n')}>
                 {g.groupId}

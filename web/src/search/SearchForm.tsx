@@ -1,8 +1,8 @@
-/** The search form: free text, time range (preset or absolute, explicit zone) and field filters. */
+/** The search form: free text, time range (preset or absolute, explicit zone), field filters and KPI filters. */
 import { type FormEvent, useEffect, useState } from 'react';
-import { PRESETS, type Preset, parseZonedInput, toZonedInput } from './time-range.ts';
 import type { SearchFilters } from './search-params.ts';
-import type { Zone } from '../model/time-format.ts';
+import { TimeRangeFields, useTypedRange } from './TimeRangeFields.tsx';
+import { DISPOSITIONS, PROBLEM_CODES, PROBLEM_CODE_LIST, type Disposition, type ProblemCode } from '../../../server/kpi/codes.ts';
 import './SearchForm.css';
 
 interface Props {
@@ -23,40 +23,26 @@ const FIELDS: { key: Field; label: string; placeholder: string }[] = [
 
 export function SearchForm({ filters, onSubmit, onRefresh }: Props) {
   const [draft, setDraft] = useState(filters);
-  const [fromText, setFromText] = useState('');
-  const [toText, setToText] = useState('');
+  const typed = useTypedRange(filters);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    setDraft(filters);
-    setFromText(filters.from !== null ? toZonedInput(filters.from, filters.tz) : '');
-    setToText(filters.to !== null ? toZonedInput(filters.to, filters.tz) : '');
-  }, [filters]);
+  useEffect(() => setDraft(filters), [filters]);
 
   const set = <K extends keyof SearchFilters>(k: K, v: SearchFilters[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
-  const changeZone = (tz: Zone) => {
-    // Keep the instants typed so far; show them in the new zone.
-    const from = parseZonedInput(fromText, draft.tz);
-    const to = parseZonedInput(toText, draft.tz);
-    if (from !== null) setFromText(toZonedInput(from, tz));
-    if (to !== null) setToText(toZonedInput(to, tz));
-    set('tz', tz);
-  };
-
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    let from: number | null = null;
-    let to: number | null = null;
-    if (draft.range === 'custom') {
-      from = fromText ? parseZonedInput(fromText, draft.tz) : null;
-      to = toText ? parseZonedInput(toText, draft.tz) : null;
-      if ((fromText && from === null) || (toText && to === null)) return setError('From/To must be dates like 2024-05-01T12:00:00');
-      if (from !== null && to !== null && from > to) return setError('From is after To');
-    }
+    const range = typed.read(draft.range, draft.tz);
+    if ('error' in range) return setError(range.error);
+    const { from, to } = range;
+    const minPddMs = draft.minPddMs.trim();
+    if (minPddMs && !/^\d{1,9}$/.test(minPddMs)) return setError('Min PDD must be a whole number of milliseconds');
     setError(null);
-    onSubmit({ ...draft, from, to, status: draft.status.trim(), method: draft.method.trim().toUpperCase() });
+    onSubmit({ ...draft, from, to, status: draft.status.trim(), method: draft.method.trim().toUpperCase(), minPddMs });
   };
+
+  const toggleProblem = (code: ProblemCode, on: boolean) =>
+    set('problems', PROBLEM_CODE_LIST.filter((c) => (c === code ? on : draft.problems.includes(c))));
 
   return (
     <form className="SearchForm" onSubmit={submit} role="search" aria-label="Search calls">
@@ -72,33 +58,7 @@ export function SearchForm({ filters, onSubmit, onRefresh }: Props) {
             autoFocus
           />
         </label>
-        <label>
-          Time{' '}
-          <select value={draft.range} onChange={(e) => set('range', e.target.value as Preset)} data-testid="search-range">
-            {PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {draft.range === 'custom' && (
-          <>
-            <label>
-              From <input type="datetime-local" step="0.001" value={fromText} onChange={(e) => setFromText(e.target.value)} data-testid="search-from" />
-            </label>
-            <label>
-              To <input type="datetime-local" step="0.001" value={toText} onChange={(e) => setToText(e.target.value)} data-testid="search-to" />
-            </label>
-          </>
-        )}
-        <label>
-          Zone{' '}
-          <select value={draft.tz} onChange={(e) => changeZone(e.target.value as Zone)} data-testid="search-tz">
-            <option value="utc">UTC</option>
-            <option value="local">Browser local</option>
-          </select>
-        </label>
+        <TimeRangeFields range={draft.range} tz={draft.tz} typed={typed} onRange={(r) => set('range', r)} onZone={(tz) => set('tz', tz)} testId="search" />
         <button type="submit" className="btn is-primary" data-testid="search-submit">
           Search
         </button>
@@ -116,6 +76,46 @@ export function SearchForm({ filters, onSubmit, onRefresh }: Props) {
             <input value={draft[f.key]} onChange={(e) => set(f.key, e.target.value)} placeholder={f.placeholder} data-testid={`search-${f.key}`} />
           </label>
         ))}
+      </div>
+      <div className="SearchForm--line">
+        <label className="SearchForm--field">
+          <span>Disposition</span>
+          <select value={draft.disposition} onChange={(e) => set('disposition', e.target.value as Disposition | '')} data-testid="search-disposition">
+            <option value="">any</option>
+            {DISPOSITIONS.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="SearchForm--field">
+          <span>Min PDD (ms)</span>
+          <input
+            inputMode="numeric"
+            value={draft.minPddMs}
+            onChange={(e) => set('minPddMs', e.target.value)}
+            placeholder="3000"
+            data-testid="search-minPddMs"
+          />
+        </label>
+        <details className="SearchForm--problems" data-testid="search-problems">
+          <summary>Problems: {draft.problems.length ? draft.problems.join(', ') : 'any'}</summary>
+          <fieldset>
+            <legend className="visually-hidden">Groups with any of these problems</legend>
+            {PROBLEM_CODE_LIST.map((c) => (
+              <label key={c} title={PROBLEM_CODES[c]}>
+                <input
+                  type="checkbox"
+                  checked={draft.problems.includes(c)}
+                  onChange={(e) => toggleProblem(c, e.target.checked)}
+                  data-testid={`search-problem-${c}`}
+                />{' '}
+                {c}
+              </label>
+            ))}
+          </fieldset>
+        </details>
       </div>
       {error && (
         <p className="SearchForm--error" role="alert">

@@ -18,7 +18,7 @@ export function SearchPage() {
   // Live by default for ranges that end now; a range that ended can gain nothing new.
   const [liveOn, setLiveOn] = useState(true);
   const liveEndsNow = filters.range !== 'custom' || filters.to === null;
-  const live = useLiveSearch(['calls'], liveOn && liveEndsNow);
+  const live = useLiveSearch(filters, liveOn && liveEndsNow);
   const items = useMemo(() => search.data?.pages.flatMap((p) => p.items) ?? [], [search.data]);
   const sorted = useMemo(() => sortGroups(items, filters.sort, filters.desc), [items, filters.sort, filters.desc]);
   const storeEmpty = useStoreEmpty(search.isSuccess && items.length === 0).data === true;
@@ -30,7 +30,7 @@ export function SearchPage() {
   return (
     <div className="SearchPage">
       <SearchForm filters={filters} onSubmit={apply} onRefresh={() => void search.refetch()} />
-      <div className="SearchPage--status" role="status" aria-live="polite">
+      <div className="SearchPage--status" role="status" aria-live="polite" data-testid="result-count">
         {search.isError ? (
           <span className="SearchPage--error">Search failed: {search.error.message}</span>
         ) : search.isPending ? (

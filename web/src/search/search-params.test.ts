@@ -18,6 +18,9 @@ describe('search filters in the URL', () => {
       method: 'INVITE',
       status: '486',
       q: 'free text',
+      disposition: 'busy' as const,
+      problems: ['missing-ack' as const, 'server-error-5xx' as const],
+      minPddMs: '3000',
       auto: true,
       sort: 'duration' as const,
       desc: false,
@@ -31,6 +34,19 @@ describe('search filters in the URL', () => {
 
   it('writes ISO times with microseconds in UTC', () => {
     expect(microsToIso(Date.UTC(2024, 0, 2) * 1000 + 5)).toBe('2024-01-02T00:00:00.000005Z');
+  });
+
+  it('writes KPI filters as the API takes them: problems repeated in the link, in one comma list for the API', () => {
+    const f = { ...DEFAULT_FILTERS, disposition: 'failed' as const, problems: ['long-gap' as const, 'glare-491' as const], minPddMs: '2500' };
+    expect(serializeFilters(f)).toBe('disposition=failed&problem=long-gap&problem=glare-491&minPddMs=2500');
+    expect(callsQuery({ ...f, range: 'all' }, 1)).toEqual({ disposition: 'failed', problem: 'long-gap,glare-491', minPddMs: '2500' });
+  });
+
+  it('reads problems in table order, repeated or comma-separated, and leaves out values the server would refuse', () => {
+    const f = parseFilters('problem=long-gap,missing-ack&problem=nope&problem=timeout-408&disposition=ringing&minPddMs=-5');
+    expect(f.problems).toEqual(['missing-ack', 'timeout-408', 'long-gap']);
+    expect([f.disposition, f.minPddMs]).toEqual(['', '']);
+    expect(parseFilters('disposition=no-answer&minPddMs=1500')).toMatchObject({ disposition: 'no-answer', minPddMs: '1500' });
   });
 
   it('builds the API query with resolved bounds and only the filters set', () => {
@@ -53,6 +69,13 @@ function makeSummary(over: Partial<ApiGroupSummary>): ApiGroupSummary {
     messages: 1,
     method: 'INVITE',
     status: null,
+    disposition: null,
+    pddMs: null,
+    setupMs: null,
+    durationMs: null,
+    finalStatus: null,
+    problems: [],
+    scenario: 'basic',
     ...over,
   };
 }
@@ -67,6 +90,27 @@ describe('sortGroups', () => {
   it('sorts numbers in either direction', () => {
     expect(sortGroups(items, 'start', true).map((g) => g.groupId)).toEqual(['a', 'c', 'b']);
     expect(sortGroups(items, 'start', false).map((g) => g.groupId)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('sorts by PDD and disposition, calls without one last', () => {
+    const kpi = [
+      makeSummary({ groupId: 'a', pddMs: 900, disposition: 'busy' }),
+      makeSummary({ groupId: 'b', pddMs: null, disposition: null }),
+      makeSummary({ groupId: 'c', pddMs: 120, disposition: 'answered' }),
+    ];
+    expect(sortGroups(kpi, 'pddMs', false).map((g) => g.groupId)).toEqual(['c', 'a', 'b']);
+    expect(sortGroups(kpi, 'disposition', false).map((g) => g.groupId)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('sorts by scenario kind, ties by start, and keeps that sort in the link', () => {
+    const kinds = [
+      makeSummary({ groupId: 'a', start: 1, scenario: 'queue' }),
+      makeSummary({ groupId: 'b', start: 2, scenario: 'attended-transfer' }),
+      makeSummary({ groupId: 'c', start: 3, scenario: 'basic' }),
+      makeSummary({ groupId: 'd', start: 0, scenario: 'basic' }),
+    ];
+    expect(sortGroups(kinds, 'scenario', false).map((g) => g.groupId)).toEqual(['b', 'd', 'c', 'a']);
+    expect(parseFilters(serializeFilters({ ...DEFAULT_FILTERS, sort: 'scenario' })).sort).toBe('scenario');
   });
 
   it('sorts text and keeps missing values last', () => {

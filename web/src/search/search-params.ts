@@ -5,9 +5,10 @@
 import type { EpochMicros } from '../model/units.ts';
 import type { Zone } from '../model/time-format.ts';
 import { PRESETS, type Preset, resolveRange } from './time-range.ts';
+import { DISPOSITIONS, PROBLEM_CODE_LIST, type Disposition, type ProblemCode } from '../../../server/kpi/codes.ts';
 
-export type SortKey = 'start' | 'duration' | 'legs' | 'messages' | 'caller' | 'callee' | 'status' | 'groupId';
-export const SORT_KEYS: readonly SortKey[] = ['start', 'duration', 'legs', 'messages', 'caller', 'callee', 'status', 'groupId'];
+export type SortKey = 'start' | 'duration' | 'legs' | 'scenario' | 'messages' | 'caller' | 'callee' | 'status' | 'disposition' | 'pddMs' | 'groupId';
+export const SORT_KEYS: readonly SortKey[] = ['start', 'duration', 'legs', 'scenario', 'messages', 'caller', 'callee', 'status', 'disposition', 'pddMs', 'groupId'];
 
 export interface SearchFilters {
   range: Preset;
@@ -21,6 +22,12 @@ export interface SearchFilters {
   method: string;
   status: string;
   q: string;
+  /** The first leg's disposition; '' for any. */
+  disposition: Disposition | '';
+  /** Groups with any of these problems; none for any. */
+  problems: ProblemCode[];
+  /** Minimum PDD, ms, as typed (digits); '' for none. */
+  minPddMs: string;
   /** Re-run the search every few seconds (live traffic). */
   auto: boolean;
   sort: SortKey;
@@ -39,6 +46,9 @@ export const DEFAULT_FILTERS: SearchFilters = {
   method: '',
   status: '',
   q: '',
+  disposition: '',
+  problems: [],
+  minPddMs: '',
   auto: false,
   sort: 'start',
   desc: true,
@@ -77,6 +87,14 @@ export function parseFilters(search: string | URLSearchParams): SearchFilters {
     desc: p.get('dir') !== 'asc',
   };
   for (const k of TEXT_FIELDS) out[k] = p.get(k)?.trim() ?? '';
+  // Values a link may carry but the server would refuse are left out, so that an old or edited
+  // link still searches.
+  const disposition = p.get('disposition') ?? '';
+  out.disposition = (DISPOSITIONS as readonly string[]).includes(disposition) ? (disposition as Disposition) : '';
+  const named = new Set(p.getAll('problem').flatMap((v) => v.split(',')).map((v) => v.trim()));
+  out.problems = PROBLEM_CODE_LIST.filter((c) => named.has(c));
+  const pdd = p.get('minPddMs')?.trim() ?? '';
+  out.minPddMs = /^\d{1,9}$/.test(pdd) ? pdd : '';
   return out;
 }
 
@@ -89,6 +107,9 @@ export function serializeFilters(f: SearchFilters): string {
   }
   if (f.tz !== 'utc') p.set('tz', f.tz);
   for (const k of TEXT_FIELDS) if (f[k]) p.set(k, f[k]);
+  if (f.disposition) p.set('disposition', f.disposition);
+  for (const c of f.problems) p.append('problem', c);
+  if (f.minPddMs) p.set('minPddMs', f.minPddMs);
   if (f.auto) p.set('auto', '1');
   if (f.sort !== DEFAULT_FILTERS.sort) p.set('sort', f.sort);
   if (!f.desc) p.set('dir', 'asc');
@@ -102,5 +123,9 @@ export function callsQuery(f: SearchFilters, now: EpochMicros): Record<string, s
   if (bounds.from !== undefined) out.from = String(bounds.from);
   if (bounds.to !== undefined) out.to = String(bounds.to);
   for (const k of TEXT_FIELDS) if (f[k]) out[k] = f[k];
+  if (f.disposition) out.disposition = f.disposition;
+  // One value, comma-separated: the API takes `problem` repeated or so, and a record holds one value a name.
+  if (f.problems.length) out.problem = f.problems.join(',');
+  if (f.minPddMs) out.minPddMs = f.minPddMs;
   return out;
 }

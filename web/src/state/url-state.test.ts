@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FLOW_STATE, type FlowUrlState, flowHref, parseFlowState, serializeFlowState, toggleIn } from './url-state.ts';
+import { DEFAULT_FLOW_STATE, type FlowUrlState, flowHref, legsOffLadder, parseFlowState, serializeFlowState, toggleIn } from './url-state.ts';
 
 describe('flow URL state', () => {
   it('serializes the default view to an empty query', () => {
@@ -20,6 +20,7 @@ describe('flow URL state', () => {
       timeZone: 'local',
       selected: ['m1', 'm2'],
       hiddenKinds: ['rtcp', 'log'],
+      unlinkedLegs: ['b-leg@sbc'],
     };
     expect(parseFlowState(serializeFlowState(s))).toEqual(s);
   });
@@ -52,6 +53,19 @@ describe('flow URL state', () => {
     expect(toggleIn(list, 'b')).toEqual(['a', 'b']);
     expect(toggleIn(list, 'a')).toEqual([]);
     expect(list).toEqual(['a']);
+  });
+});
+
+describe('unlinked legs in the URL', () => {
+  it('keeps unlinked legs in the share link, once each, apart from hidden legs', () => {
+    const s = { ...DEFAULT_FLOW_STATE, hiddenLegs: ['a'], unlinkedLegs: ['b@host', 'c'] };
+    expect(serializeFlowState(s)).toBe('hideLeg=a&unlink=b%40host&unlink=c');
+    expect(parseFlowState('unlink=b&unlink=b&unlink=').unlinkedLegs).toEqual(['b']);
+  });
+
+  it('keeps hidden and unlinked legs off the ladder, each once', () => {
+    expect(legsOffLadder({ hiddenLegs: ['a', 'b'], unlinkedLegs: ['b', 'c'] })).toEqual(['a', 'b', 'c']);
+    expect(legsOffLadder({ hiddenLegs: ['a'], unlinkedLegs: [] })).toEqual(['a']);
   });
 });
 

@@ -10,6 +10,7 @@
  *   time    abs | delta-prev | delta-first   tz      utc | local
  *   msg     selected message id (a second one = compare)
  *   hideKind item kind not shown: log | rest | transport | rtcp | qos | other | sip
+ *   unlink  Call-ID of a leg the user took out of the group (an inferred link they do not believe)
  */
 import { GROUPINGS, type Grouping } from '../ladder/columns.ts';
 import type { SideMode } from '../ladder/sides.ts';
@@ -39,6 +40,12 @@ export interface FlowUrlState {
   selected: string[];
   /** Item kinds hidden (ladder/kinds.ts): logs, REST, transport events, RTCP, QoS. */
   hiddenKinds: ItemKind[];
+  /**
+   * Call-IDs of legs unlinked from the group: a link the server only inferred (no shared id) that
+   * the user judged wrong. Off the ladder with their messages, as hidden legs are, but told apart
+   * in the legend so that hiding all legs and showing them again does not bring them back.
+   */
+  unlinkedLegs: string[];
 }
 
 export const DEFAULT_FLOW_STATE: FlowUrlState = {
@@ -52,6 +59,7 @@ export const DEFAULT_FLOW_STATE: FlowUrlState = {
   timeZone: null,
   selected: [],
   hiddenKinds: [],
+  unlinkedLegs: [],
 };
 
 /** At most two messages are selected: one to read, two to compare. */
@@ -78,6 +86,7 @@ export function parseFlowState(search: string | URLSearchParams): FlowUrlState {
     timeZone: oneOf(TIME_ZONES, p.get('tz'), null),
     selected: nonEmpty(p.getAll('msg')).slice(0, MAX_SELECTED),
     hiddenKinds: [...new Set(p.getAll('hideKind'))].filter((k): k is ItemKind => (ITEM_KINDS as readonly string[]).includes(k)),
+    unlinkedLegs: [...new Set(nonEmpty(p.getAll('unlink')))],
   };
 }
 
@@ -94,7 +103,14 @@ export function serializeFlowState(s: FlowUrlState): string {
   if (s.timeZone) p.set('tz', s.timeZone);
   for (const v of s.selected.slice(0, MAX_SELECTED)) p.append('msg', v);
   for (const v of s.hiddenKinds) p.append('hideKind', v);
+  for (const v of s.unlinkedLegs) p.append('unlink', v);
   return p.toString();
+}
+
+/** Call-IDs of the legs kept off the ladder: hidden ones and unlinked ones, each once. */
+export function legsOffLadder(s: Pick<FlowUrlState, 'hiddenLegs' | 'unlinkedLegs'>): string[] {
+  if (s.unlinkedLegs.length === 0) return s.hiddenLegs;
+  return [...new Set([...s.hiddenLegs, ...s.unlinkedLegs])];
 }
 
 /** The path and query of a flow view. */
