@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGroup } from '../../../server/api/types.ts';
-import { SCENARIOS, scenarioPackets, scenarioRules } from '../../../server/scenarios/index.ts';
+import { SCENARIOS, scenarioInferredBoxes, scenarioPackets, scenarioRules } from '../../../server/scenarios/index.ts';
 import { startTestServer, type TestServer, waitFor } from '../../../server/testing/harness.ts';
 import { toFlowModel } from '../model/normalize.ts';
 import { computeSides, defaultPivot } from './sides.ts';
@@ -29,7 +29,7 @@ function sendTcp(port: number, packets: Buffer[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ correlationRules: scenarioRules(SCENARIOS) });
+  server = await startTestServer({ correlationRules: scenarioRules(SCENARIOS), inferredBoxes: scenarioInferredBoxes(SCENARIOS) });
 });
 afterAll(async () => {
   await server?.stop();
