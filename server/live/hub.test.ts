@@ -5,18 +5,13 @@ import { hits, groupWatch } from './watch.ts';
 import { idKey, touchedBy } from './keys.ts';
 import { decodeNotices, encodeNotices, MAX_NOTICE_BYTES } from './notice.ts';
 import type { MessageInput } from '../store/types.ts';
+import { makeMessage as storeMessage } from '../testing/store-suite.ts';
 
 /** What a batch of these ids touched, with no search terms. */
 const touched = (keys: number[], minTs: number) => ({ keys, terms: [], linked: false, minTs });
 
-function makeMessage(overrides: Partial<MessageInput> = {}): MessageInput {
-  return {
-    ts: 1_700_000_000_000_000, srcIp: '10.0.0.1', srcPort: 5060, dstIp: '10.0.0.2', dstPort: 5060, transport: 'udp',
-    captureId: '1', hepCorrelationId: null, protoType: 1, callId: 'a@h', method: 'INVITE', status: null, reason: null,
-    cseqNum: 1, cseqMethod: 'INVITE', fromUser: 'alice', fromTag: 't', toUser: 'bob', toTag: null, ruriUser: 'bob',
-    userAgent: null, viaBranch: null, hasSdp: false, raw: 'INVITE', problems: null, links: [], ...overrides,
-  };
-}
+/** The store suite's message, on Call-ID a@h. */
+const makeMessage = (o: Partial<MessageInput> = {}) => storeMessage({ callId: 'a@h', ...o });
 
 describe('LiveHub', () => {
   it('sends keys published before a flush as one tick with the next seq', () => {

@@ -5,15 +5,10 @@ import { touchedBy } from './keys.ts';
 import type { Tick } from './hub.ts';
 import { parseCallFilters } from '../api/query.ts';
 import type { MessageInput } from '../store/types.ts';
+import { makeMessage as storeMessage } from '../testing/store-suite.ts';
 
-function makeMessage(overrides: Partial<MessageInput> = {}): MessageInput {
-  return {
-    ts: 1_700_000_000_000_000, srcIp: '10.0.0.1', srcPort: 5060, dstIp: '10.0.0.2', dstPort: 5060, transport: 'udp',
-    captureId: '1', hepCorrelationId: null, protoType: 1, callId: 'a@h', method: 'INVITE', status: null, reason: null,
-    cseqNum: 1, cseqMethod: 'INVITE', fromUser: 'alice', fromTag: 't', toUser: 'bob', toTag: null, ruriUser: 'bob',
-    userAgent: null, viaBranch: null, hasSdp: false, raw: 'INVITE', problems: null, links: [], ...overrides,
-  };
-}
+/** The store suite's message, on Call-ID a@h. */
+const makeMessage = (o: Partial<MessageInput> = {}) => storeMessage({ callId: 'a@h', ...o });
 
 /** The tick of one stored batch of these messages. */
 function tickOf(...batch: MessageInput[]): Tick {
