@@ -1,11 +1,12 @@
 /**
- * `npm run bench -- kpi`: the per-call KPI fold the collector runs on every SIP message
- * (server/kpi/live-calls.ts), alone: answered calls of 7 messages (INVITE, 100, 180, 200, ACK, BYE,
+ * `npm run bench -- kpi`: the per-call KPI fold a store runs on every SIP message it writes
+ * (kpi/state.ts updateKpi) and the metrics' watch over it (server/kpi/live-calls.ts), alone, one
+ * batch per message (the dearest case): answered calls of 7 messages (INVITE, 100, 180, 200, ACK, BYE,
  * 200), 20,000 calls in flight at once, counters in a real prom-client registry. Prints msgs/s.
  */
 import { Metrics } from '../../server/collector/metrics.ts';
-import { LiveCalls } from '../../server/kpi/live-calls.ts';
-import type { KpiMessage } from '../../server/kpi/state.ts';
+import { beforeOf, LiveCalls } from '../../server/kpi/live-calls.ts';
+import { KPI_DEFAULTS, newKpiState, updateKpi, type KpiMessage, type KpiState } from '../../server/kpi/state.ts';
 
 const CALLS = 200_000;
 const IN_FLIGHT = 20_000;
@@ -37,6 +38,14 @@ for (let j = 0; j < CALLS + 7 * stride; j++) {
 const metrics = new Metrics();
 const live = new LiveCalls(metrics.kpiSink);
 const start = process.hrtime.bigint();
-for (const m of msgs) live.observe(m);
+const states = new Map<string, KpiState>();
+for (const m of msgs) {
+  let st = states.get(m.callId);
+  if (st === undefined) states.set(m.callId, (st = newKpiState()));
+  const before = beforeOf(st);
+  updateKpi(st, m, KPI_DEFAULTS);
+  live.settled(m.callId, st, before, m.ts);
+  if (st.byeAnswered) states.delete(m.callId);
+}
 const secs = Number(process.hrtime.bigint() - start) / 1e9;
 console.log(`kpi fold: ${msgs.length} messages of ${CALLS} calls in ${secs.toFixed(2)} s = ${Math.round(msgs.length / secs)} msgs/s; ${live.size} calls held at the end`);

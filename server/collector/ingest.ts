@@ -94,6 +94,8 @@ export class Ingest {
     });
     d.metrics.pendingSource = () => this.batcher.pending;
     d.metrics.pendingBytesSource = () => this.batcher.pendingBytes;
+    // Per-call KPIs for /metrics come from the store's fold, done once as it writes the search rows.
+    d.metrics.expireCalls = d.store.followCalls(d.metrics.kpiSink);
     this.hepDecodeOptions = { authKey: c.hepAuthKey, maxDecompressedBytes: c.maxDecompressedBytes };
     this.window = new WindowMatcher({ blindTransferWindowMicros: c.blindTransferWindowMicros });
     const inferred = new InferredMatcher({
@@ -183,7 +185,6 @@ export class Ingest {
       links: linksOf(sip, base.hepCorrelationId, { correlationHeaders: config.correlationHeaders, correlationRules: config.correlationRules }),
     };
     if (m.method === 'INVITE' || m.method === 'REFER' || (m.status !== null && m.status >= 300 && m.status < 400)) this.parsedForWindow.set(m, sip);
-    metrics.liveCalls.observe(m); // per-call KPIs for /metrics (server/kpi/live-calls.ts), O(1)
     this.batcher.add(m);
     return m.callId;
   }

@@ -3,7 +3,7 @@
  * run several servers in one process.
  */
 import client from 'prom-client';
-import { LiveCalls, type KpiSink } from '../kpi/live-calls.ts';
+import type { KpiSink } from '../kpi/live-calls.ts';
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -100,7 +100,7 @@ export class Metrics {
     labelNames: ['code'] as const, registers: [this.registry],
   });
   readonly callsEvicted = new client.Counter({
-    name: 'hepflow_calls_evicted_total', help: 'Calls forgotten by the KPI state before their end, to bound its memory', registers: [this.registry],
+    name: 'hepflow_calls_evicted_total', help: 'Calls no longer watched for Timer B before their end, to bound memory', registers: [this.registry],
   });
   /** The KpiSink of kpi/live-calls.ts over these counters. */
   readonly kpiSink: KpiSink = {
@@ -112,15 +112,15 @@ export class Metrics {
     problem: (code) => { this.callProblems.inc({ code }); },
     evicted: () => { this.callsEvicted.inc(); },
   };
-  /** Per-call KPI state of the calls being received (bounded; see kpi/live-calls.ts). */
-  readonly liveCalls = new LiveCalls(this.kpiSink);
+  /** Times out the calls the store follows (Store.followCalls) at a time, µs: set by the collector. */
+  expireCalls: ((nowMicros: number) => Promise<void>) | null = null;
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'hepflow_' });
   }
 
-  text(): Promise<string> {
-    this.liveCalls.expire(Date.now() * 1000); // calls of a collector gone quiet time out too
+  async text(): Promise<string> {
+    await this.expireCalls?.(Date.now() * 1000); // calls of a collector gone quiet time out too
     return this.registry.metrics();
   }
 

@@ -6,90 +6,113 @@ import type { HepEncodeInput } from '../hep/types.ts';
 import { sendPackets } from '../replay/sender.ts';
 import { makeResponse, makeStored, T0 } from '../testing/correlate.ts';
 import { metric, startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
-import { LiveCalls } from './live-calls.ts';
+import { beforeOf, LiveCalls } from './live-calls.ts';
+import { KPI_DEFAULTS, newKpiState, updateKpi, type KpiMessage, type KpiState } from './state.ts';
+import { CallKpis } from '../store/call-kpi.ts';
+import { newCall, settleKpi, updateCall, type CallSummary } from '../store/summary.ts';
+
+/** Folds each message into its call's state as a store does (store/call-kpi.ts), one batch per message, and tells `live`. */
+function folding(live: LiveCalls): (m: KpiMessage & { callId: string }) => void {
+  const states = new Map<string, KpiState>();
+  return (m) => {
+    let st = states.get(m.callId);
+    if (st === undefined) states.set(m.callId, (st = newKpiState()));
+    const before = beforeOf(st);
+    updateKpi(st, m, KPI_DEFAULTS);
+    live.settled(m.callId, st, before, m.ts);
+  };
+}
 
 describe('LiveCalls', () => {
-  it('reports a call once, at its final answer, and each problem once per call', async () => {
-    const metrics = new Metrics();
-    const live = new LiveCalls(metrics.kpiSink, 10);
-    const inv = makeStored({ callId: 'k1' });
-    live.observe(inv);
-    live.observe(makeResponse(inv, 503, 'Service Unavailable', { ts: T0 + 200_000 }));
-    live.observe(makeResponse(inv, 503, 'Service Unavailable', { ts: T0 + 700_000 }));
-    live.observe(makeResponse(inv, 503, 'Service Unavailable', { ts: T0 + 1_700_000 }));
-    const text = await metrics.text();
-    expect(metric(text, 'hepflow_calls_total{disposition="failed",status_class="5xx"}')).toBe(1);
-    expect(metric(text, 'hepflow_call_problems_total{code="server-error-5xx"}')).toBe(1);
-    expect(metric(text, 'hepflow_call_problems_total{code="retransmissions"}')).toBe(1);
-    expect(metric(text, 'hepflow_call_pdd_seconds_count')).toBe(1);
-    expect(metric(text, 'hepflow_call_pdd_seconds_sum')).toBeCloseTo(0.2);
-    expect(metric(text, 'hepflow_call_setup_seconds_count')).toBe(0);
-  });
-
   it('forgets a call once its BYE is answered 2xx', () => {
     const live = new LiveCalls(new Metrics().kpiSink, 10);
+    const observe = folding(live);
     const inv = makeStored({ callId: 'k2' });
-    live.observe(inv);
-    live.observe(makeResponse(inv, 200, 'OK', { ts: T0 + 100 }));
+    observe(inv);
+    observe(makeResponse(inv, 200, 'OK', { ts: T0 + 100 }));
     const bye = makeStored({ callId: 'k2', ts: T0 + 1000, method: 'BYE', cseqNum: 2, cseqMethod: 'BYE', toTag: 'tt1', viaBranch: 'z9hG4bK-bye' });
-    live.observe(bye);
+    observe(bye);
     expect(live.size).toBe(1);
-    live.observe(makeResponse(bye, 200, 'OK', { ts: T0 + 1100 }));
+    observe(makeResponse(bye, 200, 'OK', { ts: T0 + 1100 }));
     expect(live.size).toBe(0);
   });
 
-  it('holds at most maxCalls calls, forgetting the oldest and counting it', async () => {
+  it('watches at most maxCalls calls, forgetting the oldest and counting it', async () => {
     const metrics = new Metrics();
     const live = new LiveCalls(metrics.kpiSink, 3);
-    const now = Date.now() * 1000; // the scrape times out calls by the wall clock: these are recent
-    for (let i = 0; i < 5; i++) live.observe(makeStored({ callId: `c${i}`, ts: now + i }));
+    const observe = folding(live);
+    const now = Date.now() * 1000;
+    for (let i = 0; i < 5; i++) observe(makeStored({ callId: `c${i}`, ts: now + i }));
     expect(live.size).toBe(3);
-    expect(metric(await metrics.text(), 'hepflow_calls_evicted_total')).toBe(2);
-    // c0 was forgotten: its 200 now starts a fresh state with no INVITE, so it is not reported.
-    live.observe(makeResponse(makeStored({ callId: 'c0', ts: now }), 200, 'OK', { ts: now + 10 }));
-    // c4 is still followed: its 200 is reported.
-    live.observe(makeResponse(makeStored({ callId: 'c4', ts: now + 4 }), 200, 'OK', { ts: now + 10 }));
-    expect(metric(await metrics.text(), 'hepflow_calls_total{disposition="answered",status_class="2xx"}')).toBe(1);
+    expect(metric(await metrics.registry.metrics(), 'hepflow_calls_evicted_total')).toBe(2);
+    // c0 is no longer watched: its late answer is not counted (its search row still says it).
+    observe(makeResponse(makeStored({ callId: 'c0', ts: now }), 200, 'OK', { ts: now + 10 }));
+    // c4 is still watched: its 200 is counted.
+    observe(makeResponse(makeStored({ callId: 'c4', ts: now + 4 }), 200, 'OK', { ts: now + 10 }));
+    expect(metric(await metrics.registry.metrics(), 'hepflow_calls_total{disposition="answered",status_class="2xx"}')).toBe(1);
   });
 
-  it('reports an INVITE unanswered for 64×T1 as failed with no-final-response, by the traffic\'s clock', async () => {
+  it('moves an answered call on past Timer B and ends it when its BYE goes unanswered as long', async () => {
     const metrics = new Metrics();
     const live = new LiveCalls(metrics.kpiSink, 100);
-    const inv = makeStored({ callId: 'lost' });
-    live.observe(inv);
-    live.observe(makeResponse(inv, 180, 'Ringing', { ts: T0 + 100_000 }));
-    live.observe(makeStored({ callId: 'ping', method: 'OPTIONS', cseqMethod: 'OPTIONS', ts: T0 + 1_000 }));
-    // An answered call in its dialog: reported once at its 200, followed on past Timer B.
-    const talk = makeStored({ callId: 'talk', ts: T0 + 2_000 });
-    live.observe(talk);
-    live.observe(makeResponse(talk, 200, 'OK', { ts: T0 + 3_000 }));
-    // The counters as they stand: metrics.text() would also time calls out by the wall clock.
-    const textAt = (m: Metrics) => m.registry.metrics();
-    const failed = 'hepflow_calls_total{disposition="failed",status_class="none"}';
-    // 31 s on, another call's message: Timer B (32 s) has not run out.
-    live.observe(makeStored({ callId: 'next', ts: T0 + 31_000_000 }));
-    live.expire(T0 + 31_000_000);
-    expect(metric(await textAt(metrics), failed)).toBe(0);
-    live.observe(makeStored({ callId: 'next', ts: T0 + 33_000_000, method: 'ACK', cseqMethod: 'ACK', toTag: 'x', viaBranch: 'z9hG4bK-a' }));
-    live.expire(T0 + 33_000_000);
-    const t = await textAt(metrics);
-    expect(metric(t, failed)).toBe(1);
-    expect(metric(t, 'hepflow_call_problems_total{code="no-final-response"}')).toBe(1);
+    const observe = folding(live);
+    const talk = makeStored({ callId: 'talk' });
+    observe(talk);
+    observe(makeResponse(talk, 200, 'OK', { ts: T0 + 1_000 }));
+    live.expire(T0 + 40_000_000);
+    expect(live.size).toBe(1);
+    observe(makeStored({ callId: 'talk', ts: T0 + 50_000_000, method: 'BYE', cseqNum: 2, cseqMethod: 'BYE', toTag: 'tt1', viaBranch: 'z9hG4bK-b' }));
+    live.expire(T0 + 80_000_000); // the BYE is 30 s old: not yet
+    expect(live.size).toBe(1);
+    live.expire(T0 + 120_000_000);
+    expect(live.size).toBe(0);
+    const t = await metrics.registry.metrics();
+    expect(metric(t, 'hepflow_call_problems_total{code="bye-without-200"}')).toBe(1);
     expect(metric(t, 'hepflow_calls_total{disposition="answered",status_class="2xx"}')).toBe(1);
-    // 'lost' and 'ping' are forgotten; 'talk' (in its dialog) and 'next' are followed.
-    expect(live.size).toBe(2);
-    live.observe(makeResponse(inv, 200, 'OK', { ts: T0 + 34_000_000 })); // too late: a fresh state, no INVITE, not reported
-    expect(metric(await textAt(metrics), 'hepflow_calls_total{disposition="answered",status_class="2xx"}')).toBe(1);
   });
+});
 
-  it('times out the calls of a collector gone quiet when scraped, by the wall clock', async () => {
-    const metrics = new Metrics();
-    const inv = makeStored({ callId: 'quiet', ts: Date.now() * 1000 - 40_000_000 });
-    metrics.liveCalls.observe(inv);
-    expect(metrics.liveCalls.size).toBe(1);
-    const t = await metrics.text();
+describe('CallKpis', () => {
+  it('reports a batch rolled back and written again once, from the row it goes on from', () => {
+    const calls: string[] = [];
+    const kpis = new CallKpis();
+    kpis.follow({ call: (d, c) => { calls.push(`${d} ${c}`); }, problem: () => {}, evicted: () => {} });
+    const inv = makeStored({ callId: 'r1' });
+    const row = newCall(inv);
+    const fold = (c: CallSummary) => {
+      const st = kpis.open(c)!;
+      updateCall(c, inv, st);
+      updateCall(c, makeResponse(inv, 486, 'Busy Here', { ts: T0 + 1_000 }), st);
+      settleKpi(c, st);
+      kpis.close(c, st);
+    };
+    fold({ ...row });
+    kpis.abandoned(); // the transaction failed: the row was not written
+    expect(calls).toEqual([]);
+    fold({ ...row });
+    kpis.committed();
+    kpis.committed();
+    expect(calls).toEqual(['busy 4xx']);
+  });
+});
+
+describe('/metrics of a collector gone quiet', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer(); });
+  afterAll(async () => { await s.stop(); });
+
+  it('times out a call when scraped, by the wall clock', async () => {
+    const ts = Date.now() * 1000 - 40_000_000;
+    await sendPackets({ transport: 'udp', host: '127.0.0.1', port: s.hepUdp!.port }, [encodeHep3({
+      ipProtocol: IP_PROTOCOL.udp, srcIp: '10.0.0.1', dstIp: '10.0.0.2', srcPort: 5060, dstPort: 5060,
+      tsSec: Math.floor(ts / 1e6), tsUsec: ts % 1e6, protoType: PROTO_TYPE.sip, captureId: 2001,
+      payload: 'INVITE sip:bob@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-q\r\nFrom: <sip:a@10.0.0.1>;tag=1\r\n' +
+        'To: <sip:bob@10.0.0.2>\r\nCall-ID: quiet-1@10.0.0.1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n',
+    })], { rate: 0 });
+    await waitFor(async () => ((await s.get<any>('/api/v1/groups/quiet-1@10.0.0.1')).status === 200 ? true : undefined), 'the INVITE stored');
+    const t = (await s.get<string>('/metrics')).body;
     expect(metric(t, 'hepflow_calls_total{disposition="failed",status_class="none"}')).toBe(1);
-    expect(metrics.liveCalls.size).toBe(0);
+    expect(metric(t, 'hepflow_call_problems_total{code="no-final-response"}')).toBe(1);
   });
 });
 

@@ -6,8 +6,13 @@
  * call whose window is gone (restart, eviction, a write by another process) goes on from its
  * row with an empty window: a copy of a message sent before that is then not recognised.
  * No read of stored messages either way.
+ *
+ * The same fold feeds /metrics (kpi/live-calls.ts) once `follow`ed: the store tells `committed`
+ * after each stored batch, and what the batch changed in each call is reported then, exactly
+ * once (a batch rolled back and retried folds again from the row, and is compared with that).
  */
 import { newKpiState, unpackKpi, type KpiState } from '../kpi/state.ts';
+import { beforeOf, LiveCalls, type KpiBefore, type KpiSink } from '../kpi/live-calls.ts';
 import type { CallSummary } from './summary.ts';
 
 /**
@@ -27,11 +32,43 @@ interface Held {
   packed: string;
 }
 
+/** A call opened by the batch being written, for the metrics: its row (its `end` moves with the batch) and state. */
+interface Opened {
+  c: CallSummary;
+  st: KpiState;
+  before: KpiBefore;
+}
+
 export class CallKpis {
   /** By Call-ID, oldest first: the first written first, as a call's retransmissions come early in its life. */
   private readonly held = new Map<string, Held>();
+  private live: LiveCalls | null = null;
+  /** The calls the batch being written opened, while followed. */
+  private readonly opened = new Map<string, Opened>();
 
   constructor(private readonly max = KPI_WINDOW_CALLS) {}
+
+  /** From now on, what each stored batch changes in its calls goes to `sink`. */
+  follow(sink: KpiSink): void {
+    this.live = new LiveCalls(sink);
+  }
+
+  /** The batch whose calls were opened since the last call is stored: report what it changed. */
+  committed(): void {
+    if (this.live === null) return;
+    for (const [id, o] of this.opened) this.live.settled(id, o.st, o.before, o.c.end);
+    this.opened.clear();
+  }
+
+  /** The batch was not stored: it will be folded again from the rows. */
+  abandoned(): void {
+    this.opened.clear();
+  }
+
+  /** Times out the calls followed whose INVITE is older than 64×T1 at `nowMicros` (a scrape of a quiet collector). */
+  expire(nowMicros: number): void {
+    this.live?.expire(nowMicros);
+  }
 
   get size(): number {
     return this.held.size;
@@ -43,6 +80,12 @@ export class CallKpis {
    * the two (rolled back) leaves nothing here that the stored row does not say.
    */
   open(c: CallSummary): KpiState | null {
+    const st = this.stateOf(c);
+    if (st !== null && this.live !== null) this.opened.set(c.call_id, { c, st, before: beforeOf(st) });
+    return st;
+  }
+
+  private stateOf(c: CallSummary): KpiState | null {
     const h = this.held.get(c.call_id);
     const mine = h !== undefined && h.messages === c.messages && h.packed === c.kpi;
     if (h) h.messages = -1;

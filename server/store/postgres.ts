@@ -33,6 +33,7 @@ import type { RetentionCutoffs } from './retention.ts';
 import type { CorrelationRule } from '../correlate/user-rules.ts';
 import { foldCalls, kpiConditions, kpiFields, scenarioOf, scenariosOf, summarize, type ScenarioRow } from './summary.ts';
 import { CallKpis } from './call-kpi.ts';
+import type { KpiSink } from '../kpi/live-calls.ts';
 import { containsPattern, ROWS_NAMING, ROWS_OF_SIDS, rowFilters, SEED_TIME, selectRow, sidsWhere } from './homer/sql.ts';
 
 
@@ -88,6 +89,11 @@ export class PostgresStore implements Store {
     this.timer.unref();
   }
 
+  followCalls(sink: KpiSink): (nowMicros: number) => Promise<void> {
+    this.kpis.follow(sink);
+    return async (now) => this.kpis.expire(now);
+  }
+
   /** Partitions from now to AHEAD_MICROS, so that live traffic rarely waits for DDL. */
   async createAhead(): Promise<void> {
     const now = Date.now() * 1000;
@@ -136,9 +142,12 @@ export class PostgresStore implements Store {
     try {
       await this.transaction(batch, rows, token);
     } catch (err) {
+      // A COMMIT whose answer was lost is not reported either: the metrics may miss its calls' changes, never count them twice.
+      this.kpis.abandoned();
       if (err instanceof CommitUnknown) for (const m of batch) this.unsure.set(m, token);
       throw err;
     }
+    this.kpis.committed();
   }
 
   private transaction(batch: MessageInput[], rows: HomerRow[], token: string): Promise<void> {

@@ -8,6 +8,7 @@ import { SqliteGroups } from './sqlite-groups.ts';
 import { groupFailPeer, groupKpi, newCall, settleKpi, updateCall, type CallSummary } from './summary.ts';
 import { CallKpis } from './call-kpi.ts';
 import type { KpiState } from '../kpi/state.ts';
+import type { KpiSink } from '../kpi/live-calls.ts';
 import type { MessageInput } from './types.ts';
 
 /** What one insert batch keeps for each call it touches. */
@@ -59,7 +60,27 @@ export class SqliteInsert {
       insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
     };
     const transaction = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
-    this.insert = (batch) => this.rememberTerms(transaction(batch));
+    this.insert = (batch) => {
+      let touched: Map<string, Touched>;
+      try {
+        touched = transaction(batch);
+      } catch (err) {
+        this.kpis.abandoned();
+        throw err;
+      }
+      this.rememberTerms(touched);
+      this.kpis.committed();
+    };
+  }
+
+  /** The KPIs of the calls stored from now on go to `sink` for /metrics (call-kpi.ts). */
+  followCalls(sink: KpiSink): void {
+    this.kpis.follow(sink);
+  }
+
+  /** Times out the calls followed whose INVITE is older than 64×T1 at `nowMicros`. */
+  expireCalls(nowMicros: number): void {
+    this.kpis.expire(nowMicros);
   }
 
   /** After a purge: a purged call's terms are gone (a later message writes them again), and so is its row. */

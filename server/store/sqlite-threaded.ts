@@ -14,6 +14,7 @@ import { contentFault } from './sqlite-errors.ts';
 import { writeSplitting } from './split.ts';
 import type { RetentionCutoffs } from './retention.ts';
 import type { StatsQuery, StatsRows } from '../kpi/stats.ts';
+import { replayKpi, type KpiEvents, type KpiSink } from '../kpi/live-calls.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, OnSetAside, Store, StoreCounts, StoredMessage,
 } from './types.ts';
@@ -61,6 +62,8 @@ class ThreadedSqliteStore implements Store {
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
   private closing = false;
+  /** Told the call KPI events the writer answers (followCalls). */
+  private kpiSink: KpiSink | null = null;
 
   constructor(readonly file: string, private readonly reader: SqliteStore, private readonly worker: Worker, private readonly checkpointer: Worker,
     private readonly stop: Int32Array) {
@@ -123,7 +126,7 @@ class ThreadedSqliteStore implements Store {
   private async insertPacked(batch: PackedBatch, onRetry?: (err: Error) => void): Promise<void> {
     for (let waitMs = WRITE_RETRY_FIRST_MS; ; waitMs = Math.min(WRITE_RETRY_MAX_MS, waitMs * 2)) {
       try {
-        return await this.call({ op: 'insert', batch });
+        return this.kpiEvents(await this.call({ op: 'insert', batch }));
       } catch (err) {
         // The writer thread is gone (nothing to retry on), or retrying the same content would fail the same way.
         if (this.failure || this.closing || contentFault(err) !== null) throw err;
@@ -131,6 +134,16 @@ class ThreadedSqliteStore implements Store {
         await new Promise((r) => setTimeout(r, waitMs));
       }
     }
+  }
+
+  /** The calls are followed on the writer thread, where they are folded; their events come back with each reply. */
+  followCalls(sink: KpiSink): (nowMicros: number) => Promise<void> {
+    this.kpiSink = sink;
+    return async (nowMicros) => this.kpiEvents(await this.call({ op: 'expire', nowMicros }).catch(() => undefined));
+  }
+
+  private kpiEvents(e: KpiEvents | undefined): void {
+    if (e && this.kpiSink) replayKpi(e, this.kpiSink);
   }
 
   purge(cut: RetentionCutoffs): Promise<number> {

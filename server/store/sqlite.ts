@@ -13,6 +13,7 @@ import { purge } from './sqlite-purge.ts';
 import { sqliteStats } from './sqlite-stats.ts';
 import type { StatsQuery, StatsRows } from '../kpi/stats.ts';
 import type { RetentionCutoffs } from './retention.ts';
+import type { KpiSink } from '../kpi/live-calls.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, MessageInput, Store, StoreCounts, StoredMessage,
 } from './types.ts';
@@ -55,6 +56,11 @@ export class SqliteStore implements Store {
 
   async insert(batch: MessageInput[]): Promise<void> {
     if (batch.length) this.writes.insert(batch);
+  }
+
+  followCalls(sink: KpiSink): (nowMicros: number) => Promise<void> {
+    this.writes.followCalls(sink);
+    return async (now) => this.writes.expireCalls(now);
   }
 
   async searchGroups(q: CallQuery): Promise<GroupPage> {

@@ -3,6 +3,7 @@ import type { WireAddress } from '../hep/inet.ts';
 import type { RetentionCutoffs } from './retention.ts';
 import type { Disposition, ProblemCode } from '../kpi/codes.ts';
 import type { StatsQuery, StatsRows } from '../kpi/stats.ts';
+import type { KpiSink } from '../kpi/live-calls.ts';
 import type { ScenarioKind } from '../correlate/scenario-kind.ts';
 
 /** Microseconds since the Unix epoch. */
@@ -194,6 +195,12 @@ export interface Store {
    * even in its safe form goes to `onSetAside` instead.
    */
   insert(batch: MessageInput[], onRetry?: (err: Error) => void, onSetAside?: OnSetAside): Promise<void>;
+  /**
+   * From now on, reports the KPIs of the calls it stores to `sink` (/metrics; kpi/live-calls.ts),
+   * folded once, as it writes their search rows. Answers how to time out, at a given time (µs),
+   * the calls of a collector gone quiet.
+   */
+  followCalls(sink: KpiSink): (nowMicros: number) => Promise<void>;
   searchGroups(q: CallQuery): Promise<GroupPage>;
   /** The aggregates of the calls started in a range (kpi/stats.ts), read from the groups' search rows. */
   callStats(q: StatsQuery): Promise<StatsRows>;

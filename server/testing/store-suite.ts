@@ -3,6 +3,7 @@
  * against a real SQLite file and a real PostgreSQL database.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import type { KpiSink } from '../kpi/live-calls.ts';
 import type { MessageInput, Store } from '../store/types.ts';
 
 const T0 = 1_700_000_000_000_000; // µs
@@ -185,6 +186,58 @@ export function describeStoreSuite(name: string, h: StoreHarness): void {
         raw: 'ERROR:something failed', ts: T0 + 5 })]);
       const g = await store.getGroup('log-call');
       expect(g?.messages.filter((m) => m.protoType === 100).map((m) => m.raw)).toEqual(['ERROR:something failed']);
+    });
+
+    describe('call KPIs for /metrics, from the fold it writes search rows with', () => {
+      const told = () => {
+        const calls: string[] = [];
+        const problems: string[] = [];
+        const sink: KpiSink = {
+          call: (d, c, pdd, setup) => { calls.push(`${d} ${c} pdd=${pdd} setup=${setup}`); },
+          problem: (code) => { problems.push(code); },
+          evicted: () => {},
+        };
+        return { sink, calls, problems };
+      };
+      const from = (callId: string, dt: number, p: Partial<MessageInput>) => makeMessage({ callId, ts: T0 + dt, raw: `${callId} ${dt}`, ...p });
+      const reply = (callId: string, dt: number, status: number, p: Partial<MessageInput> = {}) =>
+        from(callId, dt, { method: null, status, reason: 'r', srcIp: '10.0.0.2', dstIp: '10.0.0.1', toTag: 'tt', ...p });
+
+      it('reports a call once at its final answer and each problem once, however the messages are batched', async () => {
+        const t = told();
+        store.followCalls(t.sink);
+        const inv = from('k1', 0, {});
+        await store.insert([inv, reply('k1', 400_000, 180, { toTag: 'tt' })]);
+        await store.insert([reply('k1', 2_000_000, 503)]);
+        await store.insert([reply('k1', 2_600_000, 503), reply('k1', 3_600_000, 503)]); // retransmissions
+        expect(t.calls).toEqual(['failed 5xx pdd=400 setup=null']);
+        expect(t.problems.sort()).toEqual(['retransmissions', 'server-error-5xx']);
+      });
+
+      it('counts a call challenged with 407 by the answer to its INVITE with credentials', async () => {
+        const t = told();
+        store.followCalls(t.sink);
+        await store.insert([from('k2', 0, {}), reply('k2', 20_000, 407)]);
+        await store.insert([from('k2', 40_000, { method: 'ACK', cseqMethod: 'ACK', toTag: 'tt' })]);
+        await store.insert([from('k2', 60_000, { cseqNum: 2, viaBranch: 'z9hG4bK2' }), reply('k2', 900_000, 200, { cseqNum: 2, viaBranch: 'z9hG4bK2' })]);
+        expect(t.calls).toEqual(['answered 2xx pdd=900 setup=900']);
+      });
+
+      it('times out an unanswered INVITE at 64×T1 by the traffic\'s clock or the one asked, and not again when answered late', async () => {
+        const t = told();
+        const expire = store.followCalls(t.sink);
+        await store.insert([from('lost', 0, {})]);
+        await store.insert([from('next', 31_000_000, { viaBranch: 'z9hG4bKn' })]);
+        expect(t.calls).toEqual([]);
+        await store.insert([reply('next', 33_000_000, 180, { viaBranch: 'z9hG4bKn' })]);
+        expect(t.calls).toEqual(['failed none pdd=null setup=null']);
+        expect(t.problems).toEqual(['no-final-response']);
+        await store.insert([reply('lost', 34_000_000, 200)]);
+        await expire(T0 + 62_000_000); // 31 s after the INVITE of "next"
+        expect(t.calls).toHaveLength(1);
+        await expire(T0 + 70_000_000);
+        expect(t.calls).toEqual(['failed none pdd=null setup=null', 'failed none pdd=2000 setup=null']);
+      });
     });
   });
 }
