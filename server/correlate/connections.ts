@@ -10,6 +10,7 @@
  */
 import { PROTO_TYPE } from '../hep/chunks.ts';
 import type { MessageInput } from '../store/types.ts';
+import { detached } from '../strings.ts';
 
 export interface ConnectionMatcherOptions {
   /** How far apart an event and a SIP message of its connection may be, µs. */
@@ -60,7 +61,7 @@ export class ConnectionMatcher {
   private remember(m: MessageInput): void {
     const key = connectionKey(m);
     this.calls.delete(key); // re-inserted last: the map's order is the order of use
-    this.calls.set(key, { callId: m.callId, ts: m.ts });
+    this.calls.set(detached(key), { callId: detached(m.callId), ts: m.ts });
     if (this.calls.size > this.o.maxConnections) this.calls.delete(this.calls.keys().next().value!);
   }
 

@@ -17,6 +17,7 @@
 import { formatEndpoint } from '../hep/inet.ts';
 import type { LinkInput, LinkRule } from './types.ts';
 import { TimedIndex } from './window.ts';
+import { detached } from '../strings.ts';
 
 /** Default window, ms: a B2BUA sends its B-leg within a second or two (a routing or LCR lookup). */
 export const INFERRED_WINDOW_MS = 2000;
@@ -214,7 +215,7 @@ export class InferredMatcher {
   private arrive(box: string, m: InferredMessage, caller: string | null, callee: string | null): void {
     const seenKey = `${box}\0${m.callId}`;
     if (this.seen.last(seenKey)) return; // a retransmission or a second capture: not a new arrival
-    const arrival: Arrival = { ts: m.ts, callId: m.callId, matched: false };
+    const arrival: Arrival = { ts: m.ts, callId: detached(m.callId), matched: false };
     this.seen.add(seenKey, { ts: m.ts, arrival });
     if (caller !== null && callee !== null) this.arrivals.add(numbersKey(box, caller, callee), arrival);
   }

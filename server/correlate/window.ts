@@ -15,6 +15,7 @@ import type { SipMessage } from '../sip/types.ts';
 import { parseNameAddr } from '../sip/uri.ts';
 import { blindTransferLink, matchBlindTransfer, referRecordOf, BLIND_TRANSFER_WINDOW_MICROS, type BlindInvite, type ReferCandidate } from './blind.ts';
 import type { LinkInput, LinkRule } from './types.ts';
+import { detached } from '../strings.ts';
 
 /**
  * A forward's new INVITE follows the original one by the forwarding box's no-answer timer
@@ -146,7 +147,7 @@ export class WindowMatcher {
 
   private rememberInvite(m: WindowMessage): void {
     if (!m.fromUser) return;
-    const rec = { ts: m.ts, callId: m.callId, fromUser: m.fromUser };
+    const rec = { ts: m.ts, callId: detached(m.callId), fromUser: detached(m.fromUser) };
     // Each hop of one INVITE is captured: one record per user and Call-ID is enough.
     for (const user of new Set([m.ruriUser, m.toUser])) if (user && this.invites.last(user)?.callId !== m.callId) this.invites.add(user, rec);
   }
@@ -155,7 +156,7 @@ export class WindowMatcher {
     if (!m.fromUser) return;
     for (const value of headerValues(sip.headers, 'contact')) {
       const key = contactKey(parseNameAddr(value)?.uri ?? null);
-      if (key !== null && this.redirects.last(key)?.callId !== m.callId) this.redirects.add(key, { ts: m.ts, callId: m.callId, fromUser: m.fromUser, contact: value });
+      if (key !== null && this.redirects.last(key)?.callId !== m.callId) this.redirects.add(key, { ts: m.ts, callId: detached(m.callId), fromUser: detached(m.fromUser), contact: detached(value) });
     }
   }
 
@@ -249,9 +250,10 @@ export class TimedIndex<T extends { ts: number }> {
 
   add(key: string, item: T): void {
     const list = this.byKey.get(key);
+    const own = detached(key);
     if (list) list.push(item);
-    else this.byKey.set(key, [item]);
-    this.order.push({ key, item });
+    else this.byKey.set(own, [item]);
+    this.order.push({ key: own, item });
     if (this.size > this.max) this.dropOldest();
   }
 

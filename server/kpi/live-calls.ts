@@ -12,6 +12,7 @@
  */
 import type { Disposition, ProblemCode } from './codes.ts';
 import { KPI_DEFAULTS, kpiOf, type KpiOptions, type KpiState } from './state.ts';
+import { detached } from '../strings.ts';
 
 /** Calls watched at once; the state is the store's (~2 KB each), this keeps a reference. */
 export const LIVE_CALLS_MAX = 20_000;
@@ -81,22 +82,28 @@ export class LiveCalls {
     return this.calls.size;
   }
 
-  /** The oldest call watched, stale entries skipped; undefined when none. */
+  /** The oldest call watched, stale entries skipped (and dropped now and then); undefined when none. */
   private oldest(): Queued | undefined {
+    let found: Queued | undefined;
     for (; this.head < this.order.length; this.head++) {
       const q = this.order[this.head];
-      if (q.live.since === q.since && this.calls.get(q.callId) === q.live) return q;
+      if (q.live.since === q.since && this.calls.get(q.callId) === q.live) {
+        found = q;
+        break;
+      }
     }
-    return undefined;
-  }
-
-  /** Takes the oldest entry off the queue (after oldest() found it), dropping the taken part now and then. */
-  private shift(): void {
-    this.head++;
+    // Calls ended by their BYE leave stale entries at the head: without this, the queue (and every
+    // call state it points to) grew with every call ever stored.
     if (this.head > 4096 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.head = 0;
     }
+    return found;
+  }
+
+  /** Takes the oldest entry off the queue, after oldest() found it. */
+  private shift(): void {
+    this.head++;
   }
 
   /**
@@ -112,8 +119,9 @@ export class LiveCalls {
       // not counted again when a late message of it comes.
       if (before.invited || st.inviteTs === null) return;
       live = { st, reported: false, since: st.inviteTs };
-      this.calls.set(callId, live);
-      this.order.push({ callId, live, since: live.since });
+      const own = detached(callId);
+      this.calls.set(own, live);
+      this.order.push({ callId: own, live, since: live.since });
       if (this.calls.size > this.maxCalls) {
         this.calls.delete(this.oldest()!.callId);
         this.shift();

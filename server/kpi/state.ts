@@ -8,6 +8,7 @@
 import { isIP } from 'node:net';
 import { problemBits, problemCodesOf, type Disposition, type Problem, type ProblemCode } from './codes.ts';
 import type { SipMessage } from '../sip/types.ts';
+import { detached } from '../strings.ts';
 
 /** What the KPIs read of a message: a subset of store MessageMeta, plus optional addresses for nat-mismatch. */
 export interface KpiMessage {
@@ -133,14 +134,14 @@ export function updateKpi(st: KpiState, m: KpiMessage, opts: KpiOptions): KpiSta
   const seen = st.firstSeen.get(key);
   if (seen !== undefined && m.ts - seen < opts.captureWindowMicros) return st;
   const isCopy = seen !== undefined && m.ts - seen <= maxCopyMicros;
-  if (seen === undefined || !isCopy) st.firstSeen.set(key, m.ts);
+  if (seen === undefined || !isCopy) st.firstSeen.set(seen === undefined ? detached(key) : key, m.ts);
   if (isCopy) raise(st, 'retransmissions', m.id);
 
   // A transaction is its (CSeq, branch): its first response long after its request is a gap.
   const tx = `t ${m.cseqNum} ${m.cseqMethod} ${m.viaBranch}`;
-  if (m.method !== null && m.method !== 'ACK' && !st.firstSeen.has(tx)) st.firstSeen.set(tx, m.ts);
+  if (m.method !== null && m.method !== 'ACK' && !st.firstSeen.has(tx)) st.firstSeen.set(detached(tx), m.ts);
   if (m.method === null && !st.firstSeen.has(`a${tx}`)) {
-    st.firstSeen.set(`a${tx}`, m.ts);
+    st.firstSeen.set(detached(`a${tx}`), m.ts);
     const sent = st.firstSeen.get(tx);
     if (sent !== undefined && m.ts - sent > opts.longGapMs * 1000) raise(st, 'long-gap', m.id);
   }

@@ -14,6 +14,7 @@
 import { newKpiState, unpackKpi, type KpiState } from '../kpi/state.ts';
 import { beforeOf, LiveCalls, type KpiBefore, type KpiSink } from '../kpi/live-calls.ts';
 import type { CallSummary } from './summary.ts';
+import { detached } from '../strings.ts';
 
 /**
  * Calls whose copy window is kept, at most: as many as /metrics follows (kpi/live-calls.ts
@@ -109,7 +110,7 @@ export class CallKpis {
       h.packed = c.kpi;
       return;
     }
-    this.held.set(c.call_id, { st, messages: c.messages, packed: c.kpi });
+    this.held.set(detached(c.call_id), { st, messages: c.messages, packed: c.kpi });
     if (this.held.size > this.max) this.evict();
   }
 

@@ -10,6 +10,7 @@ import { CallKpis } from './call-kpi.ts';
 import type { KpiState } from '../kpi/state.ts';
 import type { KpiSink } from '../kpi/live-calls.ts';
 import type { MessageInput } from './types.ts';
+import { detached } from '../strings.ts';
 
 /** What one insert batch keeps for each call it touches. */
 interface Touched {
@@ -92,7 +93,11 @@ export class SqliteInsert {
   /** After a commit: the terms the batch wrote are known written. */
   private rememberTerms(touched: Map<string, Touched>): void {
     if (this.termsWritten.size + touched.size > TERM_CACHE_CALLS) this.termsWritten.clear();
-    for (const [callId, t] of touched) if (t.terms.length) this.termsWritten.set(callId, t.terms);
+    for (const [callId, t] of touched) {
+      if (!t.terms.length) continue;
+      if (this.termsWritten.has(callId)) this.termsWritten.set(callId, t.terms);
+      else this.termsWritten.set(detached(callId), t.terms);
+    }
   }
 
   private insertBatch(batch: MessageInput[]): Map<string, Touched> {
@@ -152,7 +157,7 @@ export class SqliteInsert {
     if (!value) return;
     const key = kind === 'user' ? `u ${value}` : `i ${value}`;
     if (written.includes(key)) return;
-    written.push(key);
+    written.push(detached(key));
     this.st.insertTerm.run(kind, value, callId);
   }
 
