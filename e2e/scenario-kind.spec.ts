@@ -49,3 +49,19 @@ test('the search list names each group\'s scenario, and the flow page names the 
   await basicRow.click();
   await expect(page.getByTestId('flow-scenario')).toHaveText('Scenario: basic');
 });
+
+test('the search filters by scenario kind, and the link keeps the filter', async ({ page }) => {
+  await page.goto(server.http + '/');
+  await expect(page.getByTestId('result-row')).toHaveCount(2);
+  await page.getByTestId('search-scenario').selectOption('attended-transfer');
+  await expect(page.getByTestId('search-scenario').locator('option[value="attended-transfer"]')).toHaveAttribute('title', /^Attended transfer/);
+  await page.getByTestId('search-submit').click();
+  await expect(page).toHaveURL(/scenario=attended-transfer/);
+  await expect(page.getByTestId('result-scenario')).toHaveText(['attended-transfer']);
+  await page.reload();
+  await expect(page.getByTestId('search-scenario')).toHaveValue('attended-transfer');
+  await expect(page.getByTestId('result-scenario')).toHaveText(['attended-transfer']);
+  await page.getByTestId('search-scenario').selectOption('park');
+  await page.getByTestId('search-submit').click();
+  await expect(page.getByText('No calls match')).toBeVisible();
+});

@@ -102,5 +102,24 @@ export function describeScenarioKinds(name: string, config: () => Promise<Partia
       }
       expect(got).toEqual(want.map((k) => [k, k, k]));
     });
+
+    it('finds the groups of each kind with scenario=, in the search\'s order, page by page', async () => {
+      const all = async (query: string) => {
+        const out: ApiCallPage['items'] = [];
+        let next: string | null = null;
+        do {
+          const page: ApiCallPage = (await s.get<ApiCallPage>(`/api/v1/calls?${query}${next ? `&cursor=${encodeURIComponent(next)}` : ''}`)).body;
+          out.push(...page.items);
+          next = page.next;
+        } while (next);
+        return out;
+      };
+      const everything = await all('limit=1000');
+      for (const kind of new Set(Object.values(EXPECTED_KINDS).flat())) {
+        const want = everything.filter((i) => i.scenario === kind).map((i) => i.groupId);
+        expect(want.length, kind).toBeGreaterThan(0);
+        expect((await all(`scenario=${kind}&limit=2`)).map((i) => i.groupId), kind).toEqual(want);
+      }
+    });
   });
 }

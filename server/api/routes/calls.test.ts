@@ -59,5 +59,7 @@ describe('GET /api/v1/calls', () => {
     expect(await bad('minDurationMs=10&maxDurationMs=5')).toBe('minDurationMs (10) is above maxDurationMs (5)');
     expect(await bad('minPddMs=1&minPddMs=2')).toBe('minPddMs may be given once, got 2 values');
     expect(await bad('user=a&user=b')).toBe('user may be given once, got 2 values');
+    expect(await bad('scenario=conference')).toMatch(/^scenario must be one of attended-transfer, .*basic, got "conference"$/);
+    expect(await bad('scenario=b2b&scenario=basic')).toBe('scenario may be given once');
   });
 });

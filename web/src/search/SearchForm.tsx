@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import type { SearchFilters } from './search-params.ts';
 import { TimeRangeFields, useTypedRange } from './TimeRangeFields.tsx';
 import { DISPOSITIONS, PROBLEM_CODES, PROBLEM_CODE_LIST, type Disposition, type ProblemCode } from '../../../server/kpi/codes.ts';
+import { SCENARIO_KINDS, SCENARIO_TITLES, type ScenarioKind } from '../../../server/correlate/scenario-kind.ts';
 import './SearchForm.css';
 
 interface Props {
@@ -85,6 +86,17 @@ export function SearchForm({ filters, onSubmit, onRefresh }: Props) {
             {DISPOSITIONS.map((d) => (
               <option key={d} value={d}>
                 {d}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="SearchForm--field">
+          <span>Scenario</span>
+          <select value={draft.scenario} onChange={(e) => set('scenario', e.target.value as ScenarioKind | '')} data-testid="search-scenario">
+            <option value="">any</option>
+            {SCENARIO_KINDS.map((k) => (
+              <option key={k} value={k} title={SCENARIO_TITLES[k]}>
+                {k}
               </option>
             ))}
           </select>

@@ -42,6 +42,14 @@ describe('search filters in the URL', () => {
     expect(callsQuery({ ...f, range: 'all' }, 1)).toEqual({ disposition: 'failed', problem: 'long-gap,glare-491', minPddMs: '2500' });
   });
 
+  it('carries the scenario kind in the link and the API query, and leaves out a kind the server does not name', () => {
+    const f = { ...DEFAULT_FILTERS, scenario: 'blind-transfer' as const };
+    expect(serializeFilters(f)).toBe('scenario=blind-transfer');
+    expect(parseFilters(serializeFilters(f)).scenario).toBe('blind-transfer');
+    expect(callsQuery({ ...f, range: 'all' }, 1)).toEqual({ scenario: 'blind-transfer' });
+    expect(parseFilters('scenario=conference').scenario).toBe('');
+  });
+
   it('reads problems in table order, repeated or comma-separated, and leaves out values the server would refuse', () => {
     const f = parseFilters('problem=long-gap,missing-ack&problem=nope&problem=timeout-408&disposition=ringing&minPddMs=-5');
     expect(f.problems).toEqual(['missing-ack', 'timeout-408', 'long-gap']);

@@ -6,6 +6,7 @@ import type { EpochMicros } from '../model/units.ts';
 import type { Zone } from '../model/time-format.ts';
 import { PRESETS, type Preset, resolveRange } from './time-range.ts';
 import { DISPOSITIONS, PROBLEM_CODE_LIST, type Disposition, type ProblemCode } from '../../../server/kpi/codes.ts';
+import { SCENARIO_KINDS, type ScenarioKind } from '../../../server/correlate/scenario-kind.ts';
 
 export type SortKey = 'start' | 'duration' | 'legs' | 'scenario' | 'messages' | 'caller' | 'callee' | 'status' | 'disposition' | 'pddMs' | 'groupId';
 export const SORT_KEYS: readonly SortKey[] = ['start', 'duration', 'legs', 'scenario', 'messages', 'caller', 'callee', 'status', 'disposition', 'pddMs', 'groupId'];
@@ -28,6 +29,8 @@ export interface SearchFilters {
   problems: ProblemCode[];
   /** Minimum PDD, ms, as typed (digits); '' for none. */
   minPddMs: string;
+  /** The group's scenario kind; '' for any. */
+  scenario: ScenarioKind | '';
   /** Re-run the search every few seconds (live traffic). */
   auto: boolean;
   sort: SortKey;
@@ -49,6 +52,7 @@ export const DEFAULT_FILTERS: SearchFilters = {
   disposition: '',
   problems: [],
   minPddMs: '',
+  scenario: '',
   auto: false,
   sort: 'start',
   desc: true,
@@ -95,6 +99,8 @@ export function parseFilters(search: string | URLSearchParams): SearchFilters {
   out.problems = PROBLEM_CODE_LIST.filter((c) => named.has(c));
   const pdd = p.get('minPddMs')?.trim() ?? '';
   out.minPddMs = /^\d{1,9}$/.test(pdd) ? pdd : '';
+  const scenario = p.get('scenario') ?? '';
+  out.scenario = (SCENARIO_KINDS as readonly string[]).includes(scenario) ? (scenario as ScenarioKind) : '';
   return out;
 }
 
@@ -110,6 +116,7 @@ export function serializeFilters(f: SearchFilters): string {
   if (f.disposition) p.set('disposition', f.disposition);
   for (const c of f.problems) p.append('problem', c);
   if (f.minPddMs) p.set('minPddMs', f.minPddMs);
+  if (f.scenario) p.set('scenario', f.scenario);
   if (f.auto) p.set('auto', '1');
   if (f.sort !== DEFAULT_FILTERS.sort) p.set('sort', f.sort);
   if (!f.desc) p.set('dir', 'asc');
@@ -127,5 +134,6 @@ export function callsQuery(f: SearchFilters, now: EpochMicros): Record<string, s
   // One value, comma-separated: the API takes `problem` repeated or so, and a record holds one value a name.
   if (f.problems.length) out.problem = f.problems.join(',');
   if (f.minPddMs) out.minPddMs = f.minPddMs;
+  if (f.scenario) out.scenario = f.scenario;
   return out;
 }
