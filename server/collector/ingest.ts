@@ -68,6 +68,7 @@ export class Ingest {
   // Counter children resolved once: a labelled inc() hashes its labels on every call.
   private readonly receivedBy;
   private readonly decodedSip;
+  private readonly decodedByType = new Map<number, ReturnType<Metrics['decoded']['labels']>>();
   /**
    * What every HEP packet is decoded with, here or by the capture importer (which decodes once and
    * calls hepRecord). The auth key is checked inside decodeHep, before a payload is inflated.
@@ -137,10 +138,20 @@ export class Ingest {
     return this.record(rec, meta);
   }
 
+  /** The decoded counter of a HEP payload type other than SIP, resolved once per type (a labelled inc() hashes its labels). */
+  private decodedOther(protoType: number): ReturnType<Metrics['decoded']['labels']> {
+    let c = this.decodedByType.get(protoType);
+    if (c === undefined) {
+      c = this.d.metrics.decoded.labels(PROTO_TYPE_NAMES.get(protoType) ?? String(protoType));
+      // Types are a byte wide: the map stays small whatever a sender makes up.
+      this.decodedByType.set(protoType, c);
+    }
+    return c;
+  }
+
   private record(rec: HepRecord, meta: FrameMeta): string | null {
-    const { metrics } = this.d;
     if (rec.protoType === PROTO_TYPE.sip) this.decodedSip.inc();
-    else metrics.decoded.inc({ proto: PROTO_TYPE_NAMES.get(rec.protoType) ?? String(rec.protoType) });
+    else this.decodedOther(rec.protoType).inc();
     const ts = rec.tsSec === 0 && rec.tsUsec === 0 ? meta.receivedAt : rec.tsSec * 1_000_000 + rec.tsUsec;
     const base = {
       ts, srcIp: rec.srcIp, srcPort: rec.srcPort, dstIp: rec.dstIp, dstPort: rec.dstPort,
@@ -198,10 +209,20 @@ export class Ingest {
     const r = nonSipPayload(rec, base);
     if (!r.ok) return skip(this.d.metrics.rejected, r.reason);
     for (const p of r.problems) this.d.metrics.malformed.inc({ problem: p });
+    // The same fields in the same order as sipText's: one object shape for every message keeps the
+    // code that reads them monomorphic (a spread of `base` here cost 10 µs a message in the RTCP mix).
     const m: MessageInput = {
-      ...base, callId: r.callId, method: null, status: null, reason: null,
-      cseqNum: null, cseqMethod: null, fromUser: null, fromTag: null, toUser: null, toTag: null, ruriUser: null,
-      userAgent: null, viaBranch: null, hasSdp: false, raw: r.text, problems: r.problems.length ? r.problems.join('; ') : null, links: [],
+      ts: base.ts, srcIp: base.srcIp, srcPort: base.srcPort, dstIp: base.dstIp, dstPort: base.dstPort,
+      transport: base.transport, captureId: base.captureId, hepCorrelationId: base.hepCorrelationId, protoType: base.protoType,
+      callId: r.callId,
+      method: null, status: null, reason: null,
+      cseqNum: null, cseqMethod: null,
+      fromUser: null, fromTag: null,
+      toUser: null, toTag: null,
+      ruriUser: null, userAgent: null, viaBranch: null, viaIp: null, contactIp: null,
+      hasSdp: false, raw: r.text,
+      problems: r.problems.length ? r.problems.join('; ') : null,
+      links: [],
     };
     this.batcher.add(m); // a transport event gets its call in linkByWindow, where SIP and events pass in order
     return m.callId;
