@@ -1,6 +1,6 @@
 /**
  * Datagrams with their sender and arrival time, packed into one byte array for the trip from the
- * UDP receiving thread to the ingest thread (one message a millisecond instead of one a packet).
+ * UDP receiving thread to the ingest thread (one message every few milliseconds instead of one a packet).
  * Pure. Layout per datagram: u32 length, u16 peer index, u16 zero, f64 arrival (µs), bytes.
  */
 
