@@ -2,8 +2,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { SearchFilters } from './search-params.ts';
 import { TimeRangeFields, useTypedRange } from './TimeRangeFields.tsx';
-import { DISPOSITIONS, PROBLEM_CODES, PROBLEM_CODE_LIST, type Disposition, type ProblemCode } from '../../../server/kpi/codes.ts';
-import { SCENARIO_KINDS, SCENARIO_TITLES, type ScenarioKind } from '../../../server/correlate/scenario-kind.ts';
+import { DISPOSITIONS, PROBLEM_CODES, PROBLEM_CODE_LIST, type ProblemCode } from '../../../server/kpi/codes.ts';
+import { SCENARIO_KINDS, SCENARIO_TITLES } from '../../../server/correlate/scenario-kind.ts';
 import './SearchForm.css';
 
 interface Props {
@@ -79,28 +79,8 @@ export function SearchForm({ filters, onSubmit, onRefresh }: Props) {
         ))}
       </div>
       <div className="SearchForm--line">
-        <label className="SearchForm--field">
-          <span>Disposition</span>
-          <select value={draft.disposition} onChange={(e) => set('disposition', e.target.value as Disposition | '')} data-testid="search-disposition">
-            <option value="">any</option>
-            {DISPOSITIONS.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="SearchForm--field">
-          <span>Scenario</span>
-          <select value={draft.scenario} onChange={(e) => set('scenario', e.target.value as ScenarioKind | '')} data-testid="search-scenario">
-            <option value="">any</option>
-            {SCENARIO_KINDS.map((k) => (
-              <option key={k} value={k} title={SCENARIO_TITLES[k]}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AnyOf label="Disposition" value={draft.disposition} options={DISPOSITIONS} onChange={(v) => set('disposition', v)} testId="search-disposition" />
+        <AnyOf label="Scenario" value={draft.scenario} options={SCENARIO_KINDS} titles={SCENARIO_TITLES} onChange={(v) => set('scenario', v)} testId="search-scenario" />
         <label className="SearchForm--field">
           <span>Min PDD (ms)</span>
           <input
@@ -135,5 +115,29 @@ export function SearchForm({ filters, onSubmit, onRefresh }: Props) {
         </p>
       )}
     </form>
+  );
+}
+
+/** A select of one of `options`, or '' for any; each option's meaning on hover when `titles` has it. */
+function AnyOf<T extends string>(p: {
+  label: string;
+  value: T | '';
+  options: readonly T[];
+  titles?: Readonly<Record<T, string>>;
+  onChange(v: T | ''): void;
+  testId: string;
+}) {
+  return (
+    <label className="SearchForm--field">
+      <span>{p.label}</span>
+      <select value={p.value} onChange={(e) => p.onChange(e.target.value as T | '')} data-testid={p.testId}>
+        <option value="">any</option>
+        {p.options.map((o) => (
+          <option key={o} value={o} title={p.titles?.[o]}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
