@@ -182,29 +182,24 @@ export interface KpiEvents {
 /** A KpiSink that keeps what it is told until taken, then told to another sink (replayKpi). */
 export class KpiLog implements KpiSink {
   private events: KpiEvents = { calls: [], problems: [], evicted: 0 };
-  private empty = true;
 
   call(disposition: Disposition, statusClass: string, pddMs: number | null, setupMs: number | null): void {
     this.events.calls.push([disposition, statusClass, pddMs, setupMs]);
-    this.empty = false;
   }
 
   problem(code: ProblemCode): void {
     this.events.problems.push(code);
-    this.empty = false;
   }
 
   evicted(): void {
     this.events.evicted++;
-    this.empty = false;
   }
 
   /** What was told since the last take; undefined when nothing. */
   take(): KpiEvents | undefined {
-    if (this.empty) return undefined;
     const e = this.events;
+    if (!e.calls.length && !e.problems.length && !e.evicted) return undefined;
     this.events = { calls: [], problems: [], evicted: 0 };
-    this.empty = true;
     return e;
   }
 }
