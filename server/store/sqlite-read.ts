@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { MESSAGE_COLUMNS, META_COLUMNS, toLink, toMessage, toMeta } from './sqlite-rows.ts';
+import { GROUP_COLUMNS, MESSAGE_COLUMNS, META_COLUMNS, toGroupRow, toLink, toMessage, toMeta, type GroupRow } from './sqlite-rows.ts';
 import type {
   CallQuery, EpochMicros, GroupPage, GroupRecord, GroupSlice, GroupSummary, StoreCounts, StoredMessage,
 } from './types.ts';
@@ -39,7 +39,7 @@ export class SqliteReads {
     this.st = {
       idGet: db.prepare(`SELECT group_id, is_call FROM ids WHERE key = ?`),
       groupSize: db.prepare(`SELECT g.messages FROM ids i JOIN groups g ON g.id = i.group_id WHERE i.key = ?`).pluck(),
-      groupGet: db.prepare(`SELECT * FROM groups WHERE id = ?`),
+      groupGet: db.prepare(`SELECT ${GROUP_COLUMNS.join(', ')} FROM groups WHERE id = ?`).raw(true),
       // The ids of a page of groups (a JSON array of group ids) in one statement: one per row cost
       // a search of 500 rows 4.5 ms of its 8.5 (bench/live's search lists run one a second each).
       pageIds: db.prepare(`SELECT i.group_id, i.key, i.is_call FROM json_each(?) j JOIN ids i ON i.group_id = j.value
@@ -106,8 +106,8 @@ export class SqliteReads {
       where.push('(g.start < ? OR (g.start = ? AND g.id < ?))');
       args.push(cursor.start, cursor.start, cursor.id);
     }
-    const rows = this.db.prepare(`SELECT g.* FROM groups g WHERE ${where.join(' AND ')}
-      ORDER BY g.start DESC, g.id DESC LIMIT ?`).all(...args, q.limit + 1) as Row[];
+    const rows = (this.db.prepare(`SELECT ${GROUP_COLUMNS.map((c) => 'g.' + c).join(', ')} FROM groups g WHERE ${where.join(' AND ')}
+      ORDER BY g.start DESC, g.id DESC LIMIT ?`).raw(true).all(...args, q.limit + 1) as unknown[][]).map(toGroupRow);
     const page = rows.slice(0, q.limit);
     this.readMembers(page);
     const items = page.map((g) => this.summary(g, this.members.get(g.id)!, now));
@@ -120,7 +120,7 @@ export class SqliteReads {
    * kind), for those not read since their last message: a live search list asks for the same
    * 500 rows every second, most of them unchanged. One statement each for the whole page.
    */
-  private readMembers(page: Row[]): void {
+  private readMembers(page: GroupRow[]): void {
     let stale = page.filter((g) => { const m = this.members.get(g.id); return !m || m.messages !== g.messages || m.end !== g.end; });
     if (!stale.length) return;
     if (this.members.size + stale.length > MEMBERS_CACHED) {
@@ -145,7 +145,7 @@ export class SqliteReads {
     }
   }
 
-  private summary(g: Row, m: Members, nowMicros: number): GroupSummary {
+  private summary(g: GroupRow, m: Members, nowMicros: number): GroupSummary {
     return {
       groupId: g.first_call,
       callIds: m.callIds,
@@ -157,7 +157,7 @@ export class SqliteReads {
       status: g.status,
       method: g.method,
       messages: g.messages,
-      ...kpiFields(g as Parameters<typeof kpiFields>[0], g.start, nowMicros),
+      ...kpiFields(g, g.start, nowMicros),
       scenario: m.scenario,
     };
   }
@@ -193,7 +193,7 @@ export class SqliteReads {
     const id = escapeNul(asSent); // ids are stored with NUL escaped (collector/storable.ts)
     const row = this.st.idGet.get(id) as Row | undefined;
     if (!row) return null;
-    const g = this.st.groupGet.get(row.group_id) as Row;
+    const g = toGroupRow(this.st.groupGet.get(row.group_id) as unknown[]);
     this.readMembers([g]);
     const s = this.summary(g, this.members.get(g.id)!, Date.now() * 1000);
     return {
