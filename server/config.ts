@@ -187,6 +187,12 @@ export const MAX_PARAM_CHARS = 65535;
  * percent-encoded (3 bytes per byte) in a path, with room for the usual headers.
  */
 export const MAX_HEADER_BYTES = 3 * MAX_PARAM_CHARS + 64 * 1024;
+/**
+ * Answers compressed (when the client takes it), from this many bytes, and the zlib level: level 1
+ * makes a 20,000-message group's ~10 MB of JSON a tenth of that for a fraction of level 6's CPU.
+ */
+export const GZIP_MIN_BYTES = 4096;
+export const GZIP_LEVEL = 1;
 /** Largest JSON request body, bytes: the API takes small JSON; captures upload through /import. */
 export const API_BODY_MAX_BYTES = 1024 * 1024;
 /** Most of the unread body dropped before closing anyway, bytes: a few seconds of a fast LAN upload. */
@@ -403,8 +409,19 @@ export const LIVE_COALESCE_MS = 200;
  * cost ~5 %: bench/live by thread); a store that falls behind still gets larger batches (collector/batcher.ts).
  */
 export const LIVE_BATCH_DELAY_MS = 50;
-/** Fewest ms between two "the search list changed" events to one client: each makes it run the search again. */
+/**
+ * Fewest ms between two "the search list changed" events to one client: each makes it run the
+ * search again. Lists are told on the same beat (whole multiples of it, live/session.ts), so that
+ * lists with the same filters share one answer (live/page-share.ts).
+ */
 export const LIVE_SEARCH_INTERVAL_MS = 1000;
+/**
+ * Search answers kept for live lists with the same filters, at most, and for how long, ms: a
+ * page of 500 rows is ~250 KB of JSON, and the lists told on one beat refetch within a few ms
+ * of each other. The age bound shows a call's Timer B on time when nothing else changes.
+ */
+export const LIVE_SHARED_PAGES = 16;
+export const LIVE_SHARED_PAGE_MAX_AGE_MS = 500;
 /**
  * Groups a filtered search list's stream reads to know which rows it shows, at most: the app's
  * first page (500 rows). A change to a row further down that names none of the filters (an ACK

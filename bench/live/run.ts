@@ -10,7 +10,7 @@
  * Ingest alone costs 60-80 % of a core and varies by ±10 % from run to run, more than the live
  * views cost: so the two runs alternate for `--rounds` rounds and the median of the differences is the cost.
  *
- *   npm run bench -- live [--seconds 20] [--rate 10000] [--clients 50] [--search-clients 10] [--refetch on|off] [--rounds 3]
+ *   npm run bench -- live [--seconds 20] [--rate 10000] [--clients 50] [--search-clients 10] [--refetch on|off] [--share on|off] [--rounds 3]
  */
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
@@ -23,6 +23,7 @@ import { cpuSeconds, metricValue, percentile, spawnServer, threadCpuSeconds, typ
 import { encodeHep3 } from '../../server/hep/encode.ts';
 import { IP_PROTOCOL, PROTO_TYPE } from '../../server/hep/chunks.ts';
 import { openSse, type SseClient } from '../../server/live/sse-client.ts';
+import { LIVE_EVENT_HEADER } from '../../server/api/schemas.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     /** Off: the clients only read their streams (the push's own cost, without the app's refetches). */
     refetch: { type: 'string', default: 'on' },
     rounds: { type: 'string', default: '3' },
+    /** Off: the search lists refetch without saying which live event they follow, so each reads its own page. */
+    share: { type: 'string', default: 'on' },
   },
 });
 const seconds = Number(values.seconds);
@@ -41,6 +44,7 @@ const clients = Number(values.clients);
 const searchClients = Math.min(clients, Number(values['search-clients']));
 const flowClients = clients - searchClients;
 const refetch = values.refetch !== 'off';
+const share = values.share !== 'off';
 /** One probe every this many ms, round-robin over the watched calls (each call has at most one in flight). */
 const PROBE_EVERY_MS = 100;
 
@@ -68,6 +72,8 @@ interface Run {
   fetched: number[];
   probes: number;
   dropped: number;
+  /** Search pages the lists asked for that were shared, and read. */
+  pages: { shared: number; read: number };
 }
 
 async function run(withClients: boolean): Promise<Run> {
@@ -102,7 +108,10 @@ async function run(withClients: boolean): Promise<Run> {
       for (let j = 0; j < searchClients; j++) {
         const s = await openSse(`${server.http}/api/v1/live?calls=1`);
         s.onEvent = (e) => {
-          if (e.event === 'change' && refetch) fetches.push(fetch(`${server.http}/api/v1/calls?from=${(Date.now() - 900_000) * 1000}&limit=500`).then((r) => r.text()));
+          // As the app does: the last 15 minutes from a whole second, and the event it follows.
+          const from = (Math.floor(Date.now() / 1000) * 1000 - 900_000) * 1000;
+          const headers: Record<string, string> = share ? { [LIVE_EVENT_HEADER]: e.id } : {};
+          if (e.event === 'change' && refetch) fetches.push(fetch(`${server.http}/api/v1/calls?from=${from}&limit=500`, { headers }).then((r) => r.text()));
         };
         streams.push(s);
       }
@@ -145,9 +154,13 @@ async function run(withClients: boolean): Promise<Run> {
     const stored = await metricValue(server.http, 'hepflow_messages_stored_total');
     const text = await (await fetch(`${server.http}/metrics`)).text();
     const dropped = text.split('\n').filter((l) => l.startsWith('hepflow_live_clients_dropped_total{')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    const pages = {
+      shared: await metricValue(server.http, 'hepflow_live_search_pages_total{answer="shared"}'),
+      read: await metricValue(server.http, 'hepflow_live_search_pages_total{answer="read"}'),
+    };
     for (const s of streams) s.close();
     stalled?.destroy();
-    return { cpuPct: (cpu / elapsed) * 100, threads, stored, sent, push, fetched, probes, dropped };
+    return { cpuPct: (cpu / elapsed) * 100, threads, stored, sent, push, fetched, probes, dropped, pages };
   } finally {
     sock.close();
     await server.stop();
@@ -172,7 +185,7 @@ for (let round = 1; round <= Number(values.rounds); round++) {
   fetched.push(...withLive.fetched);
   console.log(`round ${round}: ${rate} msg/s for ${seconds}s; no live clients: sent ${without.sent}, stored ${without.stored}, server CPU ${without.cpuPct.toFixed(0)}% of one core; ` +
     `${clients} live clients (${flowClients} flows, ${searchClients} search lists, + 1 stalled): sent ${withLive.sent}, stored ${withLive.stored}, ` +
-    `server CPU ${withLive.cpuPct.toFixed(0)}%, live streams dropped ${withLive.dropped}`);
+    `server CPU ${withLive.cpuPct.toFixed(0)}%, live streams dropped ${withLive.dropped}, search pages shared ${withLive.pages.shared} of ${withLive.pages.shared + withLive.pages.read}${share ? '' : ' (--share off)'}`);
 }
 console.log(`push latency, packet sent → change event (${push.length} probes): p50 ${ms(p(push, 50))}, p95 ${ms(p(push, 95))}, max ${ms(p(push, 100))}`);
 console.log(`to the group refetched (what the app then draws): p50 ${ms(p(fetched, 50))}, p95 ${ms(p(fetched, 95))}`);

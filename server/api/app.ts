@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyCompress from '@fastify/compress';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { API_BODY_MAX_BYTES, MAX_HEADER_BYTES, MAX_PARAM_CHARS, type Config } from '../config.ts';
+import { API_BODY_MAX_BYTES, GZIP_LEVEL, GZIP_MIN_BYTES, MAX_HEADER_BYTES, MAX_PARAM_CHARS, type Config } from '../config.ts';
 import type { Store } from '../store/types.ts';
 import type { Metrics } from '../collector/metrics.ts';
 import type { Ingest } from '../collector/ingest.ts';
@@ -48,8 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await useAccess(app, deps.config);
   app.addHook('onRequest', originHook);
   closeUnreadBodies(app);
-  // A 20,000-message group is ~10 MB of JSON: compressed it is a tenth of that on the wire.
-  await app.register(fastifyCompress, { global: true, threshold: 4096, encodings: ['gzip', 'deflate'], zlibOptions: { level: 1 } });
+  await app.register(fastifyCompress, { global: true, threshold: GZIP_MIN_BYTES, encodings: ['gzip', 'deflate'], zlibOptions: { level: GZIP_LEVEL } });
   // SIP is hostile input: the app renders it as text, and the page may run only its own scripts.
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', CSP);

@@ -64,6 +64,12 @@ export const callPageSchema = obj({
   next: nstr,
 });
 
+/**
+ * Request header of a live search list's GET /calls: the id of the live event (GET /live) that
+ * made it fetch. The answer may then be one read for another list since that event (live/page-share.ts).
+ */
+export const LIVE_EVENT_HEADER = 'x-hepflow-live-event';
+
 const linkSchema = obj({
   rule: strOf<LinkRule>(), header: nstr, value: str,
   /** The Call-ID or correlation id this leg is linked to. */

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { SqliteReads } from '../store/sqlite-read.ts';
 import { buildView, readViewInput, viewJson, type ViewConfig, type ViewInput } from './group-view.ts';
+import { GZIP_LEVEL, GZIP_MIN_BYTES } from '../config.ts';
 
 export interface ViewThreadData {
   /** The SQLite store's file, read on this thread's own connection; null: jobs bring their input. */
@@ -41,10 +42,6 @@ export type ViewReply = { id: number } & (
   | { ok: true; large: true }
   | { ok: false; error: string }
 );
-
-/** Smallest answer compressed here, bytes: app.ts's compression threshold, with its zlib level. */
-const GZIP_MIN_BYTES = 4096;
-const GZIP_LEVEL = 1;
 
 /** Page cache of this thread's connection, KiB: a 20,000-message group's rows and indexes fit. */
 const CACHE_KIB = 32 * 1024;

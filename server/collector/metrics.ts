@@ -76,6 +76,11 @@ export class Metrics {
     name: 'hepflow_live_clients_dropped_total', help: 'Live streams closed by hepflow, by reason (slow, stalled, full)',
     labelNames: ['reason'] as const, registers: [this.registry],
   });
+  readonly liveSearchPages = new client.Counter({
+    name: 'hepflow_live_search_pages_total',
+    help: 'Search pages asked for by live lists, by answer: shared (read for another list with the same filters) or read',
+    labelNames: ['answer'] as const, registers: [this.registry],
+  });
   // Logs, REST, transport events and RTCP (server/collector/non-sip.ts, correlate/connections.ts).
   readonly unfiled = new client.Counter({
     name: 'hepflow_items_unfiled_total', help: 'Non-SIP items stored under their own id for want of a call to file them with, by reason',

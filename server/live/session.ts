@@ -31,6 +31,12 @@ export interface SessionOptions {
   reresolve: boolean;
   /** Fewest ms between two `change` events (0: each tick). */
   minIntervalMs: number;
+  /**
+   * A held-back change goes out on the next whole multiple of minIntervalMs (of the clock), not
+   * minIntervalMs after the last: streams that watch the same thing are then told together, and
+   * their clients' refetches can share one answer (page-share.ts).
+   */
+  aligned?: boolean;
   /** The Last-Event-ID the client sent, when it resumes. */
   lastEventId?: string;
   heartbeatMs?: number;
@@ -122,10 +128,12 @@ export class LiveSession {
     if (this.started && this.dirty) this.emit();
   }
 
-  /** Sends `change` now, or once minIntervalMs has passed since the last one. */
+  /** Sends `change` now, or once minIntervalMs has passed since the last one (aligned: on the next beat). */
   private emit(): void {
     if (this.stopped || this.sendTimer) return;
-    const wait = this.lastSentAt + this.o.minIntervalMs - Date.now();
+    const { minIntervalMs: every, aligned } = this.o;
+    const due = aligned && every > 0 ? (Math.floor(this.lastSentAt / every) + 1) * every : this.lastSentAt + every;
+    const wait = due - Date.now();
     if (wait > 0) {
       this.sendTimer = setTimeout(() => {
         this.sendTimer = null;

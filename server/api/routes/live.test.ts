@@ -5,7 +5,8 @@
  * resumes from its last event id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor, type TestServer } from '../../testing/harness.ts';
+import { metric, startTestServer, waitFor, type TestServer } from '../../testing/harness.ts';
+import { LIVE_EVENT_HEADER } from '../schemas.ts';
 import { makeInput } from '../../testing/hep.ts';
 import { makeMessage } from '../../testing/sip-messages.ts';
 import { encodeHep3 } from '../../hep/encode.ts';
@@ -92,6 +93,63 @@ describe('GET /api/v1/live', () => {
     const found = (await s.get('/api/v1/calls?user=alice')).body.items.map((i: { groupId: string }) => i.groupId);
     expect(found).toContain('alice-1@h');
     expect(found).not.toContain('bob-1@h');
+  });
+
+  it('search lists with the same filters share one answer per change; a later change is read afresh', async () => {
+    const shared = async () => {
+      const text = (await s.get<string>('/metrics')).body;
+      return { shared: metric(text, 'hepflow_live_search_pages_total{answer="shared"}'), read: metric(text, 'hepflow_live_search_pages_total{answer="read"}') };
+    };
+    /** The search as a live list refetches it: saying which event it follows. */
+    const refetch = async (event: string) => {
+      const res = await fetch(`${s.httpUrl}/api/v1/calls?user=sharer&limit=10`, { headers: { [LIVE_EVENT_HEADER]: event } });
+      expect(res.status).toBe(200);
+      return (await res.json() as { items: { groupId: string }[] }).items.map((i) => i.groupId);
+    };
+    const a = await open('calls=1&user=sharer');
+    const b = await open('calls=1&user=sharer');
+    await a.next((e) => e.event === 'ready' || e.event === 'change');
+    await b.next((e) => e.event === 'ready' || e.event === 'change');
+    const [na, nb] = [a.events.length, b.events.length];
+    await send(request('share-1@h', 1, [], 'sharer', 'x'));
+    const [ea, eb] = await Promise.all([a.next((e) => e.event === 'change', na), b.next((e) => e.event === 'change', nb)]);
+
+    const before = await shared();
+    expect(await refetch(ea.id)).toEqual(['share-1@h']);
+    expect(await refetch(eb.id)).toEqual(['share-1@h']);
+    expect(await shared()).toEqual({ shared: before.shared + 1, read: before.read + 1 });
+
+    // A new call: the list told of it is not given the page read before it.
+    const n = a.events.length;
+    await send(request('share-2@h', 1, [], 'sharer', 'y'));
+    const later = await a.next((e) => e.event === 'change', n);
+    expect((await refetch(later.id)).sort()).toEqual(['share-1@h', 'share-2@h']);
+    expect(await shared()).toEqual({ shared: before.shared + 1, read: before.read + 2 });
+    // A search that follows no event is always read, and not counted as a live list's.
+    expect((await s.get('/api/v1/calls?user=sharer&limit=10')).body.items).toHaveLength(2);
+    expect(await shared()).toEqual({ shared: before.shared + 1, read: before.read + 2 });
+  });
+
+  it('a large shared answer goes gzipped, the same for every list', async () => {
+    const a = await open('calls=1&user=zipper');
+    await a.next((e) => e.event === 'ready' || e.event === 'change');
+    const n = a.events.length;
+    await send(...Array.from({ length: 20 }, (_, i) => request(`zip-${i}@h`, 1, [], 'zipper', `callee-${i}`)));
+    await waitFor(async () => (await s.get('/api/v1/calls?user=zipper&limit=50')).body.items.length === 20, 'zipper calls stored');
+    const event = (await a.next((e) => e.event === 'change', n)).id;
+    const before = (await s.get<string>('/metrics')).body;
+    const answers = [];
+    for (let i = 0; i < 2; i++) {
+      // Not the query waited with above: the first of these reads, the second is given its answer.
+      const res = await fetch(`${s.httpUrl}/api/v1/calls?user=zipper&limit=40`, { headers: { [LIVE_EVENT_HEADER]: event, 'accept-encoding': 'gzip' } });
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      answers.push(await res.text()); // fetch inflates it
+    }
+    expect(JSON.parse(answers[0]).items).toHaveLength(20);
+    expect(answers[1]).toBe(answers[0]);
+    const after = (await s.get<string>('/metrics')).body;
+    const shared = 'hepflow_live_search_pages_total{answer="shared"}';
+    expect(metric(after, shared) - metric(before, shared)).toBe(1);
   });
 
   it('refuses the filters GET /calls refuses', async () => {

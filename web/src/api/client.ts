@@ -4,6 +4,7 @@
  */
 import type { ApiCallPage, ApiCallStats, ApiGroup, ApiImport, ApiLeanGroup, ApiMessageDetail } from '../../../server/api/types.ts';
 import * as S from './schema.ts';
+import { LIVE_EVENT_HEADER } from '../../../server/api/schemas.ts';
 import { flowIdOf, startEarly, takeEarly } from './early.ts';
 
 const BASE = '/api/v1';
@@ -27,8 +28,8 @@ async function failure(res: Response): Promise<ApiRequestError> {
   return new ApiRequestError(res.status, code, message);
 }
 
-async function getJson<T>(path: string, check: S.Check<T>, signal?: AbortSignal): Promise<T> {
-  return readJson(await fetch(BASE + path, { signal, headers: { accept: 'application/json' } }), check);
+async function getJson<T>(path: string, check: S.Check<T>, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<T> {
+  return readJson(await fetch(BASE + path, { signal, headers: { accept: 'application/json', ...headers } }), check);
 }
 
 async function readJson<T>(res: Response, check: S.Check<T>): Promise<T> {
@@ -44,8 +45,10 @@ function query(params: Record<string, string | undefined>): string {
 }
 
 /** One page of search results (GET /calls). */
-export function fetchCalls(params: Record<string, string>, cursor: string | null, limit: number, signal?: AbortSignal): Promise<ApiCallPage> {
-  return getJson(`/calls${query({ ...params, limit: String(limit), cursor: cursor ?? undefined })}`, S.callPage, signal);
+/** `liveEvent`: the live event that made a live list fetch again (LIVE_EVENT_HEADER). */
+export function fetchCalls(params: Record<string, string>, cursor: string | null, limit: number, signal?: AbortSignal, liveEvent?: string): Promise<ApiCallPage> {
+  return getJson(`/calls${query({ ...params, limit: String(limit), cursor: cursor ?? undefined })}`, S.callPage, signal,
+    liveEvent ? { [LIVE_EVENT_HEADER]: liveEvent } : {});
 }
 
 /** Call statistics of a range (GET /stats). */

@@ -10,12 +10,22 @@ export const SEARCH_PAGE = 500;
 /** Live refresh period for auto-refresh, ms. */
 export const AUTO_REFRESH_MS = 5000;
 
-/** Search results, paged by the server's cursor. Relative ranges are resolved at each fetch. */
+/**
+ * Where a live search list keeps the id of the live event it refetches for (useLiveSearch): the
+ * search sends it, so that the server may answer with a page read for another list since then.
+ */
+export const LIVE_EVENT_KEY = ['live-event', 'calls'] as const;
+
+/**
+ * Search results, paged by the server's cursor. Relative ranges are resolved at each fetch, on a
+ * whole second: live lists with the same filters, told on the same beat, then ask the same query.
+ */
 export function useCallsSearch(filters: SearchFilters) {
   const { sort: _s, desc: _d, ...keyed } = filters;
   return useInfiniteQuery({
     queryKey: ['calls', keyed],
-    queryFn: ({ pageParam, signal }) => fetchCalls(callsQuery(filters, Date.now() * 1000), pageParam, SEARCH_PAGE, signal),
+    queryFn: ({ client, pageParam, signal }) => fetchCalls(callsQuery(filters, Math.floor(Date.now() / 1000) * 1_000_000), pageParam,
+      SEARCH_PAGE, signal, client.getQueryData<string>(LIVE_EVENT_KEY)),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
     refetchInterval: filters.auto ? AUTO_REFRESH_MS : false,

@@ -7,8 +7,8 @@
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
 export interface LiveHandlers {
-  /** Fetch what is shown again; `resync` when the changes since the last event are unknown. */
-  onChange(resync: boolean): void;
+  /** Fetch what is shown again; `resync` when the changes since the last event are unknown; `eventId` the event's id. */
+  onChange(resync: boolean, eventId: string): void;
   onStatus(s: LiveStatus): void;
 }
 
@@ -37,7 +37,7 @@ export function openLiveStream(params: Record<string, string>, h: LiveHandlers):
     es.addEventListener('change', (e) => {
       seen(e);
       h.onStatus('live');
-      h.onChange(parseResync(e.data));
+      h.onChange(parseResync(e.data), e.lastEventId);
     });
     es.onerror = () => {
       if (closed) return;

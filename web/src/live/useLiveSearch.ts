@@ -9,6 +9,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { openLiveStream, type LiveStatus } from './stream.ts';
 import { makeRefresher } from './refresher.ts';
 import { callsQuery, DEFAULT_FILTERS, type SearchFilters } from '../search/search-params.ts';
+import { LIVE_EVENT_KEY } from '../api/queries.ts';
 
 export function useLiveSearch(filters: SearchFilters, enabled: boolean): LiveStatus | 'off' {
   const client = useQueryClient();
@@ -22,10 +23,17 @@ export function useLiveSearch(filters: SearchFilters, enabled: boolean): LiveSta
     const params = { calls: '1', ...callsQuery({ ...DEFAULT_FILTERS, ...(JSON.parse(key) as Partial<SearchFilters>) }, Date.now() * 1000) };
     // Only the search on screen: earlier searches in the cache are fetched when visited again.
     const refresher = makeRefresher(() => client.refetchQueries({ queryKey: ['calls'], type: 'active' }));
-    const close = openLiveStream(params, { onChange: () => refresher.request(), onStatus: setStatus });
+    const close = openLiveStream(params, {
+      onChange: (_resync, eventId) => {
+        client.setQueryData(LIVE_EVENT_KEY, eventId);
+        refresher.request();
+      },
+      onStatus: setStatus,
+    });
     return () => {
       close();
       refresher.stop();
+      client.removeQueries({ queryKey: LIVE_EVENT_KEY, exact: true });
     };
   }, [client, key, enabled]);
   return enabled ? status : 'off';
