@@ -86,7 +86,8 @@ export class Ingest {
         // Read before the store takes the batch (it may not keep it); told once the batch is stored.
         // Nobody to tell (no live view, no other process): only that a batch went by unread.
         const feed = d.feed;
-        const touched = feed?.wanted() ? touchedBy(batch) : null;
+        const wanted = feed?.wanted() ?? 'nothing';
+        const touched = wanted === 'nothing' ? null : touchedBy(batch, wanted === 'terms');
         const written = d.store.insert(batch, onRetry, (reason, m, err) => this.setAside(reason, m, err));
         return feed ? written.then(() => (touched ? feed.publish(touched) : feed.unread())) : written;
       },

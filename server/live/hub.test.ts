@@ -1,8 +1,8 @@
 /** The hub gathers keys into numbered ticks, keeps recent ones for resumes, and says when it lost some. */
 import { describe, expect, it } from 'vitest';
-import { LiveHub, type HubEvent } from './hub.ts';
-import { hits, groupWatch } from './watch.ts';
-import { idKey, touchedBy } from './keys.ts';
+import { LiveHub, type HubEvent, type Tick } from './hub.ts';
+import { hits, groupWatch, searchWatch } from './watch.ts';
+import { idKey, termKey, touchedBy } from './keys.ts';
 import { decodeNotices, encodeNotices, MAX_NOTICE_BYTES } from './notice.ts';
 import type { MessageInput } from '../store/types.ts';
 import { makeMessage as storeMessage } from '../testing/store-suite.ts';
@@ -94,6 +94,39 @@ describe('touchedBy and watches', () => {
     expect(hits({ kind: 'calls', to: null, match: null }, tick)).toBe(true);
   });
 
+  it('terms are read only while a filtered list listens; a tick without them hits every filtered watch', () => {
+    const hub = new LiveHub();
+    const offIds = hub.listen(() => {});
+    expect(hub.termsWanted).toBe(false);
+    const offTerms = hub.listen(() => {}, true);
+    expect(hub.termsWanted).toBe(true);
+    offTerms();
+    offTerms(); // a second call changes nothing
+    expect(hub.termsWanted).toBe(false);
+    offIds();
+
+    const batch = [makeMessage({ fromUser: 'alice', toUser: 'bob' })];
+    const whole = touchedBy(batch);
+    const idsOnly = touchedBy(batch, false);
+    expect(idsOnly).toEqual({ ...whole, terms: null });
+    expect(whole.terms).toContain(termKey('user', 'alice'));
+
+    // Merged into one tick with a batch whose terms were read, the tick's terms are unknown.
+    const ticks: HubEvent[] = [];
+    hub.listen((e) => ticks.push(e));
+    hub.publish(whole);
+    hub.publish(idsOnly);
+    hub.flush();
+    const tick = ticks[0].kind === 'tick' ? ticks[0].tick : null;
+    expect(tick?.terms).toBeNull();
+    const carol = searchWatch({ user: 'carol' }, []);
+    expect(hits(carol, tick!)).toBe(true);
+    hub.publish(whole);
+    hub.flush();
+    expect(hits(carol, (ticks[1] as { tick: Tick }).tick)).toBe(false);
+    expect(hits(searchWatch({ user: 'alice' }, []), (ticks[1] as { tick: Tick }).tick)).toBe(true);
+  });
+
   it('idKey gives the same safe integer for the same id, whatever its length', () => {
     const long = 'x'.repeat(65_535);
     expect(idKey(long)).toBe(idKey('x'.repeat(65_535)));
@@ -121,6 +154,12 @@ describe('NOTIFY payloads', () => {
     expect(back.flatMap((b) => b.terms)).toEqual(t.terms);
     expect(back.some((b) => b.linked)).toBe(true);
     expect(decodeNotices('5 t')).toBeNull();
+  });
+
+  it('say when a batch\'s terms were not read', () => {
+    const [payload] = encodeNotices({ keys: [1], terms: null, linked: true, minTs: 5 });
+    expect(decodeNotices(payload)).toEqual({ keys: [1], terms: null, linked: true, minTs: 5 });
+    expect(decodeNotices(encodeNotices({ keys: [1], terms: [], linked: false, minTs: 5 })[0])).toEqual({ keys: [1], terms: [], linked: false, minTs: 5 });
   });
 
   it('read "gap" as lost notices and anything else malformed as nothing', () => {

@@ -20,8 +20,8 @@ export interface Tick {
   /** Date.now() when it went out. */
   at: number;
   keys: ReadonlySet<number>;
-  /** Search-term keys (keys.ts termKey) of the batches. */
-  terms: ReadonlySet<number>;
+  /** Search-term keys (keys.ts termKey) of the batches; null when some batch's were not read. */
+  terms: ReadonlySet<number> | null;
   /** A message of the batches names another id (it may have joined two groups). */
   linked: boolean;
   /** Earliest message time among the batches, µs. */
@@ -43,7 +43,7 @@ export class LiveHub {
   /** Ticks after this seq were all kept; a resume from before it is a gap. */
   private keptFrom = 0;
   private pending = new Set<number>();
-  private pendingTerms = new Set<number>();
+  private pendingTerms: Set<number> | null = new Set<number>();
   private pendingLinked = false;
   private pendingMinTs = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
@@ -54,6 +54,8 @@ export class LiveHub {
   private readonly ring: Tick[] = [];
   private ringKeys = 0;
   private readonly listeners = new Set<(e: HubEvent) => void>();
+  /** Listeners that match search terms (filtered search lists). */
+  private termListeners = 0;
   private readonly coalesceMs: number;
   private readonly maxReplayKeys: number;
 
@@ -86,7 +88,8 @@ export class LiveHub {
    */
   publish(t: Touched): void {
     for (const k of t.keys) this.pending.add(k);
-    for (const k of t.terms) this.pendingTerms.add(k);
+    if (t.terms === null) this.pendingTerms = null;
+    else if (this.pendingTerms) for (const k of t.terms) this.pendingTerms.add(k);
     if (t.linked) this.pendingLinked = true;
     if (t.minTs < this.pendingMinTs) this.pendingMinTs = t.minTs;
     if (this.timer) return;
@@ -121,7 +124,7 @@ export class LiveHub {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.pending.size === 0 && this.pendingTerms.size === 0) return;
+    if (this.pending.size === 0 && this.pendingTerms?.size === 0) return;
     this.lastFlushAt = Date.now();
     const tick: Tick = {
       seq: ++this.seq, at: this.lastFlushAt, keys: this.pending, terms: this.pendingTerms, linked: this.pendingLinked, minTs: this.pendingMinTs,
@@ -131,10 +134,10 @@ export class LiveHub {
     this.pendingLinked = false;
     this.pendingMinTs = Number.POSITIVE_INFINITY;
     this.ring.push(tick);
-    this.ringKeys += tick.keys.size + tick.terms.size;
+    this.ringKeys += tick.keys.size + (tick.terms?.size ?? 0);
     while (this.ringKeys > this.maxReplayKeys && this.ring.length > 1) {
       const old = this.ring.shift()!;
-      this.ringKeys -= old.keys.size + old.terms.size;
+      this.ringKeys -= old.keys.size + (old.terms?.size ?? 0);
       this.keptFrom = old.seq;
     }
     for (const l of this.listeners) l({ kind: 'tick', tick });
@@ -151,18 +154,28 @@ export class LiveHub {
     return this.ring.filter((t) => t.at >= at);
   }
 
-  listen(l: (e: HubEvent) => void): () => void {
+  /** `terms`: the listener matches search terms, so batches' terms must be read (keys.ts touchedBy). */
+  listen(l: (e: HubEvent) => void, terms = false): () => void {
     this.listeners.add(l);
-    return () => this.listeners.delete(l);
+    if (terms) this.termListeners++;
+    return () => {
+      if (this.listeners.delete(l) && terms) this.termListeners--;
+    };
   }
 
   get listenerCount(): number {
     return this.listeners.size;
   }
 
+  /** Whether a listener matches search terms. */
+  get termsWanted(): boolean {
+    return this.termListeners > 0;
+  }
+
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.listeners.clear();
+    this.termListeners = 0;
   }
 }

@@ -36,8 +36,11 @@ export function termKey(kind: TermKind, value: string | number): number {
 export interface Touched {
   /** Distinct keys (idKey) of the ids the batch names. */
   keys: number[];
-  /** Distinct keys (termKey) of the From/To users, addresses, methods and statuses of its messages. */
-  terms: number[];
+  /**
+   * Distinct keys (termKey) of the From/To users, addresses, methods and statuses of its messages;
+   * null when not read, as no filtered search list watched (then such a list takes it as a hit).
+   */
+  terms: number[] | null;
   /** A message of the batch names another id (a link): it may join two groups into one. */
   linked: boolean;
   /** Earliest message time in the batch, µs: a search whose range ends before it cannot change. */
@@ -48,8 +51,10 @@ export interface Touched {
  * The keys a batch touches; read before the batch is handed to the store (which may not keep it).
  * Values are gathered as strings first and each distinct one hashed once: a call repeats its
  * Call-ID, users and addresses in every message (V8 caches a string's own hash for the sets).
+ * `withTerms` false: only ids, for when no filtered search list watches (the terms were two thirds
+ * of the ~2 µs a message this costs the collector thread: bench/live).
  */
-export function touchedBy(batch: readonly MessageInput[]): Touched {
+export function touchedBy(batch: readonly MessageInput[], withTerms = true): Touched {
   const ids = new Set<string>();
   const users = new Set<string>();
   const ips = new Set<string>();
@@ -64,6 +69,8 @@ export function touchedBy(batch: readonly MessageInput[]): Touched {
       linked = true;
       for (const l of m.links) ids.add(l.target);
     }
+    if (m.ts < minTs) minTs = m.ts;
+    if (!withTerms) continue;
     // Responses too (the store takes users and addresses from requests only): more is only a needless refetch.
     if (m.fromUser) users.add(m.fromUser);
     if (m.toUser) users.add(m.toUser);
@@ -71,12 +78,13 @@ export function touchedBy(batch: readonly MessageInput[]): Touched {
     ips.add(m.dstIp);
     if (m.method) methods.add(m.method);
     if (m.status !== null) statuses.add(m.status);
-    if (m.ts < minTs) minTs = m.ts;
   }
+  const keys = [...ids].map(idKey);
+  if (!withTerms) return { keys, terms: null, linked, minTs };
   const terms: number[] = [];
   for (const u of users) terms.push(termKey('user', u));
   for (const ip of ips) terms.push(termKey('ip', ip));
   for (const x of methods) terms.push(termKey('method', x));
   for (const x of statuses) terms.push(termKey('status', x));
-  return { keys: [...ids].map(idKey), terms, linked, minTs };
+  return { keys, terms, linked, minTs };
 }

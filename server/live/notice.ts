@@ -1,8 +1,8 @@
 /**
  * The payload of a `hepflow_live` NOTIFY: "minTs token token ...", decimal, split so that each
  * payload stays below PostgreSQL's 8000-byte limit; "gap" says notices were lost. A token is an id
- * key ("123"), a search-term key ("t123") or "l" (a message of the batch names another id: only in
- * the first payload). Pure.
+ * key ("123"), a search-term key ("t123"), "l" (a message of the batch names another id) or "T"
+ * (its terms were not read: keys.ts); the flags only in the first payload. Pure.
  */
 import type { Touched } from './keys.ts';
 
@@ -12,7 +12,7 @@ export const MAX_NOTICE_BYTES = 7900;
 export function encodeNotices(t: Touched): string[] {
   const out: string[] = [];
   const head = String(Math.trunc(t.minTs));
-  let cur = t.linked ? head + ' l' : head;
+  let cur = head + (t.linked ? ' l' : '') + (t.terms === null ? ' T' : '');
   const add = (part: string) => {
     if (cur.length + part.length > MAX_NOTICE_BYTES) {
       out.push(cur);
@@ -21,7 +21,7 @@ export function encodeNotices(t: Touched): string[] {
     cur += part;
   };
   for (const k of t.keys) add(' ' + k);
-  for (const k of t.terms) add(' t' + k);
+  for (const k of t.terms ?? []) add(' t' + k);
   if (cur !== head) out.push(cur);
   return out;
 }
@@ -35,10 +35,12 @@ export function decodeNotices(payload: string): Touched | 'gap' | null {
   const keys: number[] = [];
   const terms: number[] = [];
   let linked = false;
+  let unread = false;
   for (let i = 1; i < parts.length; i++) {
     const p = parts[i];
-    if (p === 'l') {
-      linked = true;
+    if (p === 'l' || p === 'T') {
+      if (p === 'l') linked = true;
+      else unread = true;
       continue;
     }
     const term = p.startsWith('t');
@@ -46,5 +48,5 @@ export function decodeNotices(payload: string): Touched | 'gap' | null {
     if (!Number.isSafeInteger(k) || k < 0 || p === 't' || p === '') return null;
     (term ? terms : keys).push(k);
   }
-  return { keys, terms, linked, minTs };
+  return { keys, terms: unread ? null : terms, linked, minTs };
 }

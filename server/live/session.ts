@@ -29,6 +29,8 @@ export interface SessionOptions {
   resolve(): Promise<Watch>;
   /** Read the watch again after each change it saw. */
   reresolve: boolean;
+  /** The watch matches search terms (a filtered search list): batches' terms must be read. */
+  terms?: boolean;
   /** Fewest ms between two `change` events (0: each tick). */
   minIntervalMs: number;
   /**
@@ -60,7 +62,7 @@ export class LiveSession {
   private stopped = false;
 
   constructor(private readonly o: SessionOptions) {
-    this.unlisten = o.hub.listen((e) => this.onEvent(e));
+    this.unlisten = o.hub.listen((e) => this.onEvent(e), o.terms);
     this.heartbeat = setInterval(() => this.beat(), o.heartbeatMs ?? LIVE_HEARTBEAT_MS);
   }
 

@@ -88,7 +88,8 @@ export function hits(w: Watch, tick: Tick): boolean {
   if (m === null) return true;
   for (const c of m.conditions) {
     for (const k of c.ids) if (tick.keys.has(k)) return true;
-    for (const k of c.terms) if (tick.terms.has(k)) return true;
+    // Terms not read (nobody matched them when the batch was stored): it may meet this filter.
+    for (const k of c.terms) if (tick.terms === null || tick.terms.has(k)) return true;
   }
   if (m.conditions.length > 1 && tick.linked) return true;
   return intersects(m.listed, tick.keys);

@@ -65,7 +65,7 @@ export default async function liveRoutes(app: FastifyInstance, { store, metrics,
     res.socket?.setNoDelay(true);
     const sink = new SseSink(res, (reason) => metrics.liveDropped.inc({ reason }));
     const session = new LiveSession({
-      hub, sink, resolve, reresolve: Boolean(group) || filtered, minIntervalMs: calls ? LIVE_SEARCH_INTERVAL_MS : LIVE_COALESCE_MS, aligned: calls, lastEventId,
+      hub, sink, resolve, reresolve: Boolean(group) || filtered, minIntervalMs: calls ? LIVE_SEARCH_INTERVAL_MS : LIVE_COALESCE_MS, aligned: calls, terms: filtered, lastEventId,
     });
     sessions.add(session);
     metrics.liveClients.inc();
