@@ -4,13 +4,13 @@
  * group of their own (an open flow), the rest the search list. Probe messages of the watched
  * calls are sent among the load, one every 100 ms; for each, the time from the packet sent to the
  * stream's `change` event (push latency), and to the refetched group holding it (as the app does).
- * Then the same load without any stream: the CPU difference is what the live views cost.
- * One stalled client (connects, never reads) shows that such a client is bounded, then dropped.
+ * Phases of `--seconds` with the streams and without them alternate on one server under one
+ * load: the CPU difference of each pair is what the live views cost, and the median of `--rounds`
+ * pairs is printed. (Ingest alone costs 60-80 % of a core and varied by ±10 % between two server
+ * processes, more than the views cost, which made two runs side by side too coarse.)
+ * One stalled client (connects, never reads) stays open throughout: it is dropped, not buffered.
  *
- * Ingest alone costs 60-80 % of a core and varies by ±10 % from run to run, more than the live
- * views cost: so the two runs alternate for `--rounds` rounds and the median of the differences is the cost.
- *
- *   npm run bench -- live [--seconds 20] [--rate 10000] [--clients 50] [--search-clients 10] [--refetch on|off] [--share on|off] [--rounds 3]
+ *   npm run bench -- live [--seconds 10] [--rate 10000] [--clients 50] [--search-clients 10] [--refetch on|off] [--share on|off] [--rounds 6]
  */
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
@@ -27,13 +27,14 @@ import { LIVE_EVENT_HEADER } from '../../server/api/schemas.ts';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '20' },
+    /** Length of each phase (without, then with live clients). */
+    seconds: { type: 'string', default: '10' },
     rate: { type: 'string', default: '10000' },
     clients: { type: 'string', default: '50' },
     'search-clients': { type: 'string', default: '10' },
     /** Off: the clients only read their streams (the push's own cost, without the app's refetches). */
     refetch: { type: 'string', default: 'on' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '6' },
     /** Off: the search lists refetch without saying which live event they follow, so each reads its own page. */
     share: { type: 'string', default: 'on' },
   },
@@ -62,37 +63,67 @@ function probePacket(j: number, seq: number): Buffer {
   });
 }
 
-interface Run {
-  cpuPct: number;
-  /** % of one core by thread name (worker threads of one name summed). */
+/** CPU over one phase: % of one core, all threads and by thread name (worker threads of one name summed). */
+interface Cpu {
+  pct: number;
   threads: Map<string, number>;
-  stored: number;
-  sent: number;
-  push: number[];
-  fetched: number[];
-  probes: number;
-  dropped: number;
-  /** Search pages the lists asked for that were shared, and read. */
-  pages: { shared: number; read: number };
 }
 
-async function run(withClients: boolean): Promise<Run> {
+/** CPU used by the server from now until `done` resolves. */
+async function cpuDuring(pid: number, done: Promise<unknown>): Promise<Cpu> {
+  const cpu0 = cpuSeconds(pid);
+  const threads0 = threadCpuSeconds(pid);
+  const t0 = performance.now();
+  await done;
+  const elapsed = (performance.now() - t0) / 1000;
+  const pct = ((cpuSeconds(pid) - cpu0) / elapsed) * 100;
+  const threads = new Map([...threadCpuSeconds(pid)].map(([name, t]) => [name, ((t - (threads0.get(name) ?? 0)) / elapsed) * 100]));
+  return { pct, threads };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One server under the load for the whole run, in phases of `seconds`: without live clients, then
+ * with them, `rounds` times. Adjacent phases of one process differ by what the clients cost; two
+ * processes differed by more than that (±10 % of a core in ingest alone).
+ */
+async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'hepflow-bench-live-'));
   const server: ServerProcess = await spawnServer(['--store', join(dir, 'bench.db'), '--no-tcp', '--web-dir', join(dir, 'none')]);
   const sock = dgram.createSocket({ type: 'udp4', sendBufferSize: 8 * 1024 * 1024 });
   await new Promise<void>((r) => sock.connect(server.hepPort, '127.0.0.1', () => r()));
+  const pid = server.child.pid!;
+  const rounds = Number(values.rounds);
+  const pairs: { without: Cpu; with: Cpu }[] = [];
+  const push: number[] = [];
+  const fetched: number[] = [];
+  let dropped = 0;
+  let stalled: ReturnType<typeof connect> | null = null;
   try {
     // The probe calls exist before their streams open, as a flow that someone opened does.
     for (let j = 0; j < flowClients; j++) sock.send(probePacket(j, 1));
-    await new Promise((r) => setTimeout(r, 500));
-    const streams: SseClient[] = [];
-    const push: number[] = [];
-    const fetched: number[] = [];
-    /** performance.now() when call j's probe was sent, 0 when none waits. */
-    const waiting = new Array<number>(flowClients).fill(0);
-    const fetches: Promise<unknown>[] = [];
-    let stalled: ReturnType<typeof connect> | null = null;
-    if (withClients) {
+    await sleep(500);
+    // The load comes from a process of its own (bench/stall's sender), so that this one's event
+    // loop reads the streams on time; it runs through every phase, with a second to settle first.
+    const total = rounds * 2 * seconds + 2;
+    const load = spawn(process.execPath, ['--import', 'tsx', 'bench/stall/udp-sender.ts', String(server.hepPort), String(rate), String(total), '0'],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let loadOut = '';
+    load.stdout!.on('data', (d: Buffer) => { loadOut += d.toString(); });
+    const loadDone = new Promise<void>((r) => load.once('exit', () => r()));
+    await sleep(1000);
+    // A client that connects and never reads.
+    const port = Number(new URL(server.http).port);
+    stalled = connect({ host: '127.0.0.1', port }, () => stalled!.write(`GET /api/v1/live?calls=1 HTTP/1.1\r\nHost: x\r\n\r\n`));
+    stalled.pause();
+    let seq = 2;
+    for (let round = 1; round <= rounds; round++) {
+      const without = await cpuDuring(pid, sleep(seconds * 1000));
+      const streams: SseClient[] = [];
+      /** performance.now() when call j's probe was sent, 0 when none waits. */
+      const waiting = new Array<number>(flowClients).fill(0);
+      const fetches: Promise<unknown>[] = [];
       for (let j = 0; j < flowClients; j++) {
         const s = await openSse(`${server.http}/api/v1/live?group=${encodeURIComponent(probeCallId(j))}`);
         s.onEvent = (e) => {
@@ -115,53 +146,43 @@ async function run(withClients: boolean): Promise<Run> {
         };
         streams.push(s);
       }
-      // A client that connects and never reads.
-      const port = Number(new URL(server.http).port);
-      stalled = connect({ host: '127.0.0.1', port }, () => stalled!.write(`GET /api/v1/live?calls=1 HTTP/1.1\r\nHost: x\r\n\r\n`));
-      stalled.pause();
       await Promise.all(streams.map((s) => s.next((e) => e.event === 'ready' || e.event === 'change')));
-    }
 
-    const pid = server.child.pid!;
-    const cpu0 = cpuSeconds(pid);
-    const threads0 = threadCpuSeconds(pid);
-    const t0 = performance.now();
-    // The load comes from a process of its own (bench/stall's sender), so that this one's event
-    // loop reads the streams on time.
-    const load = spawn(process.execPath, ['--import', 'tsx', 'bench/stall/udp-sender.ts', String(server.hepPort), String(rate), String(seconds), '0'],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
-    let loadOut = '';
-    load.stdout!.on('data', (d: Buffer) => { loadOut += d.toString(); });
-    const loadDone = new Promise<void>((r) => load.once('exit', () => r()));
-    let running = true;
-    void loadDone.then(() => { running = false; });
-    let probes = 0;
-    let seq = 2;
-    while (running) {
-      await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
-      if (!withClients || flowClients === 0) continue;
-      const j = probes++ % flowClients;
-      if (waiting[j] !== 0) continue;
-      waiting[j] = performance.now();
-      sock.send(probePacket(j, seq++));
+      // Probe messages of the watched calls among the load, one every PROBE_EVERY_MS, round-robin.
+      let probes = 0;
+      const probing = (async () => {
+        const end = performance.now() + seconds * 1000;
+        while (performance.now() < end) {
+          await sleep(PROBE_EVERY_MS);
+          if (flowClients === 0) continue;
+          const j = probes++ % flowClients;
+          if (waiting[j] !== 0) continue;
+          waiting[j] = performance.now();
+          sock.send(probePacket(j, seq++));
+        }
+      })();
+      const withLive = await cpuDuring(pid, probing);
+      await Promise.allSettled(fetches);
+      for (const s of streams) s.close();
+      pairs.push({ without, with: withLive });
+      console.log(`round ${round}: ${rate} msg/s, ${seconds} s a phase: server CPU ${without.pct.toFixed(0)}% of one core without live clients, ` +
+        `${withLive.pct.toFixed(0)}% with ${clients} (${flowClients} flows, ${searchClients} search lists, + 1 stalled)`);
+      await sleep(500); // the streams close before the next phase is timed
     }
+    await loadDone;
     const sent = (JSON.parse(loadOut.trim().split('\n').pop() || '{}') as { sent?: number }).sent ?? 0;
-    const elapsed = (performance.now() - t0) / 1000;
-    const cpu = cpuSeconds(pid) - cpu0;
-    const threads = new Map([...threadCpuSeconds(pid)].map(([name, t]) => [name, ((t - (threads0.get(name) ?? 0)) / elapsed) * 100]));
-    await new Promise((r) => setTimeout(r, 1000));
-    await Promise.allSettled(fetches);
+    await sleep(1000);
     const stored = await metricValue(server.http, 'hepflow_messages_stored_total');
     const text = await (await fetch(`${server.http}/metrics`)).text();
-    const dropped = text.split('\n').filter((l) => l.startsWith('hepflow_live_clients_dropped_total{')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    dropped = text.split('\n').filter((l) => l.startsWith('hepflow_live_clients_dropped_total{')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     const pages = {
       shared: await metricValue(server.http, 'hepflow_live_search_pages_total{answer="shared"}'),
       read: await metricValue(server.http, 'hepflow_live_search_pages_total{answer="read"}'),
     };
-    for (const s of streams) s.close();
-    stalled?.destroy();
-    return { cpuPct: (cpu / elapsed) * 100, threads, stored, sent, push, fetched, probes, dropped, pages };
+    const probesSent = seq - 2;
+    return { pairs, push, fetched, dropped, pages, sent, stored: stored - flowClients - probesSent };
   } finally {
+    stalled?.destroy();
     sock.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -170,25 +191,29 @@ async function run(withClients: boolean): Promise<Run> {
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 const p = (xs: number[], q: number) => percentile([...xs].sort((a, b) => a - b), q);
-const costs: number[] = [];
+const r = await run();
+/**
+ * The machine's speed drifts by ±20 % from phase to phase (every thread's CPU moves together),
+ * which buries a cost of a few %. The UDP receiver thread does the same work in every phase
+ * (10,000 packets a second; live views never touch it): its CPU is the yardstick, and a phase
+ * with live clients is scaled by it to the speed of the phase without them.
+ */
+const YARDSTICK = 'hepflow-udp';
+const speed = (x: { without: Cpu; with: Cpu }) => (x.without.threads.get(YARDSTICK) ?? 0) / (x.with.threads.get(YARDSTICK) || Number.NaN);
+const raw = r.pairs.map((x) => x.with.pct - x.without.pct);
+const costs = r.pairs.map((x) => x.with.pct * speed(x) - x.without.pct);
 const threadCosts = new Map<string, number[]>();
-const push: number[] = [];
-const fetched: number[] = [];
-for (let round = 1; round <= Number(values.rounds); round++) {
-  const without = await run(false);
-  const withLive = await run(true);
-  costs.push(withLive.cpuPct - without.cpuPct);
-  for (const name of new Set([...withLive.threads.keys(), ...without.threads.keys()])) {
-    threadCosts.set(name, [...(threadCosts.get(name) ?? []), (withLive.threads.get(name) ?? 0) - (without.threads.get(name) ?? 0)]);
+for (const x of r.pairs) {
+  for (const name of new Set([...x.with.threads.keys(), ...x.without.threads.keys()])) {
+    if (name === YARDSTICK) continue;
+    threadCosts.set(name, [...(threadCosts.get(name) ?? []), (x.with.threads.get(name) ?? 0) * speed(x) - (x.without.threads.get(name) ?? 0)]);
   }
-  push.push(...withLive.push);
-  fetched.push(...withLive.fetched);
-  console.log(`round ${round}: ${rate} msg/s for ${seconds}s; no live clients: sent ${without.sent}, stored ${without.stored}, server CPU ${without.cpuPct.toFixed(0)}% of one core; ` +
-    `${clients} live clients (${flowClients} flows, ${searchClients} search lists, + 1 stalled): sent ${withLive.sent}, stored ${withLive.stored}, ` +
-    `server CPU ${withLive.cpuPct.toFixed(0)}%, live streams dropped ${withLive.dropped}, search pages shared ${withLive.pages.shared} of ${withLive.pages.shared + withLive.pages.read}${share ? '' : ' (--share off)'}`);
 }
-console.log(`push latency, packet sent → change event (${push.length} probes): p50 ${ms(p(push, 50))}, p95 ${ms(p(push, 95))}, max ${ms(p(push, 100))}`);
-console.log(`to the group refetched (what the app then draws): p50 ${ms(p(fetched, 50))}, p95 ${ms(p(fetched, 95))}`);
-console.log(`cost of the live clients${refetch ? ', refetches included' : ' (streams only, no refetch)'}, % of one core: median ${p(costs, 50).toFixed(1)} ` +
-  `(rounds: ${costs.map((c) => c.toFixed(1)).join(', ')})`);
-console.log(`  by thread, median: ${[...threadCosts].filter(([, c]) => Math.abs(p(c, 50)) >= 0.5).map(([name, c]) => `${name} ${p(c, 50).toFixed(1)}`).join(', ')}`);
+console.log(`load: sent ${r.sent}, stored ${r.stored} (lost ${r.sent - r.stored}); live streams dropped ${r.dropped}; ` +
+  `search pages shared ${r.pages.shared} of ${r.pages.shared + r.pages.read}${share ? '' : ' (--share off)'}`);
+console.log(`push latency, packet sent → change event (${r.push.length} probes): p50 ${ms(p(r.push, 50))}, p95 ${ms(p(r.push, 95))}, max ${ms(p(r.push, 100))}`);
+console.log(`to the group refetched (what the app then draws): p50 ${ms(p(r.fetched, 50))}, p95 ${ms(p(r.fetched, 95))}`);
+console.log(`cost of the live clients${refetch ? ', refetches included' : ' (streams only, no refetch)'}, % of one core, at the speed of the phase without them: ` +
+  `median ${p(costs, 50).toFixed(1)} (rounds: ${costs.map((c) => c.toFixed(1)).join(', ')})`);
+console.log(`  unscaled: median ${p(raw, 50).toFixed(1)} (rounds: ${raw.map((c) => c.toFixed(1)).join(', ')})`);
+console.log(`  by thread, scaled, median: ${[...threadCosts].filter(([, c]) => Math.abs(p(c, 50)) >= 0.5).map(([name, c]) => `${name} ${p(c, 50).toFixed(1)}`).join(', ')}`);
