@@ -2,8 +2,8 @@
  * Live views against a server of their own (fresh SQLite file, real HEP over TCP): a flow of a
  * call in progress draws new arrows without a reload, a leg that joins later (the transfer's)
  * appears in it, the search list shows a new call (in place, counted while scrolled away; under
- * filters, through a stream opened with them), and after the server restarts the open flow
- * reconnects and goes on.
+ * filters, through a stream opened with them; two windows on one search share one answer), and
+ * after the server restarts the open flow reconnects and goes on.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,8 @@ import { encodeHep3 } from '../server/hep/encode.ts';
 import type { HepEncodeInput } from '../server/hep/types.ts';
 import { sendHepTcp, startHepflow, type RunningHepflow } from './support/server.ts';
 import { benchPacket, MESSAGES_PER_CALL } from '../bench/traffic.ts';
+import { metric } from '../server/testing/harness.ts';
+import { LIVE_EVENT_HEADER } from '../server/api/schemas.ts';
 
 /** The scenario and its packets, laid out to start now, so that "Last 24 hours" (the default range) shows it. */
 function laidOut(name: string, startMicros: number) {
@@ -157,4 +159,35 @@ test('a filtered search list opens its stream with its filters, again when they 
   await sendHepTcp(server.hepTcp.port, call(8001));
   await expect(page.getByTestId('result-row')).toHaveCount(1);
   await expect(page.getByTestId('result-row')).toHaveAttribute('data-group-id', /^bench-8001-/);
+});
+
+test('two windows on the same search refetch together and share one answer', async ({ context }) => {
+  const call = (n: number) => Array.from({ length: MESSAGES_PER_CALL }, (_, k) => benchPacket(n * MESSAGES_PER_CALL + k, (Date.now() - 10_000) * 1000));
+  const shared = async () => metric(await (await fetch(`${server.http}/metrics`)).text(), 'hepflow_live_search_pages_total{answer="shared"}');
+  /** The live refetches of /calls: the range's start and the live event each names. */
+  const refetches: { from: string | null; event: string }[] = [];
+  const pages = [await context.newPage(), await context.newPage()];
+  for (const p of pages) {
+    p.on('request', (r) => {
+      const u = new URL(r.url());
+      const event = r.headers()[LIVE_EVENT_HEADER];
+      if (u.pathname === '/api/v1/calls' && event) refetches.push({ from: u.searchParams.get('from'), event });
+    });
+    await p.goto(`${server.http}/`);
+    await expect(p.getByTestId('live-toggle')).toHaveAttribute('data-status', 'live');
+  }
+  const before = await shared();
+  // Both are told on the next whole second and refetch within it. One that falls in the next
+  // second (a busy machine drawing the last answer) asks another range: send calls until one
+  // is shared (nearly always the first).
+  for (let n = 0; n < 5 && (await shared()) === before; n++) {
+    await sendHepTcp(server.hepTcp.port, call(9000 + n));
+    for (const p of pages) await expect(p.locator(`[data-testid="result-row"][data-group-id^="bench-${9000 + n}-"]`)).toBeVisible();
+  }
+  expect(await shared()).toBeGreaterThan(before);
+  expect(refetches.length).toBeGreaterThanOrEqual(2);
+  for (const r of refetches) {
+    expect(r.event).toMatch(/^[0-9a-f]+-\d+$/);
+    expect(Number(r.from) % 1_000_000).toBe(0); // relative ranges start on a whole second
+  }
 });

@@ -34,9 +34,9 @@ export interface SessionOptions {
   /** Fewest ms between two `change` events (0: each tick). */
   minIntervalMs: number;
   /**
-   * A held-back change goes out on the next whole multiple of minIntervalMs (of the clock), not
-   * minIntervalMs after the last: streams that watch the same thing are then told together, and
-   * their clients' refetches can share one answer (page-share.ts).
+   * Changes go out on whole multiples of minIntervalMs of the clock (beats), at most one a beat,
+   * instead of minIntervalMs after the last: streams that watch the same thing are then told
+   * together, and their clients' refetches can share one answer (page-share.ts).
    */
   aligned?: boolean;
   /** The Last-Event-ID the client sent, when it resumes. */
@@ -133,16 +133,25 @@ export class LiveSession {
   /** Sends `change` now, or once minIntervalMs has passed since the last one (aligned: on the next beat). */
   private emit(): void {
     if (this.stopped || this.sendTimer) return;
+    const now = Date.now();
     const { minIntervalMs: every, aligned } = this.o;
-    const due = aligned && every > 0 ? (Math.floor(this.lastSentAt / every) + 1) * every : this.lastSentAt + every;
-    const wait = due - Date.now();
-    if (wait > 0) {
+    // Aligned: always on a beat, and not twice in one, so that streams told of one change at
+    // different moments, or quiet until then, are all told on the same beat.
+    const due = aligned && every > 0
+      ? Math.max(Math.ceil(now / every), Math.floor(this.lastSentAt / every) + 1) * every
+      : this.lastSentAt + every;
+    if (due > now) {
       this.sendTimer = setTimeout(() => {
         this.sendTimer = null;
-        if (this.dirty) this.emit();
-      }, wait);
+        if (this.dirty) this.send();
+      }, due - now);
       return;
     }
+    this.send();
+  }
+
+  private send(): void {
+    if (this.stopped) return;
     const { hub, sink } = this.o;
     const data = this.resync ? '{"resync":true}' : '{}';
     this.dirty = false;
