@@ -44,8 +44,7 @@ function query(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : '';
 }
 
-/** One page of search results (GET /calls). */
-/** `liveEvent`: the live event that made a live list fetch again (LIVE_EVENT_HEADER). */
+/** One page of search results (GET /calls); `liveEvent`: the live event that made a live list fetch again (LIVE_EVENT_HEADER). */
 export function fetchCalls(params: Record<string, string>, cursor: string | null, limit: number, signal?: AbortSignal, liveEvent?: string): Promise<ApiCallPage> {
   return getJson(`/calls${query({ ...params, limit: String(limit), cursor: cursor ?? undefined })}`, S.callPage, signal,
     liveEvent ? { [LIVE_EVENT_HEADER]: liveEvent } : {});
