@@ -28,6 +28,15 @@ describe('PageShare', () => {
     expect(share.get('k', 10, 1004)).toBe('newest');
   });
 
+  it('drops answers too old to give when it keeps another', () => {
+    const share = new PageShare<string>(4, 500);
+    share.set('a', 1, 1000, 'A');
+    share.set('b', 1, 1400, 'B');
+    share.set('c', 2, 1600, 'C');
+    expect(share.size).toBe(2);
+    expect(share.get('b', 1, 1600)).toBe('B');
+  });
+
   it('keeps at most maxPages queries, dropping the one used longest ago', () => {
     const share = new PageShare<string>(2, 500);
     share.set('a', 1, 1000, 'A');

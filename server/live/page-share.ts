@@ -36,16 +36,22 @@ export class PageShare<T> {
     return k.body;
   }
 
-  /** Keeps the answer to `key` read at hub seq `seq`, unless a newer one is kept. */
+  /** Keeps the answer to `key` read at hub seq `seq`, unless a newer one is kept; drops those too old to give. */
   set(key: string, seq: number, now: number, body: T): void {
     const k = this.kept.get(key);
     if (k && k.seq > seq) return;
     this.kept.delete(key);
+    for (const [other, o] of this.kept) if (now - o.at > this.maxAgeMs) this.kept.delete(other);
     this.kept.set(key, { seq, at: now, body });
     for (const old of this.kept.keys()) {
       if (this.kept.size <= this.maxPages) break;
       this.kept.delete(old);
     }
+  }
+
+  /** Answers kept (for tests). */
+  get size(): number {
+    return this.kept.size;
   }
 }
 

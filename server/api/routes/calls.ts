@@ -23,13 +23,14 @@ export default async function callsRoutes(app: FastifyInstance, { store, config,
   app.get<{ Querystring: QueryValues }>('/calls', {
     schema: { response: { 200: callPageSchema, 400: errorSchema } },
   }, async (req, reply) => {
-    if (!share || !live) return read(req.query);
     // Live lists with the same filters refetch together: one reads, the others get its answer.
+    // Other searches are read afresh, and not kept.
     const header = req.headers[LIVE_EVENT_HEADER];
-    const seen = live.seqOf(Array.isArray(header) ? header[0] : header);
+    const seen = live?.seqOf(Array.isArray(header) ? header[0] : header) ?? null;
+    if (!share || !live || seen === null) return read(req.query);
     const key = queryKey(req.query);
-    const kept = seen === null ? undefined : share.get(key, seen, Date.now());
-    if (seen !== null) metrics.liveSearchPages.inc({ answer: kept === undefined ? 'read' : 'shared' });
+    const kept = share.get(key, seen, Date.now());
+    metrics.liveSearchPages.inc({ answer: kept === undefined ? 'read' : 'shared' });
     if (kept !== undefined) return send(reply, kept, req.headers['accept-encoding']);
     const seq = live.lastSeq; // before the read: it holds every change told of up to this tick
     const answer: Answer = { json: reply.serialize(await read(req.query)) as string };
