@@ -6,6 +6,7 @@ import { startWorker } from '../worker-thread.ts';
 import type { Log } from '../log.ts';
 import { UDP_MAX_IN_FLIGHT_BYTES, UDP_RECV_BUFFER_BYTES } from '../config.ts';
 import { forEachDatagram } from './datagram-batch.ts';
+import { TurnQueue } from './turn-queue.ts';
 import type { Ingest } from './ingest.ts';
 import type { Metrics } from './metrics.ts';
 import type { ReceiverMessage, ReceiverOptions } from './udp-receiver.ts';
@@ -22,15 +23,18 @@ export async function listenUdp(ingest: Ingest, o: { host: string; port: number;
   const options: ReceiverOptions = { host: o.host, port: o.port, recvBufferBytes: UDP_RECV_BUFFER_BYTES, inFlight, maxInFlightBytes: UDP_MAX_IN_FLIGHT_BYTES };
   const worker = startWorker(new URL('./udp-receiver.ts', import.meta.url), options, 'hepflow-udp');
   let closed: () => void = () => {};
+  const batches = new TurnQueue<Extract<ReceiverMessage, { type: 'batch' }>>((m) => {
+    forEachDatagram(m.batch, (datagram, peer, receivedAt) => ingest.hep(datagram, { transport: 'udp', peer, receivedAt }));
+    Atomics.sub(counter, 0, m.batch.bytes.byteLength);
+    if (m.dropped) o.metrics.dropped.inc({ reason: 'receive-queue-full' }, m.dropped);
+  });
 
   const address = await new Promise<UdpListener['address']>((resolve, reject) => {
     worker.once('error', reject);
     worker.on('message', (m: ReceiverMessage) => {
       switch (m.type) {
         case 'batch':
-          forEachDatagram(m.batch, (datagram, peer, receivedAt) => ingest.hep(datagram, { transport: 'udp', peer, receivedAt }));
-          Atomics.sub(counter, 0, m.batch.bytes.byteLength);
-          if (m.dropped) o.metrics.dropped.inc({ reason: 'receive-queue-full' }, m.dropped);
+          batches.push(m);
           break;
         case 'listening':
           worker.off('error', reject);
@@ -42,6 +46,7 @@ export async function listenUdp(ingest: Ingest, o: { host: string; port: number;
           void worker.terminate();
           break;
         case 'closed':
+          batches.drain(); // what was received is fed before the listener says it is closed
           closed();
           break;
       }
