@@ -62,6 +62,7 @@ export function queryKey(query: Record<string, string | string[] | undefined>): 
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) pairs.push([name, one]);
   }
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  pairs.sort((a, b) => order(a[0], b[0]) || order(a[1], b[1]));
   return new URLSearchParams(pairs).toString();
 }

@@ -140,7 +140,7 @@ describe('GET /api/v1/live', () => {
     const before = (await s.get<string>('/metrics')).body;
     const answers = [];
     for (let i = 0; i < 2; i++) {
-      // Not the query waited with above: the first of these reads, the second is given its answer.
+      // The first of these reads (the waits above kept nothing: they named no event), the second is given its answer.
       const res = await fetch(`${s.httpUrl}/api/v1/calls?user=zipper&limit=40`, { headers: { [LIVE_EVENT_HEADER]: event, 'accept-encoding': 'gzip' } });
       expect(res.headers.get('content-encoding')).toBe('gzip');
       answers.push(await res.text()); // fetch inflates it
