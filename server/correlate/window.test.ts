@@ -152,4 +152,18 @@ describe('TimedIndex', () => {
     ix.expire(49_990);
     expect(ix.size).toBe(10);
   });
+
+  it('gives a key only its records still held, in order, however many were forgotten', () => {
+    const ix = new TimedIndex<{ ts: number }>(3000);
+    for (let i = 0; i < 3010; i++) ix.add('pilot', { ts: i }); // 10 forgotten: few, and left in place until asked
+    expect(ix.get('pilot').map((r) => r.ts).slice(0, 2)).toEqual([10, 11]);
+    expect(ix.get('pilot')).toHaveLength(3000);
+    for (let i = 3010; i < 10_000; i++) ix.add('pilot', { ts: i });
+    ix.expire(9_000);
+    expect(ix.last('pilot')?.ts).toBe(9_999);
+    expect(ix.get('pilot').map((r) => r.ts)).toEqual(Array.from({ length: 1000 }, (_, k) => 9_000 + k));
+    ix.expire(10_000);
+    expect(ix.get('pilot')).toEqual([]);
+    expect(ix.size).toBe(0);
+  });
 });

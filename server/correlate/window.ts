@@ -238,7 +238,7 @@ function latest<R extends { ts: number; callId: string }>(list: readonly R[], ok
  * Exported for tests.
  */
 export class TimedIndex<T extends { ts: number }> {
-  private readonly byKey = new Map<string, T[]>();
+  private readonly byKey = new Map<string, KeyQueue<T>>();
   private readonly order: { key: string; item: T }[] = [];
   private head = 0;
 
@@ -249,20 +249,24 @@ export class TimedIndex<T extends { ts: number }> {
   }
 
   add(key: string, item: T): void {
-    const list = this.byKey.get(key);
+    const q = this.byKey.get(key);
     const own = detached(key);
-    if (list) list.push(item);
-    else this.byKey.set(own, [item]);
+    if (q) q.items.push(item);
+    else this.byKey.set(own, { items: [item], head: 0 });
     this.order.push({ key: own, item });
     if (this.size > this.max) this.dropOldest();
   }
 
   get(key: string): readonly T[] {
-    return this.byKey.get(key) ?? EMPTY;
+    const q = this.byKey.get(key);
+    if (!q) return EMPTY;
+    // Whoever asks reads the whole list anyway: dropping the front first costs no more.
+    if (q.head > 0) compact(q);
+    return q.items;
   }
 
   last(key: string): T | undefined {
-    return this.byKey.get(key)?.at(-1);
+    return this.byKey.get(key)?.items.at(-1);
   }
 
   /** Forgets records, in arrival order, while the oldest is older than `before` (µs). */
@@ -272,18 +276,32 @@ export class TimedIndex<T extends { ts: number }> {
 
   private dropOldest(): void {
     const { key, item } = this.order[this.head++];
-    const list = this.byKey.get(key)!;
-    // A key's records come in arrival order and leave in it, so the one leaving is the first: no
-    // search (a user in every call, a trunk's pilot number, has a list MAX_RECENT long).
-    if (list[0] === item) list.shift();
-    else list.splice(list.indexOf(item), 1);
-    if (list.length === 0) this.byKey.delete(key);
+    const q = this.byKey.get(key)!;
+    // A key's records come in arrival order and leave in it, so the one leaving is the first: it
+    // is stepped over, not shifted out. A user in every call (a trunk's pilot number) has a list
+    // `max` long, and shifting it moved every entry each time: 12 % of the ingest thread at
+    // 40,000 msg/s (bench/ingest calls-nosdp).
+    if (q.items[q.head] === item) q.head++;
+    else q.items.splice(q.items.indexOf(item, q.head), 1);
+    if (q.head === q.items.length) this.byKey.delete(key);
+    else if (q.head > 1024 && q.head * 2 >= q.items.length) compact(q);
     // Reclaim the consumed front now and then, so the array does not grow forever.
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order.splice(0, this.head);
       this.head = 0;
     }
   }
+}
+
+/** One key's records: those before `head` are forgotten. */
+interface KeyQueue<T> {
+  items: T[];
+  head: number;
+}
+
+function compact<T>(q: KeyQueue<T>): void {
+  q.items.splice(0, q.head);
+  q.head = 0;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
