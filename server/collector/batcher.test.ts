@@ -130,6 +130,23 @@ describe('Batcher', () => {
     expect((await metrics.dropped.get()).values).toEqual([expect.objectContaining({ value: 2, labels: { reason: 'buffer-full' } })]);
   });
 
+  it('counts the messages handed to a deep store against maxPending until it stores them', async () => {
+    const { calls, write } = manualWrites();
+    const metrics = new Metrics();
+    const b = new Batcher({ batchSize: 2, batchDelayMs: 10_000, maxPending: 5, maxPendingBytes: 1e9, maxInFlight: 64, writeRetries: true, write, metrics, log: () => {} });
+    for (let i = 1; i <= 4; i++) b.add(msg(i)); // two full batches, both handed over at once
+    await waitFor(() => calls.length === 2, 'both full batches handed to the store');
+    expect(b.pending).toBe(0);
+    b.add(msg(5));
+    b.add(msg(6)); // 4 handed over + 1 waiting: the 6th is one too many
+    expect(b.unsettled).toBe(5);
+    expect(b.full).toBe('buffer-full');
+    expect((await metrics.dropped.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { reason: 'buffer-full' } })]);
+    calls[0].done();
+    await waitFor(() => b.unsettled === 3, 'the stored batch to leave the count');
+    expect(b.full).toBeNull();
+  });
+
   it('drops and counts past maxPendingBytes, counting a handed-over batch until the store settles it', async () => {
     const metrics = new Metrics();
     const writes: { done: () => void }[] = [];

@@ -1,7 +1,7 @@
 /**
  * Collects messages and writes them in batches: one transaction per batch amortises the commit.
- * Bounded: past `maxPending` waiting messages or `maxPendingBytes` of their payloads new ones are
- * dropped and counted, never queued without limit. A failed write is kept and retried with backoff
+ * Bounded: past `maxPending` messages not yet stored (waiting here or handed to the store) or
+ * `maxPendingBytes` of their payloads new ones are dropped and counted, never queued without limit. A failed write is kept and retried with backoff
  * (a database that is down for a while loses nothing until a bound is reached); while the backoff
  * runs no write starts, whatever asks for one.
  *
@@ -18,6 +18,7 @@ export interface BatcherOptions {
   batchDelayMs: number;
   /** Asked at each batch for the wait to use instead of batchDelayMs (ingest shortens it while a live view is open). */
   delayMs?(): number;
+  /** Messages queued here or handed to write() and not yet stored; past it new ones are dropped and counted ('buffer-full'). */
   maxPending: number;
   /**
    * Payload bytes (raw.length) queued here or handed to write() and not yet stored; past it new
@@ -87,14 +88,14 @@ export class Batcher {
 
   /** Why add() would drop now, else null: callers skip the work of building a message that would be lost. */
   get full(): DropReason | null {
-    if (this.queue.length >= this.o.maxPending) return 'buffer-full';
+    if (this.unsettled >= this.o.maxPending) return 'buffer-full';
     if (this.queuedBytes + this.writingBytes >= this.o.maxPendingBytes) return 'buffer-bytes-full';
     return null;
   }
 
   add(m: MessageInput): void {
     const bytes = m.raw.length;
-    if (this.queue.length >= this.o.maxPending) return this.drop('buffer-full');
+    if (this.unsettled >= this.o.maxPending) return this.drop('buffer-full');
     if (this.queuedBytes + this.writingBytes + bytes > this.o.maxPendingBytes) return this.drop('buffer-bytes-full');
     if (this.queue.length === 0) this.queuedSince = Date.now();
     this.queue.push(m);
@@ -174,7 +175,7 @@ export class Batcher {
       this.o.metrics.storeErrors.inc();
       this.backOff();
       this.o.log('store write failed, will retry', { error: (err as Error).message, batch: batch.length, retryMs: this.backoffMs });
-      const room = this.o.maxPending - this.queue.length;
+      const room = this.o.maxPending - this.unsettled;
       if (room < batch.length) {
         this.o.metrics.dropped.inc({ reason: 'buffer-full' }, batch.length - Math.max(0, room));
         this.o.log('buffer full: dropped messages', { dropped: batch.length - Math.max(0, room) });

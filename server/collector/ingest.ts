@@ -94,7 +94,7 @@ export class Ingest {
       prepare: (batch) => this.linkByWindow(batch),
       log: d.log ?? noLog,
     });
-    d.metrics.pendingSource = () => this.batcher.pending;
+    d.metrics.pendingSource = () => this.batcher.unsettled;
     d.metrics.pendingBytesSource = () => this.batcher.pendingBytes;
     // Per-call KPIs for /metrics come from the store's fold, done once as it writes the search rows.
     d.metrics.expireCalls = d.store.followCalls(d.metrics.kpiSink);

@@ -36,13 +36,13 @@ export class Metrics {
   /** Read at scrape time (set by the collector), so the hot path does not update a gauge per message. */
   pendingSource: () => number = () => 0;
   readonly pending: client.Gauge = new client.Gauge({
-    name: 'hepflow_pending_messages', help: 'Messages waiting to be written', registers: [this.registry],
+    name: 'hepflow_pending_messages', help: 'Messages not yet stored: waiting to be written or being written', registers: [this.registry],
     collect: () => { this.pending.set(this.pendingSource()); },
   });
   /** Read at scrape time, like pendingSource. */
   pendingBytesSource: () => number = () => 0;
   readonly pendingBytes: client.Gauge = new client.Gauge({
-    name: 'hepflow_pending_bytes', help: 'Payload bytes waiting to be written', registers: [this.registry],
+    name: 'hepflow_pending_bytes', help: 'Payload bytes not yet stored: waiting to be written or being written', registers: [this.registry],
     collect: () => { this.pendingBytes.set(this.pendingBytesSource()); },
   });
   readonly setAside = new client.Counter({
