@@ -1,9 +1,10 @@
 /**
  * Collects messages and writes them in batches: one transaction per batch amortises the commit.
  * Bounded: past `maxPending` messages not yet stored (waiting here or handed to the store) or
- * `maxPendingBytes` of their payloads new ones are dropped and counted, never queued without limit. A failed write is kept and retried with backoff
- * (a database that is down for a while loses nothing until a bound is reached); while the backoff
- * runs no write starts, whatever asks for one.
+ * `maxPendingBytes` of their payloads new ones are dropped and counted, never queued without
+ * limit. A failed write is kept and retried with backoff (a database that is down for a while
+ * loses nothing until a bound is reached); while the backoff runs no write starts, whatever asks
+ * for one.
  *
  * Bytes are measured as `raw.length` (UTF-16 code units: bytes for ASCII SIP), the payload that
  * dominates a message's size and the unit V8's string limit counts in.

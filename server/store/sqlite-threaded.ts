@@ -54,14 +54,12 @@ export function sqliteFileOf(store: Store): string | null {
 
 class ThreadedSqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  // The writer thread runs inserts in the order they were posted. Batches wait there packed, off
-  // this thread's heap, rather than as message objects in the batcher's queue.
   /**
-   * Deep: a batch handed over is packed and posted at once, and waits in the writer thread's
-   * inbox as bytes outside this thread's heap. Held here as message objects while the writer was
-   * behind (4 batches deep), they were copied by every young collection of the ingest thread:
-   * at 40,000 msg/s its scavenges took 4.3 s in 19 s, 1.2-1.9 s at 64 (bench/ingest calls-nosdp).
-   * The batcher's bounds count the messages in flight too.
+   * The writer thread runs inserts in the order they were posted. Deep: a batch handed over is
+   * packed and posted at once, and waits in the writer's inbox as bytes off this thread's heap.
+   * At 4 deep, batches waiting for a busy writer stayed here as message objects that every young
+   * collection of the ingest thread copied: at 40,000 msg/s its scavenges took 4.3 s in 19 s,
+   * 1.2-1.9 s at 64 (bench/ingest calls-nosdp). The batcher's bounds count the batches in flight.
    */
   readonly writeDepth = 64;
   readonly retriesWrites = true;
