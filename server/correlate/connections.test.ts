@@ -60,6 +60,17 @@ describe('ConnectionMatcher', () => {
     expect(e.callId).toBe('12');
   });
 
+  it('keeps a connection used again over one that was not, past maxConnections', () => {
+    const m = matcher();
+    // Connection 12 carries a, then b's connection, then 12 again (call d): c's arrival forgets b's.
+    m.fileBatch([sip(1, 'a'), msg({ ts: 2, callId: 'b', srcPort: 2 }), sip(3, 'd'), msg({ ts: 4, callId: 'c', srcPort: 3 })]);
+    const onTwelve = event(5);
+    const onB = event(5, { callId: '2', hepCorrelationId: '2', srcPort: 2 });
+    m.fileBatch([onTwelve, onB]);
+    expect(onTwelve.callId).toBe('d');
+    expect(onB.callId).toBe('2');
+  });
+
   it('keys a connection by its two endpoints in either order', () => {
     expect(connectionKey(sip(0, 'x'))).toBe(connectionKey(sip(0, 'x', true)));
   });

@@ -91,6 +91,19 @@ describe('TCP stream reassembly', () => {
     expect(r.skipped['tcp-overflow']).toBe(1);
   });
 
+  it('keeps the streams last active, not the ones opened last, when over the stream limit', () => {
+    const limits = { ...DEFAULT_TCP_LIMITS, maxStreams: 2 };
+    const [a, b, c] = [M1, M2, M3].map((m) => Buffer.from(m));
+    const part = (s: Buffer, src: string, from: number, to = s.length) => seg(s, from, to, undefined, src);
+    // A opened first but active again before C opens: B, the least recently active, is closed.
+    const r = run([
+      part(a, '10.0.0.1', 0, 20), part(b, '10.0.0.3', 0, 20), part(a, '10.0.0.1', 20, 40), part(c, '10.0.0.4', 0, 20),
+      part(a, '10.0.0.1', 40), part(c, '10.0.0.4', 20), part(b, '10.0.0.3', 20),
+    ], limits);
+    expect(r.messages).toEqual([M1, M3]);
+    expect(r.skipped['tcp-overflow']).toBeGreaterThanOrEqual(1);
+  });
+
   it('frames HEP3 packets sent back to back over TCP', () => {
     const hep = (id: string) => encodeHep3({ ipProtocol: 17, srcIp: '1.1.1.1', dstIp: '2.2.2.2', srcPort: 1, dstPort: 2, tsSec: 1, tsUsec: 0, protoType: 1, correlationId: id, payload: M2 });
     const stream = Buffer.concat([hep('a'), hep('b')]);

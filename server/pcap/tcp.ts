@@ -3,6 +3,7 @@
  * out-of-order segments wait for the hole to fill, retransmitted bytes are dropped, and the
  * in-order bytes go to a StreamFramer. Memory is bounded per stream and across streams.
  */
+import { LRUCache } from 'lru-cache';
 import { StreamFramer, type FramedMessage } from './framer.ts';
 import { TCP_FLAG } from './numbers.ts';
 import type { SkipReason } from './skip.ts';
@@ -46,14 +47,20 @@ function seqDiff(a: number, b: number): number {
 }
 
 export class TcpReassembler {
-  private streams = new Map<string, Stream>();
+  /**
+   * Streams, least recently active closed first. A Map re-ordered by delete and set on every
+   * segment cost 7 µs a segment once 20,000 streams were open (bench/pcap).
+   */
+  private readonly streams: LRUCache<string, Stream>;
   private totalHeld = 0;
 
   constructor(
     private readonly limits: TcpLimits,
     private readonly onMessage: (m: FramedMessage, ep: WireAddress, ts: number) => void,
     private readonly onSkip: (reason: SkipReason) => void,
-  ) {}
+  ) {
+    this.streams = new LRUCache({ max: limits.maxStreams, dispose: (s, _key, reason) => this.closed(s, reason === 'evict') });
+  }
 
   /** Streams currently tracked. */
   get size(): number {
@@ -67,7 +74,7 @@ export class TcpReassembler {
     const syn = (flags & TCP_FLAG.syn) !== 0;
     const closing = (flags & (TCP_FLAG.fin | TCP_FLAG.rst)) !== 0;
     if (syn && s && seqDiff(seq + 1, s.nextSeq) !== 0) {
-      this.close(key, s); // a new connection reuses the 4-tuple
+      this.streams.delete(key); // a new connection reuses the 4-tuple
       s = undefined;
     }
     if (!s) {
@@ -76,24 +83,20 @@ export class TcpReassembler {
         return;
       }
       s = this.open(key, ep, syn ? (seq + 1) >>> 0 : seq);
-    } else {
-      // Re-insert so Map order is least recently active first.
-      this.streams.delete(key);
-      this.streams.set(key, s);
     }
     s.ts = ts;
     if (payload.length === 0) this.onSkip('tcp-no-payload');
     else this.accept(s, syn ? (seq + 1) >>> 0 : seq, payload);
-    if (closing && s.ooo.length === 0) this.close(key, s);
+    if (closing && s.ooo.length === 0) this.streams.delete(key);
     else this.account(s);
   }
 
   /** Capture ended: deliver what waits beyond holes, then close every stream. */
   finish(): void {
-    for (const [key, s] of this.streams) {
+    for (const s of this.streams.values()) {
       while (s.ooo.length > 0) this.skipHole(s);
-      this.close(key, s);
     }
+    this.streams.clear();
   }
 
   private open(key: string, ep: WireAddress, nextSeq: number): Stream {
@@ -103,10 +106,7 @@ export class TcpReassembler {
       (m) => this.onMessage(m, s.ep, s.ts),
       this.onSkip,
     );
-    this.streams.set(key, s);
-    const { maxStreams } = this.limits;
-    // Evicting a slack of 1/64 at once keeps eviction walks rare when every new stream is over.
-    if (this.streams.size > maxStreams) this.evictWhile(() => this.streams.size > maxStreams - (maxStreams >> 6));
+    this.streams.set(key, s); // beyond maxStreams, closes the least recently active
     return s;
   }
 
@@ -163,26 +163,15 @@ export class TcpReassembler {
     const held = s.oooBytes + s.framer.buffered;
     this.totalHeld += held - s.held;
     s.held = held;
-    if (this.totalHeld > this.limits.maxTotalBytes) this.evictWhile(() => this.totalHeld > this.limits.maxTotalBytes);
+    // pop() closes the least recently active stream (dispose, as an eviction).
+    while (this.totalHeld > this.limits.maxTotalBytes && this.streams.size > 0) this.streams.pop();
   }
 
-  /**
-   * Closes the least recently active streams while `over()` holds, in one walk from the Map's
-   * front: V8 keeps deleted entries in place until it rehashes, and a walk restarted for each
-   * eviction stepped over all of them every time.
-   */
-  private evictWhile(over: () => boolean): void {
-    for (const [key, s] of this.streams) {
-      if (!over()) return;
-      this.onSkip('tcp-overflow');
-      this.close(key, s);
-    }
-  }
-
-  private close(key: string, s: Stream): void {
+  /** A stream leaves the cache: ended, replaced, or `evicted` to keep within the limits. */
+  private closed(s: Stream, evicted: boolean): void {
+    if (evicted) this.onSkip('tcp-overflow');
     s.framer.end();
     this.totalHeld -= s.held;
     s.held = 0;
-    this.streams.delete(key);
   }
 }
