@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openSqliteStore } from './sqlite.ts';
+import { termDeletes } from './sqlite-purge.ts';
 import { openThreadedSqliteStore } from './sqlite-threaded.ts';
 import { describeRetentionSuite } from '../testing/retention-suite.ts';
-import { makeMessage } from '../testing/store-suite.ts';
+import { makeCall, makeMessage } from '../testing/store-suite.ts';
 import type { MessageInput, Store } from './types.ts';
 
 const DAY = 86_400_000_000; // µs
@@ -45,6 +47,47 @@ describe('SQLite retention steps', () => {
       expect(await store.purge({ calls: NOW - 30 * DAY, other: NOW - 2 * DAY })).toBe(750);
       expect(await store.counts()).toEqual({ messages: 750, calls: 750, groups: 750 });
       expect(await store.getGroup('call-1498')).not.toBeNull();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes the search terms of what it deletes and keeps those of what stays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hepflow-purge-'));
+    const file = join(dir, 'hepflow.db');
+    const store = openSqliteStore(file);
+    const old = NOW - 10 * DAY;
+    try {
+      await store.insert([
+        ...makeCall('old-call', old, { fromUser: 'ann', srcIp: '10.9.0.1' }),
+        ...makeCall('new-call', NOW - 1000, { fromUser: 'ben', srcIp: '10.9.0.2' }),
+        // A registration that ended before the cutoff, and one still refreshing after it.
+        makeMessage({ callId: 'reg-gone', ts: old, method: 'REGISTER', cseqMethod: 'REGISTER', fromUser: 'cid', toUser: 'cid', srcIp: '10.9.0.3' }),
+        makeMessage({ callId: 'reg-on', ts: old, method: 'REGISTER', cseqMethod: 'REGISTER', fromUser: 'dan', toUser: 'dan', srcIp: '10.9.0.4' }),
+        makeMessage({ callId: 'reg-on', ts: NOW - 1000, method: 'REGISTER', cseqMethod: 'REGISTER', cseqNum: 2, fromUser: 'dan', toUser: 'dan', srcIp: '10.9.0.4' }),
+      ]);
+      await store.purge({ calls: NOW - 2 * DAY, other: NOW - 2 * DAY });
+      const found = async (q: { user?: string; ip?: string }) => (await store.searchGroups({ limit: 10, ...q })).items.map((g) => g.groupId);
+      expect(await found({ user: 'ann' })).toEqual([]);
+      expect(await found({ ip: '10.9.0.3' })).toEqual([]);
+      expect(await found({ user: 'ben' })).toEqual(['new-call']);
+      expect(await found({ ip: '10.9.0.4' })).toEqual(['reg-on']);
+      const db = new Database(file, { readonly: true });
+      try {
+        const left = db.prepare('SELECT DISTINCT call_id FROM terms ORDER BY call_id').pluck().all();
+        expect(left).toEqual(['new-call', 'reg-on']);
+        // By primary key: a DELETE by Call-ID alone scans every term of every call stored.
+        for (const calls of ['SELECT key FROM ids WHERE group_id = @group', '@call']) {
+          for (const st of termDeletes(db, calls)) {
+            const plan = (db.prepare(`EXPLAIN QUERY PLAN ${st.source}`).all({ group: 1, call: 'x' }) as { detail: string }[]).map((r) => r.detail);
+            expect(plan).toContain('SEARCH terms USING PRIMARY KEY (kind=? AND term=? AND call_id=?)');
+            expect(plan.filter((d) => d.startsWith('SCAN'))).toEqual([]);
+          }
+        }
+      } finally {
+        db.close();
+      }
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
