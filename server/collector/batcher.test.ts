@@ -147,6 +147,22 @@ describe('Batcher', () => {
     expect(b.full).toBeNull();
   });
 
+  it('settles a capture import only once the batches handed to a deep store are stored too', async () => {
+    const { calls, write } = manualWrites();
+    const b = new Batcher({ batchSize: 2, batchDelayMs: 10_000, maxPending: 100, maxPendingBytes: 1e9, maxInFlight: 64, writeRetries: true, write, metrics: new Metrics(), log: () => {} });
+    for (let i = 1; i <= 6; i++) b.add(msg(i)); // three full batches, all handed over at once
+    await waitFor(() => calls.length === 3, 'the three batches handed to the store');
+    expect(b.pending).toBe(0);
+    let settled = false;
+    const settling = b.settle(2).then(() => { settled = true; });
+    calls[0].done();
+    await waitFor(() => b.unsettled === 4, 'the first batch stored');
+    expect(settled).toBe(false); // 4 not yet stored, none of them waiting here
+    calls[1].done();
+    await settling;
+    expect(b.unsettled).toBe(2);
+  });
+
   it('drops and counts past maxPendingBytes, counting a handed-over batch until the store settles it', async () => {
     const metrics = new Metrics();
     const writes: { done: () => void }[] = [];

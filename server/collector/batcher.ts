@@ -247,12 +247,13 @@ export class Batcher {
   }
 
   /**
-   * Resolves once at most `max` messages wait (batches being written are not counted) and at most
-   * half of `maxPendingBytes` is held, so that a caller that waits here (a capture import) is not
-   * dropped for bytes right after.
+   * Resolves once at most `max` messages are not yet stored (waiting here or being written) and at
+   * most half of `maxPendingBytes` is held, so that a caller that waits here (a capture import) is
+   * not dropped for bytes right after. Batches being written count: the store takes many at once
+   * (writeDepth), and each is kept here, packed, until stored.
    */
   async settle(max: number): Promise<void> {
-    while (this.queue.length > max || (this.pendingBytes > this.o.maxPendingBytes / 2 && (this.queue.length || this.writes.size))) {
+    while (this.unsettled > max || (this.pendingBytes > this.o.maxPendingBytes / 2 && (this.queue.length || this.writes.size))) {
       await this.progress(Infinity);
     }
   }
