@@ -56,10 +56,11 @@ class ThreadedSqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   /**
    * The writer thread runs inserts in the order they were posted. Deep: a batch handed over is
-   * packed and posted at once, and waits in the writer's inbox as bytes off this thread's heap.
-   * At 4 deep, batches waiting for a busy writer stayed here as message objects that every young
-   * collection of the ingest thread copied: at 40,000 msg/s its scavenges took 4.3 s in 19 s,
-   * 1.2-1.9 s at 64 (bench/ingest calls-nosdp). The batcher's bounds count the batches in flight.
+   * packed and posted at once; it waits in the writer's inbox as bytes, and here only as its packed
+   * text (kept for a retry), one string rather than a message object per message. At 4 deep,
+   * batches waiting for a busy writer stayed here as message objects that every young collection
+   * of the ingest thread copied: at 40,000 msg/s its scavenges took 4.3 s in 19 s, 1.2-1.9 s at 64
+   * (bench/ingest calls-nosdp). The batcher's bounds count the batches in flight.
    */
   readonly writeDepth = 64;
   readonly retriesWrites = true;
