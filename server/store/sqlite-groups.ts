@@ -29,24 +29,30 @@ export class SqliteGroups {
     };
   }
 
-  /** The group of Call-ID `key`, made (with `key` as its only id) when the key is new. */
-  ensureCall(key: string): { group: number; created: boolean } {
+  /**
+   * The group of Call-ID `key`, null when the key is new (its group is made with its search row,
+   * `adopt`); `becameCall` when the key was there as a correlation id only, so that its group gains
+   * a call.
+   */
+  callGroup(key: string): { group: number | null; becameCall: boolean } {
     const row = this.st.idGet.get(key) as Row | undefined;
-    if (!row) {
-      const group = Number(this.st.groupNew.run(1).lastInsertRowid);
-      this.st.idInsert.run(key, group, 1);
-      return { group, created: true };
-    }
+    if (!row) return { group: null, becameCall: false };
     if (!row.is_call) this.st.idMarkCall.run(key);
-    return { group: row.group_id, created: false };
+    return { group: row.group_id, becameCall: !row.is_call };
+  }
+
+  /** New Call-ID `key` is the only id of `group`, a row of groups just inserted with size 1. */
+  adopt(key: string, group: number): void {
+    this.st.idInsert.run(key, group, 1);
   }
 
   /**
    * Unites the groups `linked` names, once every Call-ID of the batch has its id row (so that an
    * id first seen here is a link target, not a call). True when ids moved out of a group that
-   * existed: a group read before may then be stale.
+   * existed: a group read before may then be stale. `changed` is told each group that gained or
+   * lost ids.
    */
-  link(linked: readonly Linked[]): boolean {
+  link(linked: readonly Linked[], changed: (group: number) => void): boolean {
     const plan = planGrouping(linked, this.port);
     for (const keys of plan.created) {
       const group = Number(this.st.groupNew.run(keys.length).lastInsertRowid);
@@ -54,7 +60,9 @@ export class SqliteGroups {
     }
     let moved = false;
     for (const m of plan.merges) {
+      changed(m.into);
       for (const g of m.absorbed) {
+        changed(g);
         this.st.idsMove.run(m.into, g);
         this.st.groupDelete.run(g);
         moved = true;

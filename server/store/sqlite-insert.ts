@@ -1,7 +1,8 @@
 /**
  * The SQLite write path, one transaction per batch: messages, their links and search terms, the
- * groups their ids belong to (sqlite-groups.ts), and each touched call's and group's search row.
- * It runs for every message the collector stores, on the writer thread.
+ * groups their ids belong to (sqlite-groups.ts), and each touched call's and group's search row,
+ * from the rows it wrote last (sqlite-written.ts). It runs for every message the collector
+ * stores, on the writer thread.
  */
 import type Database from 'better-sqlite3';
 import { SqliteGroups } from './sqlite-groups.ts';
@@ -11,35 +12,31 @@ import type { KpiState } from '../kpi/state.ts';
 import type { KpiSink } from '../kpi/live-calls.ts';
 import type { MessageInput } from './types.ts';
 import { detached } from '../strings.ts';
+import { GROUP_ROW_COLUMNS, WrittenRows, type GroupRowValues, type WrittenCall } from './sqlite-written.ts';
 
 /** What one insert batch keeps for each call it touches. */
-interface Touched {
-  call: CallSummary;
+interface Touched extends WrittenCall {
   /** Its KPI fold state (call-kpi.ts), null when unknown. */
   kpi: KpiState | null;
-  group: number;
-  /** Search terms ("kind value") of the call written so far, this batch's included. */
-  terms: string[];
+  /** Null for a new call until its group is made (newGroup). */
+  group: number | null;
 }
 
-/**
- * Calls whose written search terms are remembered across batches, at most. A REGISTER refresh or a
- * long dialog's in-dialog request names the same users and addresses batch after batch: without
- * this, each of those batches looked up all four terms again (bench/ingest, register-options
- * and long-dialogs mixes).
- */
-const TERM_CACHE_CALLS = 50_000;
+/** UPDATE statements of a group's row by the set of columns they write (bits of GROUP_ROW_COLUMNS), at most. */
+const GROUP_UPDATES_KEPT = 256;
 
 export class SqliteInsert {
+  private readonly db: Database.Database;
   private readonly st;
   private readonly groups: SqliteGroups;
-  /** Terms written per Call-ID, by committed transactions only (a rolled back batch is retried). */
-  private readonly termsWritten = new Map<string, string[]>();
+  private readonly written = new WrittenRows();
+  private readonly groupUpdates = new Map<number, Database.Statement>();
   private readonly kpis = new CallKpis();
   /** Stores `batch` in one transaction. */
   readonly insert: (batch: MessageInput[]) => void;
 
   constructor(db: Database.Database) {
+    this.db = db;
     this.groups = new SqliteGroups(db);
     this.st = {
       insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, src_ip, src_port, dst_ip, dst_port, transport,
@@ -55,21 +52,20 @@ export class SqliteInsert {
       groupCalls: db.prepare(`SELECT c.call_id, c.start, c.end, c.messages, c.caller, c.callee, c.method, c.status,
         c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status, c.problems, c.fail_peer
         FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
-      groupSummary: db.prepare(`UPDATE groups SET first_call = ?, start = ?, end = ?, legs = ?, messages = ?, caller = ?,
-        callee = ?, method = ?, status = ?, disposition = ?, pdd_ms = ?, setup_ms = ?, duration_ms = ?, final_status = ?,
-        problems = ?, fail_peer = ? WHERE id = ?`),
       insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
+      // size: rows of ids (sqlite-groups.ts), the new call's own.
+      groupInsert: db.prepare(`INSERT INTO groups (size, ${GROUP_ROW_COLUMNS.join(', ')}) VALUES (1, ${GROUP_ROW_COLUMNS.map(() => '?').join(', ')})`),
     };
     const transaction = db.transaction((batch: MessageInput[]) => this.insertBatch(batch));
     this.insert = (batch) => {
-      let touched: Map<string, Touched>;
       try {
-        touched = transaction(batch);
+        transaction(batch);
       } catch (err) {
         this.kpis.abandoned();
+        this.written.abandoned();
         throw err;
       }
-      this.rememberTerms(touched);
+      this.written.committed();
       this.kpis.committed();
     };
   }
@@ -84,28 +80,18 @@ export class SqliteInsert {
     this.kpis.expire(nowMicros);
   }
 
-  /** After a purge: a purged call's terms are gone (a later message writes them again), and so is its row. */
+  /** After a purge: a purged call's terms are gone (a later message writes them again), and so are its row and group. */
   forgetCalls(): void {
-    this.termsWritten.clear();
+    this.written.clear();
     this.kpis.clear();
   }
 
-  /** After a commit: the terms the batch wrote are known written. */
-  private rememberTerms(touched: Map<string, Touched>): void {
-    if (this.termsWritten.size + touched.size > TERM_CACHE_CALLS) this.termsWritten.clear();
-    for (const [callId, t] of touched) {
-      if (!t.terms.length) continue;
-      if (this.termsWritten.has(callId)) this.termsWritten.set(callId, t.terms);
-      else this.termsWritten.set(detached(callId), t.terms);
-    }
-  }
-
-  private insertBatch(batch: MessageInput[]): Map<string, Touched> {
-    // Per call this batch touches: its summary, the group ensureCall found it in (valid while no
+  private insertBatch(batch: MessageInput[]): void {
+    // Per call this batch touches: its summary, the group callGroup found it in (valid while no
     // link moved ids), and the search terms already written for it.
     const touched = new Map<string, Touched>();
-    // Groups this batch made for one new call, whose summary is that call's own.
-    const newGroups = new Set<number>();
+    // Groups this batch made for one new call, and the values their row was inserted with.
+    const newGroups = new Map<number, GroupRowValues>();
     // Messages with links, grouped once every Call-ID of the batch has its id row.
     let linked: MessageInput[] | null = null;
     for (const m of batch) {
@@ -114,13 +100,7 @@ export class SqliteInsert {
         m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems,
         m.viaIp ?? null, m.contactIp ?? null).lastInsertRowid);
       let t = touched.get(m.callId);
-      if (t === undefined) { // once per call and batch
-        const { group, created } = this.groups.ensureCall(m.callId);
-        if (created) newGroups.add(group);
-        const call = created ? newCall(m) : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
-        const terms = created ? [] : [...this.termsWritten.get(m.callId) ?? []];
-        touched.set(m.callId, (t = { call, kpi: this.kpis.open(call), group, terms }));
-      }
+      if (t === undefined) t = this.touch(m, touched); // once per call and batch
       if (m.links.length) {
         for (const l of m.links) this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
         (linked ??= []).push(m);
@@ -132,24 +112,57 @@ export class SqliteInsert {
         this.term('ip', m.srcIp, t.terms, m.callId);
         this.term('ip', m.dstIp, t.terms, m.callId);
       }
-      updateCall(t.call, m, t.kpi);
+      updateCall(t.row, m, t.kpi);
     }
-    const moved = linked !== null && this.groups.link(linked);
+    if (linked !== null) {
+      // Links are planned from the ids table: each new call needs its group first.
+      for (const t of touched.values()) if (t.group === null) this.newGroup(t, newGroups);
+    }
+    const moved = linked !== null && this.groups.link(linked, (g) => this.written.forgetGroup(g));
     const groups = new Map<number, CallSummary>();
-    for (const { call: c, kpi, group } of touched.values()) {
-      if (kpi !== null) settleKpi(c, kpi);
+    for (const t of touched.values()) {
+      const c = t.row;
+      if (t.kpi !== null) settleKpi(c, t.kpi);
+      // Made once its row's values are final: one INSERT, where an INSERT then an UPDATE of every
+      // column rewrote each index of groups twice (OPTIONS and REGISTER are a new call each).
+      if (t.group === null) this.newGroup(t, newGroups);
       this.st.callUpsert.run(c.call_id, c.start, c.end, c.messages, c.first_req_ts, c.method, c.cseq_num, c.caller,
         c.callee, c.status, c.status_ts, c.kpi, c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status, c.problems,
         c.fail_peer);
-      if (kpi !== null) this.kpis.close(c, kpi);
+      if (t.kpi !== null) this.kpis.close(c, t.kpi);
+      this.written.stageCall(t);
       // Links may have moved a touched call after its group was read: then read groups again.
-      groups.set(moved ? this.groups.groupOf(c.call_id) : group, c);
+      groups.set(moved ? this.groups.groupOf(c.call_id) : t.group!, c);
     }
     for (const [g, c] of groups) {
-      if (!moved && newGroups.has(g)) this.writeGroupSummary(g, [c]);
-      else this.refreshGroup(g);
+      const inserted = moved ? undefined : newGroups.get(g);
+      if (inserted) this.writeGroup(g, [c], inserted);
+      else this.refreshGroup(g, touched);
     }
-    return touched;
+  }
+
+  /** Makes the group of new call `t`, its row summarizing `t` alone as folded so far. */
+  private newGroup(t: Touched, newGroups: Map<number, GroupRowValues>): void {
+    if (t.kpi !== null) settleKpi(t.row, t.kpi);
+    const values = groupValues([t.row]);
+    const group = Number(this.st.groupInsert.run(...values).lastInsertRowid);
+    this.groups.adopt(t.row.call_id, group);
+    newGroups.set(group, values);
+    t.group = group;
+  }
+
+  /** The first message of its call in this batch: the call's row and terms as stored, and its group. */
+  private touch(m: MessageInput, touched: Map<string, Touched>): Touched {
+    const { group, becameCall } = this.groups.callGroup(m.callId);
+    const created = group === null;
+    if (becameCall) this.written.forgetGroup(group!);
+    const kept = created ? undefined : this.written.call(m.callId);
+    // A copy: the batch folds into it, and a batch rolled back must leave the kept row as stored.
+    const row = created ? newCall(m) : kept ? { ...kept.row } : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
+    const terms = kept ? [...kept.terms] : [];
+    const t: Touched = { row, terms, kpi: this.kpis.open(row), group };
+    touched.set(m.callId, t);
+    return t;
   }
 
   /** Writes search term `value` of `callId` unless `written` (the call's) has it. */
@@ -161,23 +174,72 @@ export class SqliteInsert {
     this.st.insertTerm.run(kind, value, callId);
   }
 
-  private refreshGroup(id: number): void {
-    const calls = this.st.groupCalls.all(id) as CallSummary[];
-    if (calls.length) this.writeGroupSummary(id, calls);
+  /** Writes group `id`'s row again: its calls' rows as kept or as this batch wrote them, or else as read back. */
+  private refreshGroup(id: number, touched: Map<string, Touched>): void {
+    const kept = this.written.group(id);
+    let calls: CallSummary[] | null = null;
+    if (kept) {
+      calls = [];
+      for (const leg of kept.legs) {
+        const c = touched.get(leg)?.row ?? this.written.call(leg)?.row;
+        if (c === undefined) {
+          calls = null;
+          break;
+        }
+        calls.push(c);
+      }
+      calls?.sort(earliestFirst);
+    }
+    calls ??= this.st.groupCalls.all(id) as CallSummary[];
+    if (calls.length) this.writeGroup(id, calls, kept?.values ?? null);
   }
 
-  /** A group's search row from its calls, earliest first. */
-  private writeGroupSummary(id: number, calls: CallSummary[]): void {
-    const first = calls[0];
-    let end = first.end;
-    let messages = 0;
-    for (const c of calls) {
-      end = Math.max(end, c.end);
-      messages += c.messages;
+  /**
+   * A group's search row from its calls, earliest first: only the columns that differ from
+   * `before` (its row as stored; null when unknown). SQLite rewrites the entries of every index
+   * of groups whose columns an UPDATE sets, changed or not, and a group's row has six.
+   */
+  private writeGroup(id: number, calls: CallSummary[], before: GroupRowValues | null): void {
+    const values = groupValues(calls);
+    let columns = 0;
+    const args: GroupRowValues = [];
+    for (let i = 0; i < values.length; i++) {
+      if (before !== null && values[i] === before[i]) continue;
+      columns |= 1 << i;
+      args.push(values[i]);
     }
-    const k = groupKpi(calls);
-    this.st.groupSummary.run(first.call_id, first.start, end, calls.length, messages, first.caller, first.callee,
-      first.method, first.status, k.disposition, k.pdd_ms, k.setup_ms, k.duration_ms, k.final_status, k.problems,
-      groupFailPeer(calls), id);
+    if (columns !== 0) this.groupUpdate(columns).run(...args, id);
+    this.written.stageGroup(id, { legs: calls.map((c) => c.call_id), values });
   }
+
+  /** The UPDATE of a group's row that sets `columns` (bits of GROUP_ROW_COLUMNS). */
+  private groupUpdate(columns: number): Database.Statement {
+    let st = this.groupUpdates.get(columns);
+    if (st === undefined) {
+      if (this.groupUpdates.size >= GROUP_UPDATES_KEPT) this.groupUpdates.clear();
+      const set = GROUP_ROW_COLUMNS.filter((_, i) => columns & (1 << i)).map((c) => `${c} = ?`).join(', ');
+      st = this.db.prepare(`UPDATE groups SET ${set} WHERE id = ?`);
+      this.groupUpdates.set(columns, st);
+    }
+    return st;
+  }
+}
+
+/** A group's search row (GROUP_ROW_COLUMNS) from its calls, earliest first. */
+function groupValues(calls: CallSummary[]): GroupRowValues {
+  const first = calls[0];
+  let end = first.end;
+  let messages = 0;
+  for (const c of calls) {
+    end = Math.max(end, c.end);
+    messages += c.messages;
+  }
+  const k = groupKpi(calls);
+  return [first.call_id, first.start, end, calls.length, messages, first.caller, first.callee, first.method, first.status,
+    k.disposition, k.pdd_ms, k.setup_ms, k.duration_ms, k.final_status, k.problems, groupFailPeer(calls)];
+}
+
+/** The order of a group's calls: by start, then Call-ID (as the groupCalls statement orders them). */
+function earliestFirst(a: CallSummary, b: CallSummary): number {
+  return a.start - b.start || (a.call_id < b.call_id ? -1 : a.call_id > b.call_id ? 1 : 0);
 }

@@ -1,0 +1,107 @@
+/**
+ * The SQLite writer goes on from the rows it committed last (sqlite-written.ts) instead of reading
+ * them back: whatever the batches, and whichever of them rolls back, every call's and group's row
+ * must be what storing the same messages in one batch writes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { defaults } from '../config.ts';
+import { Ingest } from '../collector/ingest.ts';
+import { Metrics } from '../collector/metrics.ts';
+import { layoutScenarios, SCENARIOS, scenarioInferredBoxes, scenarioPackets, scenarioRules } from '../scenarios/index.ts';
+import { openSqliteStore } from './sqlite.ts';
+import { makeCall } from '../testing/store-suite.ts';
+import type { MessageInput, Store } from './types.ts';
+
+/** The library's messages as the collector hands them to its store (links found), in order. */
+async function libraryMessages(): Promise<MessageInput[]> {
+  const list = SCENARIOS.filter((s) => s.name !== 'large-group' && s.name !== 'long-call');
+  const out: MessageInput[] = [];
+  const recorder = {
+    kind: 'sqlite', async insert(b: MessageInput[]) { out.push(...b); }, followCalls: () => async () => {},
+  } as unknown as Store;
+  const config = { ...defaults, batchSize: 1_000_000, correlationRules: scenarioRules(list), inferredBoxes: scenarioInferredBoxes(list) };
+  const ingest = new Ingest({ store: recorder, config, metrics: new Metrics() });
+  for (const { scenario, base } of layoutScenarios(list, 1_760_000_000_000_000)) {
+    for (const p of scenarioPackets(scenario, base)) ingest.hep(p, { transport: 'udp', peer: '127.0.0.1:5060', receivedAt: base });
+  }
+  await ingest.close();
+  return out;
+}
+
+/** Every call's row, and every group's search row by its public id (group ids depend on the order groups were made in). */
+function rows(path: string): { calls: unknown[]; groups: unknown[] } {
+  const db = new Database(path, { readonly: true });
+  try {
+    return {
+      calls: db.prepare('SELECT * FROM calls ORDER BY call_id').all(),
+      groups: db.prepare(`SELECT first_call, size, start, end, legs, messages, caller, callee, method, status, disposition, pdd_ms,
+        setup_ms, duration_ms, final_status, problems, fail_peer FROM groups WHERE legs > 0 ORDER BY first_call`).all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite rows written from the rows kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-written-'));
+  let messages: MessageInput[];
+  let whole: ReturnType<typeof rows>;
+  beforeAll(async () => {
+    messages = await libraryMessages();
+    const store = openSqliteStore(join(dir, 'whole.db'));
+    await store.insert(messages);
+    await store.close();
+    whole = rows(join(dir, 'whole.db'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('match one batch when the same messages come three at a time, links and all', async () => {
+    const store = openSqliteStore(join(dir, 'pieces.db'));
+    for (let i = 0; i < messages.length; i += 3) await store.insert(messages.slice(i, i + 3));
+    await store.close();
+    const pieces = rows(join(dir, 'pieces.db'));
+    // The library has groups of several legs, linked by messages of later batches than their first.
+    expect((whole.groups as { legs: number }[]).filter((g) => g.legs >= 3).length).toBeGreaterThan(5);
+    expect(pieces).toEqual(whole);
+  });
+
+  it('match one batch when batches fail after folding their calls and are written again', async () => {
+    const store = openSqliteStore(join(dir, 'retried.db'));
+    // NOT NULL refuses the last message: the whole batch rolls back, after its calls were folded.
+    const poison = { ...messages[0], raw: null as unknown as string };
+    let failed = 0;
+    for (let i = 0; i < messages.length; i += 4) {
+      const batch = messages.slice(i, i + 4);
+      if ((i / 4) % 3 === 0) {
+        await expect(store.insert([...batch, poison])).rejects.toThrow(/NOT NULL/);
+        failed++;
+      }
+      await store.insert(batch);
+    }
+    await store.close();
+    expect(failed).toBeGreaterThan(100);
+    expect(rows(join(dir, 'retried.db'))).toEqual(whole);
+  });
+
+  it('count a call whose Call-ID its group already held as a link target', async () => {
+    // leg-b names leg-a (a correlation id) before any message of leg-a is stored.
+    const link = { target: 'leg-a', rule: 'hep-correlation-id' as const, header: '0x0011', value: 'leg-a' };
+    const b = makeCall('leg-b', 1_700_000_000_000_000, { hepCorrelationId: 'leg-a', links: [link] });
+    const a = makeCall('leg-a', 1_700_000_000_500_000);
+    const oneBatch = openSqliteStore(join(dir, 'target-one.db'));
+    await oneBatch.insert([...b, ...a]);
+    await oneBatch.close();
+    const store = openSqliteStore(join(dir, 'target.db'));
+    await store.insert(b);
+    await store.insert(a.slice(0, 1));
+    await store.insert(a.slice(1));
+    await store.close();
+    const got = rows(join(dir, 'target.db'));
+    expect(got.groups).toMatchObject([{ first_call: 'leg-b', legs: 2, messages: 12 }]);
+    expect(got).toEqual(rows(join(dir, 'target-one.db')));
+  });
+});
