@@ -15,6 +15,8 @@ import { layoutScenarios, SCENARIOS, scenarioInferredBoxes, scenarioPackets, sce
 import { openSqliteStore } from './sqlite.ts';
 import { makeCall } from '../testing/store-suite.ts';
 import type { MessageInput, Store } from './types.ts';
+import { WrittenRows, type WrittenCall } from './sqlite-written.ts';
+import type { CallSummary } from './summary.ts';
 
 /** The library's messages as the collector hands them to its store (links found), in order. */
 async function libraryMessages(): Promise<MessageInput[]> {
@@ -103,5 +105,18 @@ describe('SQLite rows written from the rows kept', () => {
     const got = rows(join(dir, 'target.db'));
     expect(got.groups).toMatchObject([{ first_call: 'leg-b', legs: 2, messages: 12 }]);
     expect(got).toEqual(rows(join(dir, 'target-one.db')));
+  });
+});
+
+describe('WrittenRows', () => {
+  it("keeps a call's row and terms, not the rest of the writer's record of it", () => {
+    const written = new WrittenRows(10);
+    const row = { call_id: 'a@h', method: 'INVITE', caller: 'alice' } as CallSummary;
+    // The writer stages its whole record of a call, KPI state and group included.
+    const record = { row, terms: ['u alice'], kpi: { problems: new Map() }, group: 7 } as WrittenCall;
+    written.stageCall(record);
+    expect(written.call('a@h')).toBeUndefined(); // not before the batch commits
+    written.committed();
+    expect(written.call('a@h')).toEqual({ row, terms: ['u alice'] });
   });
 });
