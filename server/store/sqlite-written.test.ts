@@ -109,14 +109,41 @@ describe('SQLite rows written from the rows kept', () => {
 });
 
 describe('WrittenRows', () => {
+  const call = (call_id: string, method: string, more: Partial<CallSummary> = {}) =>
+    ({ call_id, method, caller: 'alice', status: null, duration_ms: null, final_status: null, ...more }) as CallSummary;
+
   it("keeps a call's row and terms, not the rest of the writer's record of it", () => {
     const written = new WrittenRows(10);
-    const row = { call_id: 'a@h', method: 'INVITE', caller: 'alice' } as CallSummary;
+    const row = call('a@h', 'INVITE');
     // The writer stages its whole record of a call, KPI state and group included.
     const record = { row, terms: ['u alice'], kpi: { problems: new Map() }, group: 7 } as WrittenCall;
     written.stageCall(record);
     expect(written.call('a@h')).toBeUndefined(); // not before the batch commits
     written.committed();
     expect(written.call('a@h')).toEqual({ row, terms: ['u alice'] });
+  });
+
+  it('keeps the calls still going, not those whose next message would be a stray', () => {
+    const written = new WrittenRows(10);
+    const calls = [
+      call('ringing', 'INVITE', { status: null }),
+      call('talking', 'INVITE', { status: 200, final_status: 200 }),
+      call('hung-up', 'INVITE', { status: 200, final_status: 200, duration_ms: 61_000 }),
+      call('refused', 'INVITE', { status: 486, final_status: 486 }),
+      call('ping-sent', 'OPTIONS'),
+      call('ping-answered', 'OPTIONS', { status: 200 }),
+      call('registered', 'REGISTER', { status: 200 }),
+      call('subscribed', 'SUBSCRIBE', { status: 202 }),
+    ];
+    for (const [i, row] of calls.entries()) {
+      written.stageCall({ row, terms: [] });
+      written.stageGroup(i, { legs: [row.call_id], values: [] });
+    }
+    written.stageGroup(99, { legs: ['hung-up', 'talking'], values: [] });
+    written.committed();
+    const kept = calls.filter((c) => written.call(c.call_id)).map((c) => c.call_id);
+    expect(kept).toEqual(['ringing', 'talking', 'ping-sent', 'subscribed']);
+    expect(calls.map((_, i) => i).filter((i) => written.group(i))).toEqual([0, 1, 4, 7]);
+    expect(written.group(99)).toBeDefined(); // one of its legs goes on
   });
 });
