@@ -65,6 +65,28 @@ describe('KPI windows of the calls a store writes', () => {
     expect(kpis.size).toBe(0);
   });
 
+  it('holds no window for an answered OPTIONS or REGISTER: pings do not push out a call still ringing', () => {
+    const kpis = new CallKpis(4);
+    const row = write(kpis, newCall(invite(0)), [invite(0)]);
+    for (const [i, method] of ['OPTIONS', 'REGISTER', 'OPTIONS', 'OPTIONS', 'MESSAGE', 'OPTIONS'].entries()) {
+      const tx = { callId: `ping-${i}`, cseqNum: 1, cseqMethod: method, viaBranch: `p${i}`, toTag: 't' };
+      const request = makeMessage({ ...tx, ts: T0 + i * 1000, method });
+      write(kpis, newCall(request), [request, makeMessage({ ...tx, ts: T0 + i * 1000 + 500, method: null, status: 200 })]);
+    }
+    expect(kpis.size).toBe(1);
+    expect(write(kpis, row, [invite(1000)]).problems).not.toBe(0); // the INVITE sent again is seen as a copy
+  });
+
+  it('keeps the window of a SUBSCRIBE answered, and of an OPTIONS not answered yet', () => {
+    const kpis = new CallKpis();
+    for (const method of ['SUBSCRIBE', 'OPTIONS']) {
+      const tx = { callId: method, cseqNum: 1, cseqMethod: method, viaBranch: 'b1', toTag: 't' };
+      const request = makeMessage({ ...tx, ts: T0, method });
+      write(kpis, newCall(request), method === 'SUBSCRIBE' ? [request, makeMessage({ ...tx, ts: T0 + 500, method: null, status: 202 })] : [request]);
+    }
+    expect(kpis.size).toBe(2);
+  });
+
   it('leaves the KPIs of a call unknown when its row has none', () => {
     const legacy = { ...newCall(invite(0)), messages: 3 };
     const c = write(new CallKpis(), legacy, [invite(1000)]);

@@ -13,13 +13,15 @@
  */
 import { newKpiState, unpackKpi, type KpiState } from '../kpi/state.ts';
 import { beforeOf, LiveCalls, type KpiBefore, type KpiSink } from '../kpi/live-calls.ts';
-import type { CallSummary } from './summary.ts';
+import { answeredOneShot, type CallSummary } from './summary.ts';
 import { detached } from '../strings.ts';
 
 /**
  * Calls whose copy window is kept, at most: as many as /metrics follows (kpi/live-calls.ts
  * LIVE_CALLS_MAX), ~2 KB each. Retransmissions come within 64×T1 = 32 s of the original; at
- * 20,000 calls (15,000 after an eviction), that covers up to ~450 new calls/s.
+ * 20,000 calls (15,000 after an eviction), that covers up to ~450 new calls/s. Answered OPTIONS
+ * and REGISTER hold none (close): counted, they made 14,000 a second in bench/ingest's
+ * register-options at 40,000 messages/s, and a window lasted about a second.
  */
 export const KPI_WINDOW_CALLS = 20_000;
 
@@ -99,7 +101,9 @@ export class CallKpis {
   close(c: CallSummary, st: KpiState): void {
     if (c.kpi === null) return;
     // A BYE answered 2xx ends the dialog: its window goes now (as kpi/live-calls.ts frees its state).
-    if (st.byeAnswered) {
+    // So does an answered OPTIONS or REGISTER: on a proxy they are most calls, and kept they pushed
+    // the windows of calls still ringing out within a second or two.
+    if (st.byeAnswered || answeredOneShot(c)) {
       this.held.delete(c.call_id);
       return;
     }

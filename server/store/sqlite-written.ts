@@ -8,7 +8,7 @@
  * keep that whole unpacked batch alive.
  */
 import { LRUCache } from 'lru-cache';
-import type { CallSummary } from './summary.ts';
+import { answeredOneShot, type CallSummary } from './summary.ts';
 import { detached } from '../strings.ts';
 
 /** A call as last committed: its row and the search terms ("u user", "i address") written for it. */
@@ -121,7 +121,7 @@ export class WrittenRows {
  */
 function isOver(row: CallSummary): boolean {
   if (row.method === 'INVITE') return row.duration_ms !== null || (row.final_status ?? 0) >= 300;
-  return row.status !== null && row.method !== 'SUBSCRIBE' && row.method !== 'REFER';
+  return answeredOneShot(row);
 }
 
 /** Detaches the strings of `row`, in place, but for those it shares with `before` (kept already). */

@@ -101,6 +101,17 @@ export function settleKpi(c: CallSummary, kpi: KpiState): void {
   c.problems = problemBits(kpi.problems.keys());
 }
 
+const DIALOG_METHODS = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
+
+/**
+ * A call that is one answered request making no dialog (OPTIONS, REGISTER, MESSAGE, ...; not
+ * SUBSCRIBE or REFER, whose NOTIFYs follow): what may still come of it is a stray, a copy of the
+ * request that crossed its answer or a REGISTER refresh much later.
+ */
+export function answeredOneShot(c: Pick<CallSummary, 'method' | 'status'>): boolean {
+  return c.status !== null && c.method !== null && !DIALOG_METHODS.has(c.method);
+}
+
 /** The calls of a set of messages, earliest first (ties by Call-ID), their KPIs folded from these messages. */
 export function foldCalls(messages: readonly MessageMeta[]): CallSummary[] {
   const calls = new Map<string, CallSummary>();
