@@ -19,9 +19,9 @@ import { detached } from '../strings.ts';
 /**
  * Calls whose copy window is kept, at most: as many as /metrics follows (kpi/live-calls.ts
  * LIVE_CALLS_MAX), ~2 KB each. Retransmissions come within 64×T1 = 32 s of the original; at
- * 20,000 calls (15,000 after an eviction), that covers up to ~450 new calls/s. Answered OPTIONS
- * and REGISTER hold none (close): counted, they made 14,000 a second in bench/ingest's
- * register-options at 40,000 messages/s, and a window lasted about a second.
+ * 20,000 calls (15,000 after an eviction), that covers up to ~450 new calls/s. An answered
+ * OPTIONS, REGISTER or MESSAGE holds none (close): held, they made 14,000 a second in
+ * bench/ingest's register-options at 40,000 messages/s, and a window lasted about a second.
  */
 export const KPI_WINDOW_CALLS = 20_000;
 
@@ -101,8 +101,8 @@ export class CallKpis {
   close(c: CallSummary, st: KpiState): void {
     if (c.kpi === null) return;
     // A BYE answered 2xx ends the dialog: its window goes now (as kpi/live-calls.ts frees its state).
-    // So does an answered OPTIONS or REGISTER: on a proxy they are most calls, and kept they pushed
-    // the windows of calls still ringing out within a second or two.
+    // So does an answered OPTIONS, REGISTER or MESSAGE (answeredOneShot): on a proxy they are most
+    // calls, and kept they pushed the windows of calls still ringing out within a second or two.
     if (st.byeAnswered || answeredOneShot(c)) {
       this.held.delete(c.call_id);
       return;

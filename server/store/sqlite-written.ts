@@ -1,6 +1,6 @@
 /**
- * What the SQLite writer committed last for the calls still going that it wrote most recently, so that
- * the next batch of a call neither reads its row and its group's legs back from the file nor
+ * What the SQLite writer committed last for the calls still going that it wrote most recently, so
+ * that the next batch of a call neither reads its row and its group's legs back from the file nor
  * rewrites columns that did not change (sqlite-insert.ts). A batch stages what it writes; the
  * store keeps it once the batch commits and drops it when the batch rolls back.
  *
