@@ -50,9 +50,9 @@ export class SqliteGroups {
    * Unites the groups `linked` names, once every Call-ID of the batch has its id row (so that an
    * id first seen here is a link target, not a call). True when ids moved out of a group that
    * existed: a group read before may then be stale. `changed` is told each group that gained or
-   * lost ids.
+   * lost ids, `gone` when it was absorbed and deleted.
    */
-  link(linked: readonly Linked[], changed: (group: number) => void): boolean {
+  link(linked: readonly Linked[], changed: (group: number, gone: boolean) => void): boolean {
     const plan = planGrouping(linked, this.port);
     for (const keys of plan.created) {
       const group = Number(this.st.groupNew.run(keys.length).lastInsertRowid);
@@ -60,9 +60,9 @@ export class SqliteGroups {
     }
     let moved = false;
     for (const m of plan.merges) {
-      changed(m.into);
+      changed(m.into, false);
       for (const g of m.absorbed) {
-        changed(g);
+        changed(g, true);
         this.st.idsMove.run(m.into, g);
         this.st.groupDelete.run(g);
         moved = true;

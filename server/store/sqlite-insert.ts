@@ -1,11 +1,12 @@
 /**
  * The SQLite write path, one transaction per batch: messages, their links and search terms, the
- * groups their ids belong to (sqlite-groups.ts), and each touched call's and group's search row,
- * from the rows it wrote last (sqlite-written.ts). It runs for every message the collector
- * stores, on the writer thread.
+ * groups their ids belong to (sqlite-groups.ts), each touched call's and group's search row,
+ * from the rows it wrote last (sqlite-written.ts), and a call group's rows by address for the
+ * stats (sqlite-group-ips.ts). It runs for every message the collector stores, on the writer thread.
  */
 import type Database from 'better-sqlite3';
 import { SqliteGroups } from './sqlite-groups.ts';
+import { SqliteGroupIps } from './sqlite-group-ips.ts';
 import { groupFailPeer, groupKpi, newCall, settleKpi, updateCall, type CallSummary } from './summary.ts';
 import { CallKpis } from './call-kpi.ts';
 import type { KpiState } from '../kpi/state.ts';
@@ -20,6 +21,8 @@ interface Touched extends WrittenCall {
   kpi: KpiState | null;
   /** Null for a new call until its group is made (newGroup). */
   group: number | null;
+  /** Addresses (search terms of kind 'ip') first written for it by this batch. */
+  addedIps: string[] | null;
 }
 
 /** UPDATE statements of a group's row by the set of columns they write (bits of GROUP_ROW_COLUMNS), at most. */
@@ -29,6 +32,7 @@ export class SqliteInsert {
   private readonly db: Database.Database;
   private readonly st;
   private readonly groups: SqliteGroups;
+  private readonly groupIps: SqliteGroupIps;
   private readonly written = new WrittenRows();
   private readonly groupUpdates = new Map<number, Database.Statement>();
   private readonly kpis = new CallKpis();
@@ -38,6 +42,7 @@ export class SqliteInsert {
   constructor(db: Database.Database) {
     this.db = db;
     this.groups = new SqliteGroups(db);
+    this.groupIps = new SqliteGroupIps(db);
     this.st = {
       insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, src_ip, src_port, dst_ip, dst_port, transport,
         capture_id, hep_corr, proto_type, method, status, reason, cseq_num, cseq_method, from_user, from_tag, to_user,
@@ -107,10 +112,10 @@ export class SqliteInsert {
       }
       if (m.method) {
         // A response travels its request's hop backwards with the same users: requests name every term.
-        this.term('user', m.fromUser, t.terms, m.callId);
-        this.term('user', m.toUser, t.terms, m.callId);
-        this.term('ip', m.srcIp, t.terms, m.callId);
-        this.term('ip', m.dstIp, t.terms, m.callId);
+        this.term('user', m.fromUser, t);
+        this.term('user', m.toUser, t);
+        this.term('ip', m.srcIp, t);
+        this.term('ip', m.dstIp, t);
       }
       updateCall(t.row, m, t.kpi);
     }
@@ -118,8 +123,14 @@ export class SqliteInsert {
       // Links are planned from the ids table: each new call needs its group first.
       for (const t of touched.values()) if (t.group === null) this.newGroup(t, newGroups);
     }
-    const moved = linked !== null && this.groups.link(linked, (g) => this.written.forgetGroup(g));
+    const moved = linked !== null && this.groups.link(linked, (g, gone) => {
+      this.written.forgetGroup(g);
+      if (gone) this.groupIps.drop(g);
+      else this.groupIps.movedCalls(g);
+    });
     const groups = new Map<number, CallSummary>();
+    // Per group, the addresses its calls gained in this batch.
+    const addedIps = new Map<number, string[]>();
     for (const t of touched.values()) {
       const c = t.row;
       if (t.kpi !== null) settleKpi(c, t.kpi);
@@ -132,12 +143,18 @@ export class SqliteInsert {
       if (t.kpi !== null) this.kpis.close(c, t.kpi);
       this.written.stageCall(t);
       // Links may have moved a touched call after its group was read: then read groups again.
-      groups.set(moved ? this.groups.groupOf(c.call_id) : t.group!, c);
+      const g = moved ? this.groups.groupOf(c.call_id) : t.group!;
+      groups.set(g, c);
+      if (t.addedIps !== null) {
+        const ips = addedIps.get(g);
+        if (ips === undefined) addedIps.set(g, [...t.addedIps]);
+        else ips.push(...t.addedIps);
+      }
     }
     for (const [g, c] of groups) {
       const inserted = moved ? undefined : newGroups.get(g);
-      if (inserted) this.writeGroup(g, [c], inserted);
-      else this.refreshGroup(g, touched);
+      if (inserted) this.writeGroup(g, [c], inserted, addedIps.get(g));
+      else this.refreshGroup(g, touched, addedIps.get(g));
     }
   }
 
@@ -160,22 +177,23 @@ export class SqliteInsert {
     // A copy: the batch folds into it, and a batch rolled back must leave the kept row as stored.
     const row = created ? newCall(m) : kept ? { ...kept.row } : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
     const terms = kept ? [...kept.terms] : [];
-    const t: Touched = { row, terms, kpi: this.kpis.open(row), group };
+    const t: Touched = { row, terms, kpi: this.kpis.open(row), group, addedIps: null };
     touched.set(m.callId, t);
     return t;
   }
 
-  /** Writes search term `value` of `callId` unless `written` (the call's) has it. */
-  private term(kind: 'user' | 'ip', value: string | null, written: string[], callId: string): void {
+  /** Writes search term `value` of call `t` unless written already. */
+  private term(kind: 'user' | 'ip', value: string | null, t: Touched): void {
     if (!value) return;
     const key = kind === 'user' ? `u ${value}` : `i ${value}`;
-    if (written.includes(key)) return;
-    written.push(detached(key));
-    this.st.insertTerm.run(kind, value, callId);
+    if (t.terms.includes(key)) return;
+    t.terms.push(detached(key));
+    this.st.insertTerm.run(kind, value, t.row.call_id);
+    if (kind === 'ip') (t.addedIps ??= []).push(value);
   }
 
   /** Writes group `id`'s row again: its calls' rows as kept or as this batch wrote them, or else as read back. */
-  private refreshGroup(id: number, touched: Map<string, Touched>): void {
+  private refreshGroup(id: number, touched: Map<string, Touched>, addedIps: string[] | undefined): void {
     const kept = this.written.group(id);
     let calls: CallSummary[] | null = null;
     if (kept) {
@@ -191,7 +209,7 @@ export class SqliteInsert {
       calls?.sort(earliestFirst);
     }
     calls ??= this.st.groupCalls.all(id) as CallSummary[];
-    if (calls.length) this.writeGroup(id, calls, kept?.values ?? null);
+    if (calls.length) this.writeGroup(id, calls, kept?.values ?? null, addedIps);
   }
 
   /**
@@ -199,7 +217,7 @@ export class SqliteInsert {
    * `before` (its row as stored; null when unknown). SQLite rewrites the entries of every index
    * of groups whose columns an UPDATE sets, changed or not, and a group's row has six.
    */
-  private writeGroup(id: number, calls: CallSummary[], before: GroupRowValues | null): void {
+  private writeGroup(id: number, calls: CallSummary[], before: GroupRowValues | null, addedIps: string[] | undefined): void {
     const values = groupValues(calls);
     let columns = 0;
     const args: GroupRowValues = [];
@@ -209,6 +227,7 @@ export class SqliteInsert {
       args.push(values[i]);
     }
     if (columns !== 0) this.groupUpdate(columns).run(...args, id);
+    this.groupIps.write(id, values, before, addedIps);
     this.written.stageGroup(id, { legs: calls.map((c) => c.call_id), values });
   }
 

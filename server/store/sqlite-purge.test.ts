@@ -53,7 +53,7 @@ describe('SQLite retention steps', () => {
     }
   });
 
-  it('deletes the search terms of what it deletes and keeps those of what stays', async () => {
+  it('deletes the search terms and rows by address of what it deletes and keeps those of what stays', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hepflow-purge-'));
     const file = join(dir, 'hepflow.db');
     const store = openSqliteStore(file);
@@ -77,6 +77,9 @@ describe('SQLite retention steps', () => {
       try {
         const left = db.prepare('SELECT DISTINCT call_id FROM terms ORDER BY call_id').pluck().all();
         expect(left).toEqual(['new-call', 'reg-on']);
+        // The stats' rows by address: the calls kept only (both had theirs).
+        const addressed = db.prepare(`SELECT DISTINCT g.first_call FROM group_ips a LEFT JOIN groups g ON g.id = a.group_id`).pluck().all();
+        expect(addressed).toEqual(['new-call']);
         // By primary key: a DELETE by Call-ID alone scans every term of every call stored.
         for (const calls of ['SELECT key FROM ids WHERE group_id = @group', '@call']) {
           for (const st of termDeletes(db, calls)) {

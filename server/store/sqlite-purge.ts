@@ -39,9 +39,10 @@ export async function purge(db: Database.Database, cut: RetentionCutoffs): Promi
 }
 
 /**
- * Whole groups that ended before their kind's cutoff, with their messages, legs, terms, ids and
- * links. Walks the groups that ended before the later cutoff in order of (end, id), a page a
- * step, so that the calls kept between the two cutoffs are looked at once per sweep, not once a step.
+ * Whole groups that ended before their kind's cutoff, with their messages, legs, terms, ids,
+ * addresses (group_ips) and links. Walks the groups that ended before the later cutoff in order
+ * of (end, id), a page a step, so that the calls kept between the two cutoffs are looked at once
+ * per sweep, not once a step.
  */
 async function purgeGroups(db: Database.Database, cut: RetentionCutoffs): Promise<number> {
   const page = db.prepare(`SELECT g.id, g.end,
@@ -54,6 +55,7 @@ async function purgeGroups(db: Database.Database, cut: RetentionCutoffs): Promis
     db.prepare(`DELETE FROM links WHERE call_id IN (${inGroup})`),
     db.prepare(`DELETE FROM calls WHERE call_id IN (${inGroup})`),
     db.prepare('DELETE FROM ids WHERE group_id = @group'),
+    db.prepare('DELETE FROM group_ips WHERE group_id = @group'),
     db.prepare('DELETE FROM groups WHERE id = @group'),
   ];
   type Row = { id: number; end: number; stale: number };

@@ -146,6 +146,29 @@ export const migrations: Migration[] = [
   ALTER TABLE messages ADD COLUMN via_ip TEXT;
   ALTER TABLE messages ADD COLUMN contact_ip TEXT;
   `,
+  // 6: the stats page for one address (sqlite-stats.ts): a row per address of each call group
+  // (the terms of kind 'ip' of its calls) with the group's columns the stats read, kept by the
+  // writer (sqlite-group-ips.ts), so that an address in every call is counted along its own
+  // indexes as the whole range is along groups_cells, not by looking up each of its groups.
+  `
+  CREATE TABLE group_ips (
+    group_id     INTEGER NOT NULL,
+    ip           TEXT NOT NULL,
+    start        INTEGER,
+    disposition  TEXT NOT NULL,
+    final_status INTEGER,
+    duration_ms  INTEGER,
+    pdd_ms       INTEGER,
+    fail_peer    TEXT,
+    PRIMARY KEY (group_id, ip)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_ips_cells ON group_ips (ip, disposition, final_status, start, duration_ms, fail_peer);
+  CREATE INDEX group_ips_pdd ON group_ips (ip, pdd_ms, start) WHERE pdd_ms IS NOT NULL;
+  INSERT INTO group_ips (group_id, ip, start, disposition, final_status, duration_ms, pdd_ms, fail_peer)
+    SELECT DISTINCT g.id, t.term, g.start, g.disposition, g.final_status, g.duration_ms, g.pdd_ms, g.fail_peer
+    FROM terms t JOIN ids i ON i.key = t.call_id JOIN groups g ON g.id = i.group_id
+    WHERE t.kind = 'ip' AND g.disposition IS NOT NULL;
+  `,
 ];
 
 /** Calls read per step of foldStoredKpis. */

@@ -32,6 +32,7 @@ describe('SQLite call statistics plan', () => {
       const db = new Database(file);
       // A call, so that the outcome walk finds one and its statements run.
       db.prepare(`INSERT INTO groups (size, start, end, disposition, final_status, pdd_ms) VALUES (1, 5, 5, 'failed', 503, 10)`).run();
+      db.prepare(`INSERT INTO group_ips (group_id, ip, start, disposition, final_status, pdd_ms) VALUES (1, '10.0.0.1', 5, 'failed', 503, 10)`).run();
       const out: string[] = [];
       const prepare = db.prepare.bind(db);
       db.prepare = ((sql: string) => {
@@ -55,10 +56,11 @@ describe('SQLite call statistics plan', () => {
     for (const x of p) expect(x).toMatch(/^SEARCH groups( USING (COVERING INDEX|INTEGER PRIMARY KEY)|$)/);
   });
 
-  it('reads the groups of one address once, by id', () => {
-    const p = plans({ from: 0, to: 10, ip: '10.0.0.1' }).filter((x) => x.includes('LIST SUBQUERY'));
-    expect(p).toHaveLength(1);
-    expect(p[0]).toMatch(/MATERIALIZE g; SEARCH groups USING INTEGER PRIMARY KEY \(rowid=\?\); LIST SUBQUERY/);
-    expect(p[0].match(/SEARCH groups/g)).toHaveLength(1);
+  it('counts an address along its own indexes as a range along the groups\', sorting nothing', () => {
+    const p = plans({ from: 0, to: 10, ip: '10.0.0.1' });
+    expect(p.filter((x) => /group_ips_cells \(ip=\? AND disposition=\? AND final_status=\? AND start>\? AND start<\?\)$/.test(x))).toHaveLength(1);
+    expect(p.some((x) => /^SEARCH group_ips USING COVERING INDEX group_ips_pdd \(ip=\? AND pdd_ms>\?\)$/.test(x))).toBe(true);
+    // No group is read by id; the edges of the range are two seeks along groups_start.
+    for (const x of p) expect(x).toMatch(/^SEARCH (group_ips USING COVERING INDEX|groups USING COVERING INDEX groups_start)/);
   });
 });

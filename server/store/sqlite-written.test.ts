@@ -34,15 +34,36 @@ async function libraryMessages(): Promise<MessageInput[]> {
   return out;
 }
 
-/** Every call's row, and every group's search row by its public id (group ids depend on the order groups were made in). */
-function rows(path: string): { calls: unknown[]; groups: unknown[] } {
+/**
+ * Every call's row, every group's search row and its addresses' rows (group_ips) by the group's
+ * public id (group ids depend on the order groups were made in).
+ */
+function rows(path: string): { calls: unknown[]; groups: unknown[]; addresses: unknown[] } {
   const db = new Database(path, { readonly: true });
   try {
     return {
       calls: db.prepare('SELECT * FROM calls ORDER BY call_id').all(),
       groups: db.prepare(`SELECT first_call, size, start, end, legs, messages, caller, callee, method, status, disposition, pdd_ms,
         setup_ms, duration_ms, final_status, problems, fail_peer FROM groups WHERE legs > 0 ORDER BY first_call`).all(),
+      addresses: db.prepare(`SELECT g.first_call, a.ip, a.start, a.disposition, a.final_status, a.duration_ms, a.pdd_ms, a.fail_peer
+        FROM group_ips a JOIN groups g ON g.id = a.group_id ORDER BY g.first_call, a.ip`).all(),
     };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * What group_ips must hold, from the messages: each call group (one with a disposition) with every
+ * address its requests came from or went to, and its own row's values.
+ */
+function addressesOfRequests(path: string): unknown[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(`SELECT g.first_call, x.ip, g.start, g.disposition, g.final_status, g.duration_ms, g.pdd_ms, g.fail_peer
+      FROM groups g JOIN (SELECT i.group_id, m.src_ip AS ip FROM ids i JOIN messages m ON m.call_id = i.key WHERE m.method IS NOT NULL
+        UNION SELECT i.group_id, m.dst_ip FROM ids i JOIN messages m ON m.call_id = i.key WHERE m.method IS NOT NULL) x ON x.group_id = g.id
+      WHERE g.disposition IS NOT NULL ORDER BY g.first_call, x.ip`).all();
   } finally {
     db.close();
   }
@@ -69,6 +90,20 @@ describe('SQLite rows written from the rows kept', () => {
     // The library has groups of several legs, linked by messages of later batches than their first.
     expect((whole.groups as { legs: number }[]).filter((g) => g.legs >= 3).length).toBeGreaterThan(5);
     expect(pieces).toEqual(whole);
+    // The stats' rows by address follow the merges and every change of the groups' outcomes.
+    expect(whole.addresses.length).toBeGreaterThan(100);
+    expect(whole.addresses).toEqual(addressesOfRequests(join(dir, 'whole.db')));
+  });
+
+  it('keep the rows by address when the writer keeps nothing between batches and reads every row back', async () => {
+    const store = openSqliteStore(join(dir, 'read-back.db'));
+    for (let i = 0; i < messages.length; i += 3) {
+      await store.insert(messages.slice(i, i + 3));
+      expect(await store.purge({ calls: 0, other: 0 })).toBe(0); // deletes nothing, forgets what the writer kept
+    }
+    await store.close();
+    // Not the problem bits: a purge also forgets the KPI copy windows, so a later retransmission is no longer one.
+    expect(rows(join(dir, 'read-back.db')).addresses).toEqual(whole.addresses);
   });
 
   it('match one batch when batches fail after folding their calls and are written again', async () => {
@@ -87,6 +122,25 @@ describe('SQLite rows written from the rows kept', () => {
     await store.close();
     expect(failed).toBeGreaterThan(100);
     expect(rows(join(dir, 'retried.db'))).toEqual(whole);
+  });
+
+  it('rebuild the rows by address of a group that becomes a call when nothing of it is kept', async () => {
+    // leg-a's 100 Trying is captured before its INVITE; leg-b, linked to leg-a, runs between other addresses.
+    const link = { target: 'leg-a', rule: 'hep-correlation-id' as const, header: '0x0011', value: 'leg-a' };
+    const a = makeCall('leg-a', 1_700_000_000_000_000);
+    const b = makeCall('leg-b', 1_700_000_000_500_000, { hepCorrelationId: 'leg-a', links: [link], srcIp: '10.0.0.7', dstIp: '10.0.0.8' });
+    const path = join(dir, 'late-invite.db');
+    const store = openSqliteStore(path);
+    await store.insert([a[1], ...b]);
+    // Its first leg has no INVITE yet: the group is no call, and has no rows by address.
+    expect(rows(path)).toMatchObject({ groups: [{ first_call: 'leg-a', legs: 2, disposition: null }], addresses: [] });
+    await store.purge({ calls: 0, other: 0 }); // the writer forgets the group's row
+    await store.insert([a[0], ...a.slice(2)]);
+    await store.close();
+    const got = rows(path).addresses as { ip: string; disposition: string }[];
+    expect(got.map((r) => [r.ip, r.disposition])).toEqual([['10.0.0.1', 'answered'], ['10.0.0.2', 'answered'],
+      ['10.0.0.7', 'answered'], ['10.0.0.8', 'answered']]);
+    expect(got).toEqual(addressesOfRequests(path));
   });
 
   it('count a call whose Call-ID its group already held as a link target', async () => {
