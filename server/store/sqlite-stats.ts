@@ -38,18 +38,20 @@ export function sqliteStats(db: Database.Database, q: StatsQuery): StatsRows {
   return ofRange(db, q.ip ? ofAddress(q.ip) : EVERY_CALL, from, to, b, cutoff);
 }
 
-/** Where the calls counted are: a table and its two indexes, and the leading columns' condition with its values. */
+/** Where the calls counted are: a table, its index of outcomes, and the condition on the index's leading columns with its values. */
 interface Calls {
   table: string;
   cells: string;
-  pdd: string;
   where: string;
   args: unknown[];
 }
 
-const EVERY_CALL: Calls = { table: 'groups', cells: 'groups_cells', pdd: 'groups_pdd', where: '', args: [] };
+const EVERY_CALL: Calls = { table: 'groups', cells: 'groups_cells', where: '', args: [] };
 
-const ofAddress = (ip: string): Calls => ({ table: 'group_ips', cells: 'group_ips_cells', pdd: 'group_ips_pdd', where: 'ip = ? AND ', args: [ip] });
+const ofAddress = (ip: string): Calls => ({ table: 'group_ips', cells: 'group_ips_cells', where: 'ip = ? AND ', args: [ip] });
+
+/** The hours group_ips_pdd is ordered by first, µs: the migration's expression `start / 3600000000`. */
+const PDD_HOURS = 3_600_000_000;
 
 function ofRange(db: Database.Database, src: Calls, from: number, to: number, b: number, cutoff: number): StatsRows {
   const cellOf = db.prepare(`SELECT count(*), total(duration_ms), count(duration_ms) FROM ${src.table} INDEXED BY ${src.cells}
@@ -79,25 +81,34 @@ function ofRange(db: Database.Database, src: Calls, from: number, to: number, b:
     if (!isNetworkFailure(disposition, finalStatus)) continue;
     for (const [ip, n] of peersOf.all(...src.args, disposition, finalStatus, from, to) as [string, number][]) peers.set(ip, (peers.get(ip) ?? 0) + n);
   }
-  const pdd = (db.prepare(`SELECT pdd_ms, count(*) ${pddSql(db, src, calls)}`).raw(true).all(...src.args, from, to) as [number, number][])
-    .map(([pddMs, n]) => ({ pddMs, calls: n }));
   return {
-    from, to, bucketMicros: b, cells, pdd,
+    from, to, bucketMicros: b, cells, pdd: pddOf(db, src, from, to, calls),
     peers: [...peers].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, TOP_N).map(([ip, n]) => ({ ip, calls: n })),
   };
 }
 
 /**
- * Where the PDDs of `calls` calls of a range are read: in PDD order along the index of PDDs, or,
- * when the range holds few of every call stored, from the range's rows and sorted.
+ * The PDD distribution of the `calls` calls of [from, to], in PDD order. Of every call: along
+ * groups_pdd, or, when the range holds few of the calls stored, from the range's rows and sorted.
+ * Of an address: each hour of the range in PDD order along group_ips_pdd, summed.
  */
-function pddSql(db: Database.Database, src: Calls, calls: number): string {
-  const along = `FROM ${src.table} INDEXED BY ${src.pdd} WHERE ${src.where}pdd_ms IS NOT NULL AND start BETWEEN ? AND ? GROUP BY pdd_ms`;
-  if (src !== EVERY_CALL) return along; // group_ips has no index by start: an address's PDDs are read along its own
-  const stored = (db.prepare('SELECT max(id) FROM groups').pluck().get() as number | null) ?? 0;
-  return calls * ROW_READ_COST < stored
-    ? 'FROM groups INDEXED BY groups_start WHERE start BETWEEN ? AND ? AND pdd_ms IS NOT NULL GROUP BY pdd_ms ORDER BY pdd_ms'
-    : along;
+function pddOf(db: Database.Database, src: Calls, from: number, to: number, calls: number): StatsRows['pdd'] {
+  let rows: [number, number][];
+  if (src === EVERY_CALL) {
+    const stored = (db.prepare('SELECT max(id) FROM groups').pluck().get() as number | null) ?? 0;
+    rows = db.prepare(calls * ROW_READ_COST < stored
+      ? 'SELECT pdd_ms, count(*) FROM groups INDEXED BY groups_start WHERE start BETWEEN ? AND ? AND pdd_ms IS NOT NULL GROUP BY pdd_ms ORDER BY pdd_ms'
+      : 'SELECT pdd_ms, count(*) FROM groups INDEXED BY groups_pdd WHERE pdd_ms IS NOT NULL AND start BETWEEN ? AND ? GROUP BY pdd_ms')
+      .raw(true).all(from, to) as [number, number][];
+  } else {
+    const hourly = db.prepare(`SELECT pdd_ms, count(*) FROM group_ips INDEXED BY group_ips_pdd
+      WHERE ${src.where}start / ${PDD_HOURS} BETWEEN ? AND ? AND pdd_ms IS NOT NULL AND start BETWEEN ? AND ?
+      GROUP BY start / ${PDD_HOURS}, pdd_ms`).raw(true).all(...src.args, Math.floor(from / PDD_HOURS), Math.floor(to / PDD_HOURS), from, to) as [number, number][];
+    const byPdd = new Map<number, number>();
+    for (const [pddMs, n] of hourly) byPdd.set(pddMs, (byPdd.get(pddMs) ?? 0) + n);
+    rows = [...byPdd].sort((x, y) => x[0] - y[0]);
+  }
+  return rows.map(([pddMs, n]) => ({ pddMs, calls: n }));
 }
 
 /**
