@@ -10,8 +10,7 @@
  * link) is rebuilt from its requests.
  */
 import type Database from 'better-sqlite3';
-import type { GroupRowValues } from './sqlite-written.ts';
-import { GROUP_ROW_COLUMNS } from './sqlite-written.ts';
+import { GROUP_ROW_COLUMNS, type GroupRowValues } from './sqlite-written.ts';
 
 /** The columns copied, as named in groups and group_ips. */
 const COPIED = ['start', 'disposition', 'final_status', 'duration_ms', 'pdd_ms', 'fail_peer'] as const;
