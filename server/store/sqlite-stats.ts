@@ -90,7 +90,7 @@ function ofRange(db: Database.Database, src: Calls, from: number, to: number, b:
 /**
  * The PDD distribution of the `calls` calls of [from, to], in PDD order. Of every call: along
  * groups_pdd, or, when the range holds few of the calls stored, from the range's rows and sorted.
- * Of an address: each hour of the range in PDD order along group_ips_pdd, summed.
+ * Of an address: each hour of the range in PDD order along group_ips_pdd, the hours summed.
  */
 function pddOf(db: Database.Database, src: Calls, from: number, to: number, calls: number): StatsRows['pdd'] {
   let rows: [number, number][];
@@ -101,12 +101,13 @@ function pddOf(db: Database.Database, src: Calls, from: number, to: number, call
       : 'SELECT pdd_ms, count(*) FROM groups INDEXED BY groups_pdd WHERE pdd_ms IS NOT NULL AND start BETWEEN ? AND ? GROUP BY pdd_ms')
       .raw(true).all(from, to) as [number, number][];
   } else {
-    const hourly = db.prepare(`SELECT pdd_ms, count(*) FROM group_ips INDEXED BY group_ips_pdd
-      WHERE ${src.where}start / ${PDD_HOURS} BETWEEN ? AND ? AND pdd_ms IS NOT NULL AND start BETWEEN ? AND ?
-      GROUP BY start / ${PDD_HOURS}, pdd_ms`).raw(true).all(...src.args, Math.floor(from / PDD_HOURS), Math.floor(to / PDD_HOURS), from, to) as [number, number][];
-    const byPdd = new Map<number, number>();
-    for (const [pddMs, n] of hourly) byPdd.set(pddMs, (byPdd.get(pddMs) ?? 0) + n);
-    rows = [...byPdd].sort((x, y) => x[0] - y[0]);
+    // The hours' distributions summed in SQL: a sort of one row per hour and PDD (75,000 for the
+    // proxy of bench/query's million calls), cheaper than handing each to JS to sum there.
+    rows = db.prepare(`SELECT pdd_ms, sum(n) FROM (
+        SELECT pdd_ms, count(*) AS n FROM group_ips INDEXED BY group_ips_pdd
+        WHERE ${src.where}start / ${PDD_HOURS} BETWEEN ? AND ? AND pdd_ms IS NOT NULL AND start BETWEEN ? AND ?
+        GROUP BY start / ${PDD_HOURS}, pdd_ms)
+      GROUP BY pdd_ms ORDER BY pdd_ms`).raw(true).all(...src.args, Math.floor(from / PDD_HOURS), Math.floor(to / PDD_HOURS), from, to) as [number, number][];
   }
   return rows.map(([pddMs, n]) => ({ pddMs, calls: n }));
 }
