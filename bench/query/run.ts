@@ -2,7 +2,7 @@
  * Query benchmark: 2 million messages (basic calls, and every 50th call a transfer linking it to
  * the previous one) stored through the real ingest path into SQLite; then, over HTTP, the time to
  * fetch one group and one search page: median and p99. Then the stats page's answer
- * (GET /api/v1/stats) over 1 million calls of mixed outcomes (stats-calls.ts), stored through the
+ * (GET /api/v1/stats) over 1 million calls of mixed outcomes (server/testing/stats-calls.ts), stored through the
  * store's insert: median and p99 (goal: under 300 ms).
  *
  *   npx tsx bench/query/run.ts [--messages 2000000] [--samples 500] [--db FILE]
@@ -18,7 +18,7 @@ import { Ingest } from '../../server/collector/ingest.ts';
 import { Metrics } from '../../server/collector/metrics.ts';
 import { benchPacket, MESSAGES_PER_CALL, callMessage } from '../traffic.ts';
 import { spawnServer, percentile, type ServerProcess } from '../lib.ts';
-import { carrierOf, statsCall } from './stats-calls.ts';
+import { carrierOf, statsCall } from '../../server/testing/stats-calls.ts';
 import type { MessageInput } from '../../server/store/types.ts';
 
 const { values } = parseArgs({ options: {
@@ -101,7 +101,7 @@ function report(what: string, ms: number[]): void {
   console.log(`${what}: median ${percentile(ms, 50).toFixed(2)} ms, p99 ${percentile(ms, 99).toFixed(2)} ms (${ms.length} requests)`);
 }
 
-/** GET /api/v1/stats over `--stats-calls` calls (stats-calls.ts), 10 calls a second. */
+/** GET /api/v1/stats over `--stats-calls` calls (statsCall), 10 calls a second. */
 async function statsBench(): Promise<void> {
   const n = Number(values['stats-calls']);
   const file = values['stats-db'] ?? join(dir, 'stats.db');

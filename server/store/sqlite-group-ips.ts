@@ -1,9 +1,9 @@
 /**
  * The rows of group_ips (sqlite-schema.ts, migration 6), inside the insert's transaction: one per
  * address of each call group (a group whose search row has a disposition), holding the columns of
- * that row the stats page reads (sqlite-stats.ts), so that the stats of one address walk its own
- * indexes. The addresses of a group are those its calls' requests came from or went to, as the
- * search terms of kind 'ip' (sqlite-insert.ts).
+ * that row the stats page reads (sqlite-stats.ts): its triggers count them by address, minute and
+ * outcome (migration 7), and the edges of a range are read from them. The addresses of a group are
+ * those its calls' requests came from or went to, as the search terms of kind 'ip' (sqlite-insert.ts).
  *
  * Invariant: a call group has a row for each of its addresses, with its current values; any other
  * group has none. The insert keeps it from what each batch changes; a group whose calls moved (a
@@ -54,7 +54,7 @@ export class SqliteGroupIps {
       if (before === null || before[DISPOSITION] !== null) this.st.drop.run(id);
       return;
     }
-    // Only the columns that changed: SQLite rewrites the entries of every index whose columns an UPDATE sets.
+    // Only the columns that changed: setting one, changed or not, fires the trigger that moves the row's counts (migration 7).
     let columns = 0;
     const args: unknown[] = [];
     AT.forEach((i, k) => {

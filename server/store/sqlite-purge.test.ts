@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { statsCounts, statsRecount } from '../testing/stats-counts.ts';
 import { openSqliteStore } from './sqlite.ts';
 import { termDeletes } from './sqlite-purge.ts';
 import { openThreadedSqliteStore } from './sqlite-threaded.ts';
@@ -80,6 +81,9 @@ describe('SQLite retention steps', () => {
         // The stats' rows by address: the calls kept only (both had theirs).
         const addressed = db.prepare(`SELECT DISTINCT g.first_call FROM group_ips a LEFT JOIN groups g ON g.id = a.group_id`).pluck().all();
         expect(addressed).toEqual(['new-call']);
+        // The stats' counts: the kept call's minute, of every call and of its addresses, and no other.
+        expect(statsCounts(file)).toEqual(statsRecount(file));
+        expect(statsCounts(file).minutes.map(([ip, minute]) => [ip, minute * 60_000_000 <= NOW - 1000])).toEqual([['', true], ['10.0.0.2', true], ['10.9.0.2', true]]);
         // By primary key: a DELETE by Call-ID alone scans every term of every call stored.
         for (const calls of ['SELECT key FROM ids WHERE group_id = @group', '@call']) {
           for (const st of termDeletes(db, calls)) {

@@ -171,7 +171,71 @@ export const migrations: Migration[] = [
     FROM terms t JOIN ids i ON i.key = t.call_id JOIN groups g ON g.id = i.group_id
     WHERE t.kind = 'ip' AND g.disposition IS NOT NULL;
   `,
+  // 7: the stats page's counts by minute and PDDs by hour (sqlite-stats.ts), of every call (ip '')
+  // and of each address, kept by triggers on the rows they count, whoever writes them (the insert,
+  // a link's merge, the purge): a million calls are counted from some thousands of rows. The
+  // indexes the stats walked (migrations 4 and 6) give way to them; the edges of a range are read
+  // along groups_start and group_ips_start.
+  `
+  CREATE TABLE stats_minutes (
+    ip           TEXT NOT NULL,            -- '' for every call, else an address (group_ips)
+    minute       INTEGER NOT NULL,         -- start / 60000000
+    disposition  TEXT NOT NULL,
+    final_status INTEGER NOT NULL,         -- -1 for none
+    fail_peer    TEXT NOT NULL,            -- '' for none
+    calls        INTEGER NOT NULL,
+    duration_sum INTEGER NOT NULL,         -- ms, over the calls with a duration
+    durations    INTEGER NOT NULL,         -- calls with a duration
+    PRIMARY KEY (ip, minute, disposition, final_status, fail_peer)
+  ) WITHOUT ROWID;
+  CREATE TABLE stats_pdd_hours (
+    ip     TEXT NOT NULL,
+    hour   INTEGER NOT NULL,               -- start / 3600000000
+    pdd_ms INTEGER NOT NULL,
+    calls  INTEGER NOT NULL,
+    PRIMARY KEY (ip, hour, pdd_ms)
+  ) WITHOUT ROWID;
+  DROP INDEX groups_cells; DROP INDEX groups_pdd; DROP INDEX group_ips_cells; DROP INDEX group_ips_pdd;
+  CREATE INDEX group_ips_start ON group_ips (ip, start);
+  ${statsTriggers('groups', null)}
+  ${statsTriggers('group_ips', 'ip')}
+  INSERT INTO stats_minutes
+    SELECT '', start / 60000000, disposition, ifnull(final_status, -1), ifnull(fail_peer, ''), count(*), ifnull(sum(duration_ms), 0), count(duration_ms)
+    FROM groups WHERE disposition IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO stats_minutes
+    SELECT ip, start / 60000000, disposition, ifnull(final_status, -1), ifnull(fail_peer, ''), count(*), ifnull(sum(duration_ms), 0), count(duration_ms)
+    FROM group_ips GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO stats_pdd_hours SELECT '', start / 3600000000, pdd_ms, count(*) FROM groups WHERE disposition IS NOT NULL AND pdd_ms IS NOT NULL GROUP BY 1, 2, 3;
+  INSERT INTO stats_pdd_hours SELECT ip, start / 3600000000, pdd_ms, count(*) FROM group_ips WHERE pdd_ms IS NOT NULL GROUP BY 1, 2, 3;
+  `,
 ];
+
+/**
+ * Triggers keeping stats_minutes and stats_pdd_hours (migration 7) equal to counting `table`'s
+ * call rows, under the address in column `ip` (null: '', every call): each row counts once in its
+ * minute's cell and its hour's PDD while it is a call (disposition set); an emptied cell goes.
+ */
+function statsTriggers(table: string, ip: string | null): string {
+  const address = (r: string) => (ip ? `${r}.${ip}` : "''");
+  const cell = (r: string) => `${address(r)}, ${r}.start / 60000000, ${r}.disposition, ifnull(${r}.final_status, -1), ifnull(${r}.fail_peer, '')`;
+  const pdd = (r: string) => `${address(r)}, ${r}.start / 3600000000, ${r}.pdd_ms`;
+  const add = `
+    INSERT INTO stats_minutes SELECT ${cell('NEW')}, 1, ifnull(NEW.duration_ms, 0), NEW.duration_ms IS NOT NULL WHERE NEW.disposition IS NOT NULL
+      ON CONFLICT DO UPDATE SET calls = calls + 1, duration_sum = duration_sum + excluded.duration_sum, durations = durations + excluded.durations;
+    INSERT INTO stats_pdd_hours SELECT ${pdd('NEW')}, 1 WHERE NEW.disposition IS NOT NULL AND NEW.pdd_ms IS NOT NULL
+      ON CONFLICT DO UPDATE SET calls = calls + 1;`;
+  const sub = `
+    UPDATE stats_minutes SET calls = calls - 1, duration_sum = duration_sum - ifnull(OLD.duration_ms, 0), durations = durations - (OLD.duration_ms IS NOT NULL)
+      WHERE OLD.disposition IS NOT NULL AND (ip, minute, disposition, final_status, fail_peer) = (${cell('OLD')});
+    DELETE FROM stats_minutes WHERE OLD.disposition IS NOT NULL AND (ip, minute, disposition, final_status, fail_peer) = (${cell('OLD')}) AND calls = 0;
+    UPDATE stats_pdd_hours SET calls = calls - 1 WHERE OLD.disposition IS NOT NULL AND (ip, hour, pdd_ms) = (${pdd('OLD')});
+    DELETE FROM stats_pdd_hours WHERE OLD.disposition IS NOT NULL AND (ip, hour, pdd_ms) = (${pdd('OLD')}) AND calls = 0;`;
+  const columns = 'start, disposition, final_status, duration_ms, pdd_ms, fail_peer';
+  return `
+  CREATE TRIGGER ${table}_stats_insert AFTER INSERT ON ${table} BEGIN ${add} END;
+  CREATE TRIGGER ${table}_stats_delete AFTER DELETE ON ${table} BEGIN ${sub} END;
+  CREATE TRIGGER ${table}_stats_update AFTER UPDATE OF ${columns} ON ${table} BEGIN ${sub} ${add} END;`;
+}
 
 /** Calls read per step of foldStoredKpis. */
 const FOLD_CHUNK = 1000;

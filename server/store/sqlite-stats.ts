@@ -1,31 +1,23 @@
 /**
- * GET /api/v1/stats on SQLite, from two indexes of the groups' search rows (sqlite-schema.ts,
- * migration 4) and no row. A GROUP BY over a million calls costs SQLite a sort of every call (a
- * second or so); counting ranges of an index it walks costs a twentieth of that. So:
+ * GET /api/v1/stats on SQLite, from the counts the triggers of migration 7 keep (sqlite-schema.ts
+ * statsTriggers): stats_minutes, the calls of each minute by outcome with their durations, and
+ * stats_pdd_hours, the PDDs of each hour; both of every call (ip '') and of each address. A
+ * million calls are some thousands of these rows, where walking the calls themselves took a
+ * quarter of a second for every call and twice that for an address in every call.
  *
- * - groups_cells (disposition, final_status, start, ...): the outcomes present are found by a few
- *   seeks, then each outcome's calls of each bucket are one range of the index, counted with their
- *   durations; the failing peers are grouped within the network failures' ranges only.
- * - groups_pdd (pdd_ms, start): the PDD distribution read in PDD order (no sort), checking each
- *   entry's start; when the range holds few of the calls stored, from the range's rows instead.
- *
- * With an address, the same from group_ips (a row per address of each call group, kept by the
- * writer: sqlite-group-ips.ts) along its indexes of the same columns, the address first.
- *
+ * What they cannot answer is read from the calls' rows along the start time: the parts of the
+ * range that are not whole minutes (whole hours for PDDs), and the minute of the cutoff below.
  * Calls still in progress 64×T1 after they began count as failed, as the search list says them
  * (summary.ts timedOutBefore, read now).
  */
 import type Database from 'better-sqlite3';
 import { bucketMicros, isNetworkFailure, TOP_N, type StatsCell, type StatsQuery, type StatsRows } from '../kpi/stats.ts';
-import { DISPOSITIONS, type Disposition } from '../kpi/codes.ts';
+import type { Disposition } from '../kpi/codes.ts';
 import { timedOutBefore } from './summary.ts';
 
-/**
- * Reading a range's rows costs about this many times a walk of one entry of groups_pdd: below
- * this share of the calls stored, the PDDs of a range are read from its rows rather than from
- * the whole index.
- */
-const ROW_READ_COST = 12;
+/** The units of stats_minutes and stats_pdd_hours, µs: the migration's `start / 60000000` and `start / 3600000000`. */
+const MINUTE = 60_000_000;
+const HOUR = 3_600_000_000;
 
 export function sqliteStats(db: Database.Database, q: StatsQuery): StatsRows {
   const from = q.from ?? edge(db, 'ASC');
@@ -34,101 +26,115 @@ export function sqliteStats(db: Database.Database, q: StatsQuery): StatsRows {
     return { from: from ?? null, to: to ?? null, bucketMicros: bucketMicros(0, 0), cells: [], pdd: [], peers: [] };
   }
   const b = bucketMicros(from, to);
-  const cutoff = timedOutBefore(Date.now() * 1000);
-  return ofRange(db, q.ip ? ofAddress(q.ip) : EVERY_CALL, from, to, b, cutoff);
+  const calls: Calls = q.ip ? { ip: q.ip, rows: 'group_ips INDEXED BY group_ips_start WHERE ip = ? AND', args: [q.ip] }
+    : { ip: '', rows: 'groups INDEXED BY groups_start WHERE disposition IS NOT NULL AND', args: [] };
+  const counts = new Counts(b, timedOutBefore(Date.now() * 1000));
+  countCells(db, calls, from, to, counts);
+  return { from, to, bucketMicros: b, cells: counts.cells(), pdd: pddOf(db, calls, from, to), peers: counts.peers() };
 }
 
-/** Where the calls counted are: a table, its index of outcomes, and the condition on the index's leading columns with its values. */
+/** Whose calls are counted: `ip` in the counts' tables, and their rows by start time (`rows` ends with the condition on start). */
 interface Calls {
-  table: string;
-  cells: string;
-  where: string;
+  ip: string;
+  rows: string;
   args: unknown[];
 }
 
-const EVERY_CALL: Calls = { table: 'groups', cells: 'groups_cells', where: '', args: [] };
+/** The cells and failing peers of a range, summed from counts and rows alike. */
+class Counts {
+  private readonly byCell = new Map<string, StatsCell>();
+  private readonly byPeer = new Map<string, number>();
 
-const ofAddress = (ip: string): Calls => ({ table: 'group_ips', cells: 'group_ips_cells', where: 'ip = ? AND ', args: [ip] });
+  /** `cutoff`: calls in progress that began before it are counted as failed. */
+  constructor(readonly b: number, readonly cutoff: number) {}
 
-/** The hours group_ips_pdd is ordered by first, µs: the migration's expression `start / 3600000000`. */
-const PDD_HOURS = 3_600_000_000;
+  /** `n` calls of the bucket at `bucket` (µs); `timedOut`: they began before the cutoff. */
+  cell(bucket: number, disposition: Disposition, finalStatus: number | null, timedOut: boolean, n: number, durationSumMs: number, durations: number): void {
+    const as = disposition === 'in-progress' && timedOut ? 'failed' : disposition; // Timer B ran out
+    const key = `${bucket} ${as} ${finalStatus}`;
+    const c = this.byCell.get(key);
+    if (c === undefined) this.byCell.set(key, { bucket, disposition: as, finalStatus, calls: n, durationSumMs, durations });
+    else {
+      c.calls += n;
+      c.durationSumMs += durationSumMs;
+      c.durations += durations;
+    }
+  }
 
-function ofRange(db: Database.Database, src: Calls, from: number, to: number, b: number, cutoff: number): StatsRows {
-  const cellOf = db.prepare(`SELECT count(*), total(duration_ms), count(duration_ms) FROM ${src.table} INDEXED BY ${src.cells}
-    WHERE ${src.where}disposition = ? AND final_status IS ? AND start BETWEEN ? AND ?`).raw(true);
-  const peersOf = db.prepare(`SELECT fail_peer, count(*) FROM ${src.table} INDEXED BY ${src.cells}
-    WHERE ${src.where}disposition = ? AND final_status IS ? AND start BETWEEN ? AND ? AND fail_peer IS NOT NULL GROUP BY fail_peer`).raw(true);
-  const cells: StatsCell[] = [];
-  const peers = new Map<string, number>();
-  let calls = 0;
-  const count = (bucket: number, disposition: Disposition, finalStatus: number | null, lo: number, hi: number, as = disposition) => {
+  /** `n` calls that `failPeer` failed. */
+  peer(disposition: Disposition, finalStatus: number | null, failPeer: string, n: number): void {
+    if (isNetworkFailure(disposition, finalStatus)) this.byPeer.set(failPeer, (this.byPeer.get(failPeer) ?? 0) + n);
+  }
+
+  cells(): StatsCell[] {
+    return [...this.byCell.values()];
+  }
+
+  peers(): StatsRows['peers'] {
+    return [...this.byPeer].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, TOP_N).map(([ip, n]) => ({ ip, calls: n }));
+  }
+}
+
+/**
+ * The calls of [from, to] into `counts`: the whole minutes from stats_minutes, but for the
+ * cutoff's (its calls in progress are some failed, some not); the rest from the calls' rows.
+ */
+function countCells(db: Database.Database, calls: Calls, from: number, to: number, counts: Counts): void {
+  const first = Math.ceil(from / MINUTE);
+  const last = Math.floor((to + 1) / MINUTE) - 1;
+  const cut = Math.floor(counts.cutoff / MINUTE);
+  // Summed by bucket in SQL: a minute has a row per outcome and failing peer (50,000 rows for a
+  // million calls of bench/query), the range's buckets some thousands.
+  const perMinute = counts.b / MINUTE;
+  const cellsOf = db.prepare(`SELECT minute / ${perMinute}, disposition, final_status, sum(calls), sum(duration_sum), sum(durations)
+    FROM stats_minutes WHERE ip = ? AND minute BETWEEN ? AND ? GROUP BY 1, 2, 3`).raw(true);
+  const peersOf = db.prepare(`SELECT disposition, final_status, fail_peer, sum(calls)
+    FROM stats_minutes WHERE ip = ? AND minute BETWEEN ? AND ? AND fail_peer != '' GROUP BY 1, 2, 3`).raw(true);
+  const rows = db.prepare(`SELECT start, disposition, final_status, fail_peer, duration_ms FROM ${calls.rows} start BETWEEN ? AND ?`).raw(true);
+  const fromCounts = (lo: number, hi: number) => {
     if (lo > hi) return;
-    const [n, durationSumMs, durations] = cellOf.get(...src.args, disposition, finalStatus, lo, hi) as number[];
-    if (n === 0) return;
-    cells.push({ bucket, disposition: as, finalStatus, calls: n, durationSumMs, durations });
-    calls += n;
-  };
-  for (const [disposition, finalStatus] of outcomes(db, src)) {
-    for (let t = Math.floor(from / b) * b; t <= to; t += b) {
-      const lo = Math.max(t, from);
-      const hi = Math.min(t + b - 1, to);
-      if (disposition !== 'in-progress') count(t, disposition, finalStatus, lo, hi);
-      else {
-        count(t, disposition, finalStatus, lo, Math.min(hi, cutoff - 1), 'failed'); // Timer B ran out
-        count(t, disposition, finalStatus, Math.max(lo, cutoff), hi);
-      }
+    const timedOut = hi < cut;
+    for (const [k, d, s, n, sum, durations] of cellsOf.all(calls.ip, lo, hi) as [number, Disposition, number, number, number, number][]) {
+      counts.cell(k * counts.b, d, s < 0 ? null : s, timedOut, n, sum, durations);
     }
-    if (!isNetworkFailure(disposition, finalStatus)) continue;
-    for (const [ip, n] of peersOf.all(...src.args, disposition, finalStatus, from, to) as [string, number][]) peers.set(ip, (peers.get(ip) ?? 0) + n);
-  }
-  return {
-    from, to, bucketMicros: b, cells, pdd: pddOf(db, src, from, to, calls),
-    peers: [...peers].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, TOP_N).map(([ip, n]) => ({ ip, calls: n })),
+    for (const [d, s, peer, n] of peersOf.all(calls.ip, lo, hi) as [Disposition, number, string, number][]) counts.peer(d, s < 0 ? null : s, peer, n);
   };
+  const fromRows = (lo: number, hi: number) => {
+    for (const [start, d, s, peer, duration] of rows.all(...calls.args, lo, hi) as [number, Disposition, number | null, string | null, number | null][]) {
+      counts.cell(Math.floor(start / counts.b) * counts.b, d, s, start < counts.cutoff, 1, duration ?? 0, duration === null ? 0 : 1);
+      if (peer !== null) counts.peer(d, s, peer, 1);
+    }
+  };
+  if (first > last) {
+    fromRows(from, to);
+    return;
+  }
+  fromRows(from, first * MINUTE - 1);
+  if (cut >= first && cut <= last) {
+    fromCounts(first, cut - 1);
+    fromRows(cut * MINUTE, (cut + 1) * MINUTE - 1);
+    fromCounts(cut + 1, last);
+  } else fromCounts(first, last);
+  fromRows((last + 1) * MINUTE, to);
 }
 
-/**
- * The PDD distribution of the `calls` calls of [from, to], in PDD order. Of every call: along
- * groups_pdd, or, when the range holds few of the calls stored, from the range's rows and sorted.
- * Of an address: each hour of the range in PDD order along group_ips_pdd, the hours summed.
- */
-function pddOf(db: Database.Database, src: Calls, from: number, to: number, calls: number): StatsRows['pdd'] {
-  let rows: [number, number][];
-  if (src === EVERY_CALL) {
-    const stored = (db.prepare('SELECT max(id) FROM groups').pluck().get() as number | null) ?? 0;
-    rows = db.prepare(calls * ROW_READ_COST < stored
-      ? 'SELECT pdd_ms, count(*) FROM groups INDEXED BY groups_start WHERE start BETWEEN ? AND ? AND pdd_ms IS NOT NULL GROUP BY pdd_ms ORDER BY pdd_ms'
-      : 'SELECT pdd_ms, count(*) FROM groups INDEXED BY groups_pdd WHERE pdd_ms IS NOT NULL AND start BETWEEN ? AND ? GROUP BY pdd_ms')
-      .raw(true).all(from, to) as [number, number][];
-  } else {
-    // The hours' distributions summed in SQL: a sort of one row per hour and PDD (75,000 for the
-    // proxy of bench/query's million calls), cheaper than handing each to JS to sum there.
-    rows = db.prepare(`SELECT pdd_ms, sum(n) FROM (
-        SELECT pdd_ms, count(*) AS n FROM group_ips INDEXED BY group_ips_pdd
-        WHERE ${src.where}start / ${PDD_HOURS} BETWEEN ? AND ? AND pdd_ms IS NOT NULL AND start BETWEEN ? AND ?
-        GROUP BY start / ${PDD_HOURS}, pdd_ms)
-      GROUP BY pdd_ms ORDER BY pdd_ms`).raw(true).all(...src.args, Math.floor(from / PDD_HOURS), Math.floor(to / PDD_HOURS), from, to) as [number, number][];
+/** The PDD distribution of [from, to], in PDD order: whole hours from stats_pdd_hours, the rest from the calls' rows. */
+function pddOf(db: Database.Database, calls: Calls, from: number, to: number): StatsRows['pdd'] {
+  const first = Math.ceil(from / HOUR);
+  const last = Math.floor((to + 1) / HOUR) - 1;
+  const byPdd = new Map<number, number>();
+  const sum = (rows: [number, number][]) => {
+    for (const [pddMs, n] of rows) byPdd.set(pddMs, (byPdd.get(pddMs) ?? 0) + n);
+  };
+  const fromRows = db.prepare(`SELECT pdd_ms, count(*) FROM ${calls.rows} start BETWEEN ? AND ? AND pdd_ms IS NOT NULL GROUP BY pdd_ms`).raw(true);
+  if (first > last) sum(fromRows.all(...calls.args, from, to) as [number, number][]);
+  else {
+    sum(fromRows.all(...calls.args, from, first * HOUR - 1) as [number, number][]);
+    sum(db.prepare('SELECT pdd_ms, sum(calls) FROM stats_pdd_hours WHERE ip = ? AND hour BETWEEN ? AND ? GROUP BY pdd_ms')
+      .raw(true).all(calls.ip, first, last) as [number, number][]);
+    sum(fromRows.all(...calls.args, (last + 1) * HOUR, to) as [number, number][]);
   }
-  return rows.map(([pddMs, n]) => ({ pddMs, calls: n }));
-}
-
-/**
- * The (disposition, final status) pairs stored, found along the index of outcomes by seeks (a
- * skip-scan), whatever the number of calls: a dozen or so.
- */
-function outcomes(db: Database.Database, src: Calls): [Disposition, number | null][] {
-  const noStatus = db.prepare(`SELECT 1 FROM ${src.table} INDEXED BY ${src.cells}
-    WHERE ${src.where}disposition = ? AND final_status IS NULL LIMIT 1`).pluck();
-  const nextStatus = db.prepare(`SELECT final_status FROM ${src.table} INDEXED BY ${src.cells}
-    WHERE ${src.where}disposition = ? AND final_status > ? ORDER BY final_status LIMIT 1`).pluck();
-  const out: [Disposition, number | null][] = [];
-  for (const d of DISPOSITIONS) {
-    if (noStatus.get(...src.args, d) !== undefined) out.push([d, null]);
-    for (let s = nextStatus.get(...src.args, d, -1) as number | undefined; s !== undefined; s = nextStatus.get(...src.args, d, s) as number | undefined) {
-      out.push([d, s]);
-    }
-  }
-  return out;
+  return [...byPdd].sort((x, y) => x[0] - y[0]).map(([pddMs, n]) => ({ pddMs, calls: n }));
 }
 
 /** Start of the earliest (ASC) or latest (DESC) call stored, µs; null when none: one step along groups_start. */

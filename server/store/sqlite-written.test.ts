@@ -17,6 +17,7 @@ import { makeCall } from '../testing/store-suite.ts';
 import type { MessageInput, Store } from './types.ts';
 import { WrittenRows, type WrittenCall } from './sqlite-written.ts';
 import type { CallSummary } from './summary.ts';
+import { statsCounts, statsRecount } from '../testing/stats-counts.ts';
 
 /** The library's messages as the collector hands them to its store (links found), in order. */
 async function libraryMessages(): Promise<MessageInput[]> {
@@ -36,9 +37,9 @@ async function libraryMessages(): Promise<MessageInput[]> {
 
 /**
  * Every call's row, every group's search row and its addresses' rows (group_ips) by the group's
- * public id (group ids depend on the order groups were made in).
+ * public id (group ids depend on the order groups were made in), and the stats' counts.
  */
-function rows(path: string): { calls: unknown[]; groups: unknown[]; addresses: unknown[] } {
+function rows(path: string): { calls: unknown[]; groups: unknown[]; addresses: unknown[]; counts: ReturnType<typeof statsCounts> } {
   const db = new Database(path, { readonly: true });
   try {
     return {
@@ -47,6 +48,7 @@ function rows(path: string): { calls: unknown[]; groups: unknown[]; addresses: u
         setup_ms, duration_ms, final_status, problems, fail_peer FROM groups WHERE legs > 0 ORDER BY first_call`).all(),
       addresses: db.prepare(`SELECT g.first_call, a.ip, a.start, a.disposition, a.final_status, a.duration_ms, a.pdd_ms, a.fail_peer
         FROM group_ips a JOIN groups g ON g.id = a.group_id ORDER BY g.first_call, a.ip`).all(),
+      counts: statsCounts(path),
     };
   } finally {
     db.close();
@@ -93,6 +95,9 @@ describe('SQLite rows written from the rows kept', () => {
     // The stats' rows by address follow the merges and every change of the groups' outcomes.
     expect(whole.addresses.length).toBeGreaterThan(100);
     expect(whole.addresses).toEqual(addressesOfRequests(join(dir, 'whole.db')));
+    // The stats' counts follow them too.
+    expect(whole.counts.minutes.length).toBeGreaterThan(100);
+    expect(whole.counts).toEqual(statsRecount(join(dir, 'whole.db')));
   });
 
   it('keep the rows by address when the writer keeps nothing between batches and reads every row back', async () => {
@@ -103,7 +108,9 @@ describe('SQLite rows written from the rows kept', () => {
     }
     await store.close();
     // Not the problem bits: a purge also forgets the KPI copy windows, so a later retransmission is no longer one.
-    expect(rows(join(dir, 'read-back.db')).addresses).toEqual(whole.addresses);
+    const readBack = rows(join(dir, 'read-back.db'));
+    expect(readBack.addresses).toEqual(whole.addresses);
+    expect(readBack.counts).toEqual(whole.counts);
   });
 
   it('match one batch when batches fail after folding their calls and are written again', async () => {
@@ -141,6 +148,7 @@ describe('SQLite rows written from the rows kept', () => {
     expect(got.map((r) => [r.ip, r.disposition])).toEqual([['10.0.0.1', 'answered'], ['10.0.0.2', 'answered'],
       ['10.0.0.7', 'answered'], ['10.0.0.8', 'answered']]);
     expect(got).toEqual(addressesOfRequests(path));
+    expect(statsCounts(path)).toEqual(statsRecount(path));
   });
 
   it('count a call whose Call-ID its group already held as a link target', async () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { statsCounts, statsRecount } from '../testing/stats-counts.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from './sqlite.ts';
@@ -60,7 +61,8 @@ describe('SQLite file written before the search rows had KPIs (schema version 1)
   /** A file as hepflow wrote it at version 1: today's, less what the later migrations added. */
   function downgrade(path: string): void {
     const db = new Database(path);
-    db.exec(`DROP TABLE group_ips; DROP INDEX groups_disposition; DROP INDEX groups_problems; DROP INDEX groups_cells; DROP INDEX groups_pdd;
+    db.exec(`DROP TABLE stats_minutes; DROP TABLE stats_pdd_hours; ${['insert', 'delete', 'update'].map((t) => `DROP TRIGGER groups_stats_${t};`).join(' ')}
+      DROP TABLE group_ips; DROP INDEX groups_disposition; DROP INDEX groups_problems;
       ALTER TABLE calls DROP COLUMN fail_peer; ALTER TABLE groups DROP COLUMN fail_peer;
       ALTER TABLE messages DROP COLUMN via_ip; ALTER TABLE messages DROP COLUMN contact_ip;
       ${['kpi', 'disposition', 'pdd_ms', 'setup_ms', 'duration_ms', 'final_status', 'problems'].map((c) => `ALTER TABLE calls DROP COLUMN ${c};`).join('\n')}
@@ -87,12 +89,16 @@ describe('SQLite file written before the search rows had KPIs (schema version 1)
     version.close();
     const kpis = async () => (await b.searchGroups({ limit: 10 })).items.map((g) => [g.groupId, g.disposition, g.pddMs, g.setupMs, g.durationMs]);
     expect(await kpis()).toEqual([['ringing', 'in-progress', 20, null, null], ['done', 'answered', 50, 50, 4950]]);
-    // The stats of an address count the calls stored before (migration 6).
-    const byAddress = async () => (await b.callStats({ ip: '10.0.0.2' })).cells.map((c) => [c.disposition, c.calls]).sort();
+    // The stats, of every call and of an address, count the calls stored before (migrations 6 and 7).
+    const byAddress = async (ip?: string) => (await b.callStats({ ip })).cells.map((c) => [c.disposition, c.calls]).sort();
     expect(await byAddress()).toEqual([['answered', 1], ['in-progress', 1]]);
+    expect(await byAddress('10.0.0.2')).toEqual([['answered', 1], ['in-progress', 1]]);
+    expect(statsCounts(path).minutes.length).toBeGreaterThan(0);
+    expect(statsCounts(path)).toEqual(statsRecount(path));
     await b.insert([ringing[2]]);
     expect(await kpis()).toEqual([['ringing', 'answered', 20, 50, null], ['done', 'answered', 50, 50, 4950]]);
     expect(await byAddress()).toEqual([['answered', 2]]);
+    expect(await byAddress('10.0.0.2')).toEqual([['answered', 2]]);
     expect((await b.searchGroups({ limit: 10, disposition: 'answered', minDurationMs: 4000 })).items.map((g) => g.groupId)).toEqual(['done']);
     await b.close();
   });

@@ -1,12 +1,13 @@
 /**
- * The stats benchmark's calls: outcomes in the shares a busy carrier trunk sees, PDDs spread over
- * 0.1–3 s, 20 carriers as far ends, as the stored messages a store's insert takes (the SIP fields
- * the search rows fold; payloads left short). Deterministic per call number.
+ * Calls for the stats (bench/query's million, store/sqlite-stats.test.ts's): outcomes in the
+ * shares a busy carrier trunk sees, PDDs spread over 0.1–3 s, 20 carriers as far ends, as the
+ * stored messages a store's insert takes (the SIP fields the search rows fold; payloads left
+ * short). Deterministic per call number.
  *
  *   n % 100:  0–69 answered (60–180 s) · 70–79 busy 486 · 80–84 no answer 480 · 85–89 cancelled
  *             · 90–94 503 from the carrier · 95–97 404 · 98–99 declined 603
  */
-import type { MessageInput } from '../../server/store/types.ts';
+import type { MessageInput } from '../store/types.ts';
 
 const CALLER = { ip: '10.1.0.10', port: 5060 };
 const PROXY = { ip: '10.0.0.5', port: 5060 };
