@@ -213,28 +213,41 @@ export const migrations: Migration[] = [
 /**
  * Triggers keeping stats_minutes and stats_pdd_hours (migration 7) equal to counting `table`'s
  * call rows, under the address in column `ip` (null: '', every call): each row counts once in its
- * minute's cell and its hour's PDD while it is a call (disposition set); an emptied cell goes.
+ * minute's cell and its hour's PDD while it is a call (disposition set); an emptied cell goes. An
+ * update moves a row's counts only where its key changed: a hang-up sets the duration alone, and
+ * moving a call between two cells of its own (an address in one call) would delete and insert both.
  */
 function statsTriggers(table: string, ip: string | null): string {
   const address = (r: string) => (ip ? `${r}.${ip}` : "''");
   const cell = (r: string) => `${address(r)}, ${r}.start / 60000000, ${r}.disposition, ifnull(${r}.final_status, -1), ifnull(${r}.fail_peer, '')`;
   const pdd = (r: string) => `${address(r)}, ${r}.start / 3600000000, ${r}.pdd_ms`;
-  const add = `
+  const cellKey = (r: string) => `(${r}.start / 60000000, ${r}.disposition, ${r}.final_status, ${r}.fail_peer)`;
+  const pddKey = (r: string) => `(${r}.start / 3600000000, ${r}.pdd_ms, ${r}.disposition IS NULL)`;
+  const addCell = `
     INSERT INTO stats_minutes SELECT ${cell('NEW')}, 1, ifnull(NEW.duration_ms, 0), NEW.duration_ms IS NOT NULL WHERE NEW.disposition IS NOT NULL
-      ON CONFLICT DO UPDATE SET calls = calls + 1, duration_sum = duration_sum + excluded.duration_sum, durations = durations + excluded.durations;
-    INSERT INTO stats_pdd_hours SELECT ${pdd('NEW')}, 1 WHERE NEW.disposition IS NOT NULL AND NEW.pdd_ms IS NOT NULL
-      ON CONFLICT DO UPDATE SET calls = calls + 1;`;
-  const sub = `
+      ON CONFLICT DO UPDATE SET calls = calls + 1, duration_sum = duration_sum + excluded.duration_sum, durations = durations + excluded.durations;`;
+  const subCell = `
     UPDATE stats_minutes SET calls = calls - 1, duration_sum = duration_sum - ifnull(OLD.duration_ms, 0), durations = durations - (OLD.duration_ms IS NOT NULL)
       WHERE OLD.disposition IS NOT NULL AND (ip, minute, disposition, final_status, fail_peer) = (${cell('OLD')});
-    DELETE FROM stats_minutes WHERE OLD.disposition IS NOT NULL AND (ip, minute, disposition, final_status, fail_peer) = (${cell('OLD')}) AND calls = 0;
+    DELETE FROM stats_minutes WHERE OLD.disposition IS NOT NULL AND (ip, minute, disposition, final_status, fail_peer) = (${cell('OLD')}) AND calls = 0;`;
+  const addPdd = `
+    INSERT INTO stats_pdd_hours SELECT ${pdd('NEW')}, 1 WHERE NEW.disposition IS NOT NULL AND NEW.pdd_ms IS NOT NULL
+      ON CONFLICT DO UPDATE SET calls = calls + 1;`;
+  const subPdd = `
     UPDATE stats_pdd_hours SET calls = calls - 1 WHERE OLD.disposition IS NOT NULL AND (ip, hour, pdd_ms) = (${pdd('OLD')});
     DELETE FROM stats_pdd_hours WHERE OLD.disposition IS NOT NULL AND (ip, hour, pdd_ms) = (${pdd('OLD')}) AND calls = 0;`;
-  const columns = 'start, disposition, final_status, duration_ms, pdd_ms, fail_peer';
+  const cellColumns = 'start, disposition, final_status, duration_ms, fail_peer';
   return `
-  CREATE TRIGGER ${table}_stats_insert AFTER INSERT ON ${table} BEGIN ${add} END;
-  CREATE TRIGGER ${table}_stats_delete AFTER DELETE ON ${table} BEGIN ${sub} END;
-  CREATE TRIGGER ${table}_stats_update AFTER UPDATE OF ${columns} ON ${table} BEGIN ${sub} ${add} END;`;
+  CREATE TRIGGER ${table}_stats_insert AFTER INSERT ON ${table} BEGIN ${addCell} ${addPdd} END;
+  CREATE TRIGGER ${table}_stats_delete AFTER DELETE ON ${table} BEGIN ${subCell} ${subPdd} END;
+  CREATE TRIGGER ${table}_stats_cell AFTER UPDATE OF ${cellColumns} ON ${table} WHEN ${cellKey('OLD')} IS NOT ${cellKey('NEW')} BEGIN ${subCell} ${addCell} END;
+  CREATE TRIGGER ${table}_stats_duration AFTER UPDATE OF duration_ms ON ${table}
+    WHEN ${cellKey('OLD')} IS ${cellKey('NEW')} AND NEW.disposition IS NOT NULL AND OLD.duration_ms IS NOT NEW.duration_ms BEGIN
+    UPDATE stats_minutes SET duration_sum = duration_sum - ifnull(OLD.duration_ms, 0) + ifnull(NEW.duration_ms, 0),
+      durations = durations - (OLD.duration_ms IS NOT NULL) + (NEW.duration_ms IS NOT NULL)
+      WHERE (ip, minute, disposition, final_status, fail_peer) = (${cell('NEW')});
+  END;
+  CREATE TRIGGER ${table}_stats_pdd AFTER UPDATE OF start, disposition, pdd_ms ON ${table} WHEN ${pddKey('OLD')} IS NOT ${pddKey('NEW')} BEGIN ${subPdd} ${addPdd} END;`;
 }
 
 /** Calls read per step of foldStoredKpis. */

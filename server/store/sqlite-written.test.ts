@@ -151,6 +151,28 @@ describe('SQLite rows written from the rows kept', () => {
     expect(statsCounts(path)).toEqual(statsRecount(path));
   });
 
+  it('move the counts of a group whose start moves to another minute and hour', async () => {
+    // leg-b, linked to the group of leg-a and leg-c (the bigger, which stays), began 2 s before
+    // their hour: the group's first leg, start and PDD are now its.
+    const hour = 1_700_002_800_000_000;
+    const link = { target: 'leg-a', rule: 'hep-correlation-id' as const, header: '0x0011', value: 'leg-a' };
+    const path = join(dir, 'earlier-leg.db');
+    const store = openSqliteStore(path);
+    await store.insert([...makeCall('leg-a', hour + 1_000_000), ...makeCall('leg-c', hour + 3_000_000, { hepCorrelationId: 'leg-a', links: [link] })]);
+    await store.insert(makeCall('leg-b', hour - 2_000_000, { hepCorrelationId: 'leg-a', links: [link] }));
+    // leg-d, ringing, is kept by the writer; a copy of its INVITE captured 3 s earlier (another
+    // capture agent's clock) moves its start, and not its outcome, across the hour.
+    const d = makeCall('leg-d', hour + 7_200_000_000 + 1_000_000, { srcIp: '10.0.0.9' });
+    await store.insert([...d.slice(0, 2), { ...d[1], status: 180, reason: 'Ringing', ts: d[1].ts + 20_000 }]);
+    await store.insert([{ ...d[0], ts: d[0].ts - 3_000_000, captureId: '202' }]);
+    await store.close();
+    const counts = statsCounts(path);
+    expect(counts).toEqual(statsRecount(path));
+    const everyCall = { minutes: counts.minutes.filter(([ip]) => ip === '').map(([, minute, , , , calls]) => [minute * 60_000_000 - hour, calls]),
+      hours: counts.pdd.filter(([ip]) => ip === '').map(([, h, , calls]) => [h * 3_600_000_000 - hour, calls]) };
+    expect(everyCall).toEqual({ minutes: [[-60_000_000, 1], [7_200_000_000 - 60_000_000, 1]], hours: [[-3_600_000_000, 1], [3_600_000_000, 1]] });
+  });
+
   it('count a call whose Call-ID its group already held as a link target', async () => {
     // leg-b names leg-a (a correlation id) before any message of leg-a is stored.
     const link = { target: 'leg-a', rule: 'hep-correlation-id' as const, header: '0x0011', value: 'leg-a' };
