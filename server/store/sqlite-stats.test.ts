@@ -83,10 +83,7 @@ describe('SQLite call statistics plan', () => {
 
 describe('SQLite call statistics from the counts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hepflow-stats-counts-'));
-  afterAll(() => {
-    vi.useRealTimers();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The answer counted one call row at a time (groups, or group_ips for an address), in a canonical order. */
   function fromRows(db: Database.Database, q: StatsQuery, from: number, to: number): Omit<StatsRows, 'from' | 'to'> {
