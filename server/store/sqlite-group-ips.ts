@@ -34,8 +34,8 @@ export class SqliteGroupIps {
       // The addresses of the group's requests, this batch's included: the terms of kind 'ip' of its calls.
       rebuild: db.prepare(`INSERT INTO group_ips (group_id, ip, ${columns})
         SELECT @group, ip, ${COPIED.map((c) => `@${c}`).join(', ')} FROM (
-          SELECT m.src_ip AS ip FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = @group AND m.method IS NOT NULL
-          UNION SELECT m.dst_ip FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = @group AND m.method IS NOT NULL)
+          SELECT m.src_ip AS ip FROM ids i JOIN messages m ON m.call = i.call WHERE i.group_id = @group AND m.method IS NOT NULL
+          UNION SELECT m.dst_ip FROM ids i JOIN messages m ON m.call = i.call WHERE i.group_id = @group AND m.method IS NOT NULL)
         WHERE ip != ''`),
     };
   }

@@ -1,7 +1,7 @@
 /**
  * The SQLite grouping tables, ids and groups (sqlite-schema.ts), inside the insert's transaction:
- * a Call-ID gets its id row when its first message is stored, and a batch's links are written as
- * correlate/grouping.ts plans them.
+ * a Call-ID gets its id row and its number when its first message is stored, and a batch's links
+ * are written as correlate/grouping.ts plans them.
  */
 import type Database from 'better-sqlite3';
 import { planGrouping, type GroupPort, type Linked } from '../correlate/grouping.ts';
@@ -11,17 +11,20 @@ type Row = Record<string, any>;
 export class SqliteGroups {
   private readonly st;
   private readonly port: GroupPort<number>;
+  /** The number the next new call of this batch gets (ids.call). */
+  private nextCall = 0;
 
   constructor(db: Database.Database) {
     this.st = {
-      idGet: db.prepare(`SELECT group_id, is_call FROM ids WHERE key = ?`),
-      idInsert: db.prepare(`INSERT INTO ids (key, group_id, is_call) VALUES (?, ?, ?)`),
-      idMarkCall: db.prepare(`UPDATE ids SET is_call = 1 WHERE key = ?`),
+      idGet: db.prepare(`SELECT group_id, call FROM ids WHERE key = ?`),
+      idInsert: db.prepare(`INSERT INTO ids (key, group_id, call) VALUES (?, ?, ?)`),
+      idNumber: db.prepare(`UPDATE ids SET call = ? WHERE key = ?`),
       idsMove: db.prepare(`UPDATE ids SET group_id = ? WHERE group_id = ?`),
       groupNew: db.prepare(`INSERT INTO groups (size) VALUES (?)`),
       groupSize: db.prepare(`SELECT size FROM groups WHERE id = ?`),
       groupAddSize: db.prepare(`UPDATE groups SET size = size + ? WHERE id = ?`),
       groupDelete: db.prepare(`DELETE FROM groups WHERE id = ?`),
+      lastCall: db.prepare('SELECT max(call) FROM ids').pluck(),
     };
     this.port = {
       groupOf: (key) => (this.st.idGet.get(key) as Row | undefined)?.group_id,
@@ -30,20 +33,30 @@ export class SqliteGroups {
   }
 
   /**
-   * The group of Call-ID `key`, null when the key is new (its group is made with its search row,
-   * `adopt`); `becameCall` when the key was there as a correlation id only, so that its group gains
-   * a call.
+   * A batch's transaction begins: its new calls are numbered on from the last stored, read under
+   * the write lock, so that another process writing the file never gets the same numbers.
    */
-  callGroup(key: string): { group: number | null; becameCall: boolean } {
-    const row = this.st.idGet.get(key) as Row | undefined;
-    if (!row) return { group: null, becameCall: false };
-    if (!row.is_call) this.st.idMarkCall.run(key);
-    return { group: row.group_id, becameCall: !row.is_call };
+  startBatch(): void {
+    this.nextCall = ((this.st.lastCall.get() as number | null) ?? 0) + 1;
   }
 
-  /** New Call-ID `key` is the only id of `group`, a row of groups just inserted with size 1. */
-  adopt(key: string, group: number): void {
-    this.st.idInsert.run(key, group, 1);
+  /**
+   * The group and number of Call-ID `key`. A new key gets its number here and its group null (the
+   * group is made with its search row, `adopt`); `becameCall` when the key was there as a
+   * correlation id only, so that its group gains a call.
+   */
+  callGroup(key: string): { group: number | null; call: number; becameCall: boolean } {
+    const row = this.st.idGet.get(key) as Row | undefined;
+    if (!row) return { group: null, call: this.nextCall++, becameCall: false };
+    if (row.call !== null) return { group: row.group_id, call: row.call, becameCall: false };
+    const call = this.nextCall++;
+    this.st.idNumber.run(call, key);
+    return { group: row.group_id, call, becameCall: true };
+  }
+
+  /** New Call-ID `key`, numbered `call`, is the only id of `group`, a row of groups just inserted with size 1. */
+  adopt(key: string, call: number, group: number): void {
+    this.st.idInsert.run(key, group, call);
   }
 
   /**
@@ -56,7 +69,7 @@ export class SqliteGroups {
     const plan = planGrouping(linked, this.port);
     for (const keys of plan.created) {
       const group = Number(this.st.groupNew.run(keys.length).lastInsertRowid);
-      for (const k of keys) this.st.idInsert.run(k, group, 0);
+      for (const k of keys) this.st.idInsert.run(k, group, null);
     }
     let moved = false;
     for (const m of plan.merges) {
@@ -67,7 +80,7 @@ export class SqliteGroups {
         this.st.groupDelete.run(g);
         moved = true;
       }
-      for (const k of m.joined) this.st.idInsert.run(k, m.into, 0);
+      for (const k of m.joined) this.st.idInsert.run(k, m.into, null);
       this.st.groupAddSize.run(m.added, m.into);
     }
     return moved;

@@ -21,9 +21,15 @@ interface Touched extends WrittenCall {
   kpi: KpiState | null;
   /** Null for a new call until its group is made (newGroup). */
   group: number | null;
+  /** Its number (ids.call): the key of its row in calls, and of its messages and terms. */
+  call: number;
   /** Addresses (search terms of kind 'ip') first written for it by this batch. */
   addedIps: string[] | null;
 }
+
+/** The columns of a call's row in calls but its number, in the order the writer binds them. */
+const CALL_COLUMNS = `call_id, start, end, messages, first_req_ts, method, cseq_num, caller, callee, status, status_ts, kpi,
+  disposition, pdd_ms, setup_ms, duration_ms, final_status, problems, fail_peer`;
 
 /** UPDATE statements of a group's row by the set of columns they write (bits of GROUP_ROW_COLUMNS), at most. */
 const GROUP_UPDATES_KEPT = 256;
@@ -44,20 +50,19 @@ export class SqliteInsert {
     this.groups = new SqliteGroups(db);
     this.groupIps = new SqliteGroupIps(db);
     this.st = {
-      insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, src_ip, src_port, dst_ip, dst_port, transport,
+      insertMessage: db.prepare(`INSERT INTO messages (ts, call_id, call, src_ip, src_port, dst_ip, dst_port, transport,
         capture_id, hep_corr, proto_type, method, status, reason, cseq_num, cseq_method, from_user, from_tag, to_user,
         to_tag, ruri_user, user_agent, via_branch, has_sdp, raw, problems, via_ip, contact_ip)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertLink: db.prepare(`INSERT OR IGNORE INTO links (call_id, target, rule, header, value, message_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-      callGet: db.prepare(`SELECT * FROM calls WHERE call_id = ?`),
-      callUpsert: db.prepare(`INSERT OR REPLACE INTO calls (call_id, start, end, messages, first_req_ts, method, cseq_num,
-        caller, callee, status, status_ts, kpi, disposition, pdd_ms, setup_ms, duration_ms, final_status, problems, fail_peer)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      callGet: db.prepare(`SELECT ${CALL_COLUMNS} FROM calls WHERE id = ?`),
+      callUpsert: db.prepare(`INSERT OR REPLACE INTO calls (id, ${CALL_COLUMNS})
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       // Not the packed state (kpi): a group's row needs the columns read from it.
       groupCalls: db.prepare(`SELECT c.call_id, c.start, c.end, c.messages, c.caller, c.callee, c.method, c.status,
         c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status, c.problems, c.fail_peer
-        FROM ids i JOIN calls c ON c.call_id = i.key WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
-      insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call_id) VALUES (?, ?, ?)`),
+        FROM ids i JOIN calls c ON c.id = i.call WHERE i.group_id = ? ORDER BY c.start, c.call_id`),
+      insertTerm: db.prepare(`INSERT OR IGNORE INTO terms (kind, term, call) VALUES (?, ?, ?)`),
       // size: rows of ids (sqlite-groups.ts), the new call's own.
       groupInsert: db.prepare(`INSERT INTO groups (size, ${GROUP_ROW_COLUMNS.join(', ')}) VALUES (1, ${GROUP_ROW_COLUMNS.map(() => '?').join(', ')})`),
     };
@@ -92,6 +97,7 @@ export class SqliteInsert {
   }
 
   private insertBatch(batch: MessageInput[]): void {
+    this.groups.startBatch();
     // Per call this batch touches: its summary, the group callGroup found it in (valid while no
     // link moved ids), and the search terms already written for it.
     const touched = new Map<string, Touched>();
@@ -100,12 +106,12 @@ export class SqliteInsert {
     // Messages with links, grouped once every Call-ID of the batch has its id row.
     let linked: MessageInput[] | null = null;
     for (const m of batch) {
-      const id = Number(this.st.insertMessage.run(m.ts, m.callId, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
+      let t = touched.get(m.callId);
+      if (t === undefined) t = this.touch(m, touched); // once per call and batch
+      const id = Number(this.st.insertMessage.run(m.ts, m.callId, t.call, m.srcIp, m.srcPort, m.dstIp, m.dstPort, m.transport,
         m.captureId, m.hepCorrelationId, m.protoType, m.method, m.status, m.reason, m.cseqNum, m.cseqMethod, m.fromUser,
         m.fromTag, m.toUser, m.toTag, m.ruriUser, m.userAgent, m.viaBranch, m.hasSdp ? 1 : 0, m.raw, m.problems,
         m.viaIp ?? null, m.contactIp ?? null).lastInsertRowid);
-      let t = touched.get(m.callId);
-      if (t === undefined) t = this.touch(m, touched); // once per call and batch
       if (m.links.length) {
         for (const l of m.links) this.st.insertLink.run(m.callId, l.target, l.rule, l.header, l.value, id, m.ts);
         (linked ??= []).push(m);
@@ -137,7 +143,7 @@ export class SqliteInsert {
       // Made once its row's values are final: one INSERT, where an INSERT then an UPDATE of every
       // column rewrote each index of groups twice (OPTIONS and REGISTER are a new call each).
       if (t.group === null) this.newGroup(t, newGroups);
-      this.st.callUpsert.run(c.call_id, c.start, c.end, c.messages, c.first_req_ts, c.method, c.cseq_num, c.caller,
+      this.st.callUpsert.run(t.call, c.call_id, c.start, c.end, c.messages, c.first_req_ts, c.method, c.cseq_num, c.caller,
         c.callee, c.status, c.status_ts, c.kpi, c.disposition, c.pdd_ms, c.setup_ms, c.duration_ms, c.final_status, c.problems,
         c.fail_peer);
       if (t.kpi !== null) this.kpis.close(c, t.kpi);
@@ -163,21 +169,21 @@ export class SqliteInsert {
     if (t.kpi !== null) settleKpi(t.row, t.kpi);
     const values = groupValues([t.row]);
     const group = Number(this.st.groupInsert.run(...values).lastInsertRowid);
-    this.groups.adopt(t.row.call_id, group);
+    this.groups.adopt(t.row.call_id, t.call, group);
     newGroups.set(group, values);
     t.group = group;
   }
 
   /** The first message of its call in this batch: the call's row and terms as stored, and its group. */
   private touch(m: MessageInput, touched: Map<string, Touched>): Touched {
-    const { group, becameCall } = this.groups.callGroup(m.callId);
+    const { group, call, becameCall } = this.groups.callGroup(m.callId);
     const created = group === null;
     if (becameCall) this.written.forgetGroup(group!);
     const kept = created ? undefined : this.written.call(m.callId);
     // A copy: the batch folds into it, and a batch rolled back must leave the kept row as stored.
-    const row = created ? newCall(m) : kept ? { ...kept.row } : this.st.callGet.get(m.callId) as CallSummary | undefined ?? newCall(m);
+    const row = created ? newCall(m) : kept ? { ...kept.row } : this.st.callGet.get(call) as CallSummary | undefined ?? newCall(m);
     const terms = kept ? [...kept.terms] : [];
-    const t: Touched = { row, terms, kpi: this.kpis.open(row), group, addedIps: null };
+    const t: Touched = { row, terms, kpi: this.kpis.open(row), group, call, addedIps: null };
     touched.set(m.callId, t);
     return t;
   }
@@ -188,7 +194,7 @@ export class SqliteInsert {
     const key = kind === 'user' ? `u ${value}` : `i ${value}`;
     if (t.terms.includes(key)) return;
     t.terms.push(detached(key));
-    this.st.insertTerm.run(kind, value, t.row.call_id);
+    this.st.insertTerm.run(kind, value, t.call);
     if (kind === 'ip') (t.addedIps ??= []).push(value);
   }
 

@@ -15,7 +15,7 @@ import type { ScenarioKind, ScenarioLink } from '../correlate/scenario-kind.ts';
 type Row = Record<string, any>;
 
 /** Groups of the calls with a search term: kind ('user', 'ip') and value are its parameters. */
-export const GROUPS_OF_TERM = `SELECT i.group_id FROM terms t JOIN ids i ON i.key = t.call_id WHERE t.kind = ? AND t.term = ?`;
+export const GROUPS_OF_TERM = `SELECT i.group_id FROM terms t JOIN ids i ON i.call = t.call WHERE t.kind = ? AND t.term = ?`;
 
 /** What a search row holds besides its group's row, as read after the group's last message (`messages`, `end`). */
 interface Members {
@@ -37,20 +37,20 @@ export class SqliteReads {
 
   constructor(private readonly db: Database.Database) {
     this.st = {
-      idGet: db.prepare(`SELECT group_id, is_call FROM ids WHERE key = ?`),
+      idGet: db.prepare(`SELECT group_id FROM ids WHERE key = ?`),
       groupSize: db.prepare(`SELECT g.messages FROM ids i JOIN groups g ON g.id = i.group_id WHERE i.key = ?`).pluck(),
       groupGet: db.prepare(`SELECT ${GROUP_COLUMNS.join(', ')} FROM groups WHERE id = ?`).raw(true),
       // The ids of a page of groups (a JSON array of group ids) in one statement: one per row cost
       // a search of 500 rows 4.5 ms of its 8.5 (bench/live's search lists run one a second each).
-      pageIds: db.prepare(`SELECT i.group_id, i.key, i.is_call FROM json_each(?) j JOIN ids i ON i.group_id = j.value
+      pageIds: db.prepare(`SELECT i.group_id, i.key, i.call FROM json_each(?) j JOIN ids i ON i.group_id = j.value
         ORDER BY i.group_id, i.key`),
       // Rows as arrays (.raw): several times faster than objects for a 20,000-message group.
       groupMessages: db.prepare(`SELECT ${MESSAGE_COLUMNS.map((c) => 'm.' + c).join(', ')} FROM ids i
-        JOIN messages m ON m.call_id = i.key WHERE i.group_id = ? ORDER BY m.ts, m.id`).raw(true),
+        JOIN messages m ON m.call = i.call WHERE i.group_id = ? ORDER BY m.ts, m.id`).raw(true),
       // LIMIT -1 is no limit. Without the payload (the view never sends it) a 20,000-message group
       // reads a quarter faster with bench/ui's 360-byte messages, and more with real SIP and SDP.
       groupMetas: db.prepare(`SELECT ${META_COLUMNS.map((c) => 'm.' + c).join(', ')} FROM ids i
-        JOIN messages m ON m.call_id = i.key WHERE i.group_id = ? ORDER BY m.ts, m.id LIMIT ?`).raw(true),
+        JOIN messages m ON m.call = i.call WHERE i.group_id = ? ORDER BY m.ts, m.id LIMIT ?`).raw(true),
       payloads: db.prepare(`SELECT id, raw FROM messages WHERE id IN (SELECT value FROM json_each(?))`).raw(true),
       groupLinks: db.prepare(`SELECT l.* FROM ids i JOIN links l ON l.call_id = i.key WHERE i.group_id = ? ORDER BY l.ts, l.message_id`),
       message: db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE id = ?`).raw(true),
@@ -58,7 +58,7 @@ export class SqliteReads {
       // earliest first, and their links; one statement each for the page (a JSON array of group
       // ids), three times faster than two per group (bench/query's 100-row page: 0.5 ms).
       scenarioCalls: db.prepare(`SELECT i.group_id AS "group", c.call_id, c.callee, c.setup_ms FROM json_each(?) j
-        JOIN ids i ON i.group_id = j.value JOIN calls c ON c.call_id = i.key ORDER BY c.start, c.call_id`),
+        JOIN ids i ON i.group_id = j.value JOIN calls c ON c.id = i.call ORDER BY c.start, c.call_id`),
       scenarioLinks: db.prepare(`SELECT i.group_id AS "group", l.call_id AS callId, l.target, l.rule, l.value FROM json_each(?) j
         JOIN ids i ON i.group_id = j.value JOIN links l ON l.call_id = i.key`),
     };
@@ -83,11 +83,11 @@ export class SqliteReads {
     if (q.user) { where.push(`g.id IN (${byTerm})`); args.push('user', q.user); }
     if (q.ip) { where.push(`g.id IN (${byTerm})`); args.push('ip', q.ip); }
     if (q.method) {
-      where.push('EXISTS (SELECT 1 FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = g.id AND m.method = ?)');
+      where.push('EXISTS (SELECT 1 FROM ids i JOIN messages m ON m.call = i.call WHERE i.group_id = g.id AND m.method = ?)');
       args.push(q.method.toUpperCase());
     }
     if (q.status !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM ids i JOIN messages m ON m.call_id = i.key WHERE i.group_id = g.id AND m.status = ?)');
+      where.push('EXISTS (SELECT 1 FROM ids i JOIN messages m ON m.call = i.call WHERE i.group_id = g.id AND m.status = ?)');
       args.push(q.status);
     }
     if (q.q) {
@@ -140,7 +140,7 @@ export class SqliteReads {
       const own = ids.get(g.id) ?? [];
       this.members.set(g.id, {
         messages: g.messages, end: g.end, scenario: kinds.get(g.id) ?? 'basic',
-        callIds: own.filter((r) => r.is_call).map((r) => r.key), correlationIds: own.filter((r) => !r.is_call).map((r) => r.key),
+        callIds: own.filter((r) => r.call !== null).map((r) => r.key), correlationIds: own.filter((r) => r.call === null).map((r) => r.key),
       });
     }
   }

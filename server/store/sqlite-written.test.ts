@@ -39,16 +39,21 @@ async function libraryMessages(): Promise<MessageInput[]> {
  * Every call's row, every group's search row and its addresses' rows (group_ips) by the group's
  * public id (group ids depend on the order groups were made in), and the stats' counts.
  */
-function rows(path: string): { calls: unknown[]; groups: unknown[]; addresses: unknown[]; counts: ReturnType<typeof statsCounts> } {
+function rows(path: string): { calls: unknown[]; groups: unknown[]; addresses: unknown[]; counts: ReturnType<typeof statsCounts>; misfiled: unknown[] } {
   const db = new Database(path, { readonly: true });
   try {
     return {
-      calls: db.prepare('SELECT * FROM calls ORDER BY call_id').all(),
+      // Without the call's number: it follows the order calls were first stored in.
+      calls: (db.prepare('SELECT * FROM calls ORDER BY call_id').all() as { id?: number }[]).map(({ id: _, ...c }) => c),
       groups: db.prepare(`SELECT first_call, size, start, end, legs, messages, caller, callee, method, status, disposition, pdd_ms,
         setup_ms, duration_ms, final_status, problems, fail_peer FROM groups WHERE legs > 0 ORDER BY first_call`).all(),
       addresses: db.prepare(`SELECT g.first_call, a.ip, a.start, a.disposition, a.final_status, a.duration_ms, a.pdd_ms, a.fail_peer
         FROM group_ips a JOIN groups g ON g.id = a.group_id ORDER BY g.first_call, a.ip`).all(),
       counts: statsCounts(path),
+      // Messages, rows of calls and terms filed under a number that is not their Call-ID's (none).
+      misfiled: db.prepare(`SELECT 'message', m.call_id FROM messages m LEFT JOIN ids i ON i.key = m.call_id WHERE i.call IS NOT m.call
+        UNION ALL SELECT 'call', c.call_id FROM calls c LEFT JOIN ids i ON i.key = c.call_id WHERE i.call IS NOT c.id
+        UNION ALL SELECT 'term', t.term FROM terms t LEFT JOIN ids i ON i.call = t.call WHERE i.key IS NULL`).raw(true).all(),
     };
   } finally {
     db.close();
@@ -91,6 +96,7 @@ describe('SQLite rows written from the rows kept', () => {
     const pieces = rows(join(dir, 'pieces.db'));
     // The library has groups of several legs, linked by messages of later batches than their first.
     expect((whole.groups as { legs: number }[]).filter((g) => g.legs >= 3).length).toBeGreaterThan(5);
+    expect(whole.misfiled).toEqual([]);
     expect(pieces).toEqual(whole);
     // The stats' rows by address follow the merges and every change of the groups' outcomes.
     expect(whole.addresses.length).toBeGreaterThan(100);

@@ -61,6 +61,21 @@ describe('SQLite file written before the search rows had KPIs (schema version 1)
   /** A file as hepflow wrote it at version 1: today's, less what the later migrations added. */
   function downgrade(path: string): void {
     const db = new Database(path);
+    // Migration 8: calls, terms and messages keyed by Call-ID again, ids with is_call.
+    db.exec(`CREATE TABLE calls_v7 (call_id TEXT PRIMARY KEY, start INTEGER NOT NULL, end INTEGER NOT NULL, messages INTEGER NOT NULL,
+        first_req_ts INTEGER, method TEXT, cseq_num INTEGER, caller TEXT, callee TEXT, status INTEGER, status_ts INTEGER, kpi TEXT,
+        disposition TEXT, pdd_ms INTEGER, setup_ms INTEGER, duration_ms INTEGER, final_status INTEGER, problems INTEGER NOT NULL DEFAULT 0,
+        fail_peer TEXT) WITHOUT ROWID;
+      INSERT INTO calls_v7 SELECT call_id, start, end, messages, first_req_ts, method, cseq_num, caller, callee, status, status_ts, kpi,
+        disposition, pdd_ms, setup_ms, duration_ms, final_status, problems, fail_peer FROM calls;
+      CREATE TABLE terms_v7 (kind TEXT NOT NULL, term TEXT NOT NULL, call_id TEXT NOT NULL, PRIMARY KEY (kind, term, call_id)) WITHOUT ROWID;
+      INSERT INTO terms_v7 SELECT t.kind, t.term, i.key FROM terms t JOIN ids i ON i.call = t.call;
+      CREATE TABLE ids_v7 (key TEXT PRIMARY KEY, group_id INTEGER NOT NULL, is_call INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+      INSERT INTO ids_v7 SELECT key, group_id, call IS NOT NULL FROM ids;
+      DROP TABLE calls; DROP TABLE terms; DROP TABLE ids;
+      ALTER TABLE calls_v7 RENAME TO calls; ALTER TABLE terms_v7 RENAME TO terms; ALTER TABLE ids_v7 RENAME TO ids;
+      CREATE INDEX ids_group ON ids (group_id);
+      DROP INDEX messages_call; ALTER TABLE messages DROP COLUMN call; CREATE INDEX messages_call ON messages (call_id, ts);`);
     db.exec(`DROP TABLE stats_minutes; DROP TABLE stats_pdd_hours; ${['insert', 'delete', 'cell', 'duration', 'pdd'].map((t) => `DROP TRIGGER groups_stats_${t};`).join(' ')}
       DROP TABLE group_ips; DROP INDEX groups_disposition; DROP INDEX groups_problems;
       ALTER TABLE calls DROP COLUMN fail_peer; ALTER TABLE groups DROP COLUMN fail_peer;
