@@ -11,9 +11,22 @@ function sdp(ip: string): string {
   return `v=0\r\no=- 1 1 IN IP4 ${ip}\r\ns=-\r\nc=IN IP4 ${ip}\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n`;
 }
 
+/**
+ * The Call-ID of dialog `n` at `host`: 16 hex digits that look random, as OpenSIPS, Kamailio and
+ * phones make them. Not `prefix-n`: consecutive numbers sort next to one another, which spares a
+ * store keyed by Call-ID the random writes real traffic costs it (sqlite-schema.ts, migration 8).
+ */
+export function callIdOf(n: number, host: string): string {
+  const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
+  return `${hex(Math.imul(n + 1, 0x9e3779b1))}${hex(Math.imul(n ^ 0x5bd1e995, 0x85ebca6b))}@${host}`;
+}
+
+/** The Call-ID of call `n` of benchPacket's stream. */
+export const benchCallId = (n: number): string => callIdOf(n, `10.1.${(n >> 8) & 255}.${n & 255}`);
+
 /** The SIP text of message `k` (0..6) of call `n`. */
 export function callMessage(n: number, k: number): { text: string; fromCaller: boolean } {
-  const callId = `bench-${n}-a8f3c2@10.1.${(n >> 8) & 255}.${n & 255}`;
+  const callId = benchCallId(n);
   const caller = `1${String(n % 1_000_000).padStart(6, '0')}`;
   const callee = `2${String((n * 7) % 1_000_000).padStart(6, '0')}`;
   const via = `Via: SIP/2.0/UDP 10.1.0.10:5060;branch=z9hG4bK${n.toString(36)}x${k < 5 ? 1 : 2};rport`;
@@ -88,7 +101,7 @@ function dialogHeaders(n: number, callId: string, a: Party, b: Party, tagged: bo
 }
 
 /** A basic call: INVITE, 100, 180, 200, ACK, BYE, 200; SDP on INVITE and 200 when `withSdp`. */
-function basicCall(n: number, a: Party, b: Party, withSdp: boolean, callId = `mix-${n}-b71c@${a.host}`): Sip[] {
+function basicCall(n: number, a: Party, b: Party, withSdp: boolean, callId = callIdOf(n, a.host)): Sip[] {
   const early = dialogHeaders(n, callId, a, b, false);
   const h = dialogHeaders(n, callId, a, b, true);
   const offer = withSdp ? sdp(a.host) : '';
@@ -138,7 +151,7 @@ export const MIXES: Record<string, Mix> = {
       const call = basicCall(n, party(`1${n % 5000}`, '10.1.0.10'), party(`2${(n * 7) % 5000}`, '10.2.0.20'), true);
       const out: Sip[] = [...call];
       for (let k = 0; k < 4; k++) {
-        const id = `opt-${n}-${k}@10.0.0.5`;
+        const id = callIdOf(n * 4 + k, '10.0.0.5');
         const h = dialogHeaders(n * 4 + k, id, party('ping', '10.0.0.5'), party('gw', `10.3.${k}.${n & 255}`), false);
         out.push({ text: message(`OPTIONS sip:gw@10.3.${k}.${n & 255} SIP/2.0`, h('1 OPTIONS', 'o')), fromCaller: true });
         out.push({ text: message('SIP/2.0 200 OK', h('1 OPTIONS', 'o')), fromCaller: false });
@@ -147,7 +160,7 @@ export const MIXES: Record<string, Mix> = {
         // 20,000 phones, each refreshing with its own Call-ID and a growing CSeq: long REGISTER groups.
         const phone = (n * 3 + k) % 20_000;
         const cseq = Math.floor((n * 3 + k) / 20_000) * 2 + 1;
-        const h = dialogHeaders(phone, `reg-${phone}@10.4.0.${phone & 255}`, party(`3${phone}`, `10.4.0.${phone & 255}`), party(`3${phone}`, 'registrar.example.com'), false);
+        const h = dialogHeaders(phone, callIdOf(phone, `10.4.0.${phone & 255}`), party(`3${phone}`, `10.4.0.${phone & 255}`), party(`3${phone}`, 'registrar.example.com'), false);
         const reg = (c: number, extra: string[] = []) => message(`REGISTER sip:registrar.example.com SIP/2.0`, h(`${c} REGISTER`, `r${c}`),
           [`Contact: <sip:3${phone}@10.4.0.${phone & 255}:5060>;expires=3600`, 'Expires: 3600', ...extra]);
         if (k === 2) {
@@ -167,7 +180,7 @@ export const MIXES: Record<string, Mix> = {
     about: '7-message calls with SDP and 3 RTCP reports each (rtpengine JSON over HEP type 5): 30 % RTCP',
     overlap: 100, correlationChunk: false,
     dialog: (n) => {
-      const callId = `mix-${n}-b71c@10.1.0.10`;
+      const callId = callIdOf(n, '10.1.0.10');
       const call = basicCall(n, party(`1${n % 1_000_000}`, '10.1.0.10'), party(`2${(n * 7) % 1_000_000}`, '10.2.0.20'), true, callId);
       return [...call.slice(0, 5), ...[0, 1, 2].map((k) => rtcpReport(n, k, callId)), ...call.slice(5)];
     },
@@ -179,7 +192,7 @@ export const MIXES: Record<string, Mix> = {
       const a = party(`1${n % 1_000_000}`, '10.1.0.10');
       const b = party(`2${(n * 7) % 1_000_000}`, '10.2.0.20');
       const call = basicCall(n, a, b, true);
-      const h = dialogHeaders(n, `mix-${n}-b71c@${a.host}`, a, b, true);
+      const h = dialogHeaders(n, callIdOf(n, a.host), a, b, true);
       const mid: Sip[] = [];
       let cseq = 2;
       const both = (method: string, extra: string[] = [], body = '', ack = false) => {

@@ -13,7 +13,7 @@ import { findScenario, layoutScenarios } from '../server/scenarios/index.ts';
 import { encodeHep3 } from '../server/hep/encode.ts';
 import type { HepEncodeInput } from '../server/hep/types.ts';
 import { sendHepTcp, startHepflow, type RunningHepflow } from './support/server.ts';
-import { benchPacket, MESSAGES_PER_CALL } from '../bench/traffic.ts';
+import { benchCallId, benchPacket, MESSAGES_PER_CALL } from '../bench/traffic.ts';
 import { metric } from '../server/testing/harness.ts';
 import { LIVE_EVENT_HEADER } from '../server/api/schemas.ts';
 
@@ -158,7 +158,7 @@ test('a filtered search list opens its stream with its filters, again when they 
   await expect(page.getByTestId('live-toggle')).toHaveAttribute('data-status', 'live');
   await sendHepTcp(server.hepTcp.port, call(8001));
   await expect(page.getByTestId('result-row')).toHaveCount(1);
-  await expect(page.getByTestId('result-row')).toHaveAttribute('data-group-id', /^bench-8001-/);
+  await expect(page.getByTestId('result-row')).toHaveAttribute('data-group-id', benchCallId(8001));
 });
 
 test('two windows on the same search refetch together and share one answer', async ({ context }) => {
@@ -182,7 +182,7 @@ test('two windows on the same search refetch together and share one answer', asy
   // is shared (nearly always the first).
   for (let n = 0; n < 5 && (await shared()) === before; n++) {
     await sendHepTcp(server.hepTcp.port, call(9000 + n));
-    for (const p of pages) await expect(p.locator(`[data-testid="result-row"][data-group-id^="bench-${9000 + n}-"]`)).toBeVisible();
+    for (const p of pages) await expect(p.locator(`[data-testid="result-row"][data-group-id="${benchCallId(9000 + n)}"]`)).toBeVisible();
   }
   expect(await shared()).toBeGreaterThan(before);
   expect(refetches.length).toBeGreaterThanOrEqual(2);

@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { PcapWriter, pcapFileHeader, type WireMessage } from '../../server/pcap/write.ts';
+import { callIdOf } from '../traffic.ts';
 
 const SDP = (ip: string, port: number) =>
   `v=0\r\no=- 1 1 IN IP4 ${ip}\r\ns=-\r\nc=IN IP4 ${ip}\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0 8 101\r\n` +
@@ -18,7 +19,7 @@ function message(first: string, callId: string, cseq: string, i: number, body = 
     'Max-Forwards: 70',
     `From: "Caller ${i}" <sip:${1000 + (i % 9000)}@example.com>;tag=f${i}`,
     `To: <sip:${2000 + (i % 7000)}@example.com>${toTag ? `;tag=t${i}` : ''}`,
-    `Call-ID: bench-${i}@10.0.0.1`,
+    `Call-ID: ${callId}`,
     `CSeq: ${cseq}`,
     `Contact: <sip:${1000 + (i % 9000)}@10.${i & 255}.0.1:5060>`,
     'User-Agent: hepflow-bench',
@@ -39,7 +40,7 @@ export function callMessages(i: number, t0: number): WireMessage[] {
   const a = { ip: `10.${(i >> 8) & 255}.${i & 255}.1`, port: transport === 'tcp' ? 20000 + (i % 40000) : 5060 };
   const p = { ip: '10.254.0.1', port: 5060 };
   const b = { ip: '10.255.0.2', port: 5060 };
-  const id = `bench-${i}@10.0.0.1`;
+  const id = callIdOf(i, '10.0.0.1');
   const uri = `sip:${2000 + (i % 7000)}@example.com`;
   const talk = 30_000_000 + (i % 61) * 1_000_000;
   const steps: [number, boolean, string][] = [

@@ -16,7 +16,7 @@ import { defaults } from '../../server/config.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
 import { Ingest } from '../../server/collector/ingest.ts';
 import { Metrics } from '../../server/collector/metrics.ts';
-import { benchPacket, MESSAGES_PER_CALL, callMessage } from '../traffic.ts';
+import { benchPacket, MESSAGES_PER_CALL, benchCallId } from '../traffic.ts';
 import { spawnServer, percentile, type ServerProcess } from '../lib.ts';
 import { carrierOf, statsCall } from '../../server/testing/stats-calls.ts';
 import type { MessageInput } from '../../server/store/types.ts';
@@ -60,7 +60,7 @@ const time = (path: string) => timeGet(server, path);
 // The stored calls' time span (the database may come from an earlier run with --db).
 const newest = (await (await fetch(`${server.http}/api/v1/calls?limit=1`)).json()).items[0];
 const span = { from: newest.start - total * 100, to: newest.start };
-const callId = (n: number) => /Call-ID: (.*)\r\n/.exec(callMessage(n, 0).text)![1];
+const callId = benchCallId;
 const pick = () => Math.floor(Math.random() * calls);
 for (let i = 0; i < 20; i++) await time(`/api/v1/groups/${encodeURIComponent(callId(pick()))}`); // warm-up
 const group: number[] = [];
