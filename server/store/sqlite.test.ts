@@ -161,7 +161,7 @@ describe('SQLite with a writer thread, checkpointing', () => {
     const path = join(dir, 'checkpointed.db');
     const store = await openThreadedSqliteStore(path);
     const before = statSync(path).size;
-    // ~2 MB of messages: far below the writer's own checkpoint (64 MiB of WAL).
+    // ~2 MB of messages: far below the writer's own checkpoint (128 MiB of WAL).
     for (let i = 0; i < 50; i++) await store.insert(makeCall(`ckpt-${i}`, 1_700_000_000_000_000 + i, { raw: 'x'.repeat(6000) }));
     const deadline = Date.now() + 5000;
     while (statSync(path).size < before + 1_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
