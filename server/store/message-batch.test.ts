@@ -24,6 +24,19 @@ describe('packed message batches', () => {
     expect(unpackBatch(structuredClone(packed))).toEqual(batch);
   });
 
+  it('come back the same from a lent shared buffer, grown past it when the UTF-8 does not fit, and from the buffer lent again', () => {
+    const wide = 'ü'.repeat(40) + '𝄞'.repeat(40); // 80 + 160 bytes of UTF-8 in 120 UTF-16 units
+    const first = [message({ raw: wide }), message({ callId: wide, raw: 'x'.repeat(500) }), message({ fromUser: 'ö', raw: wide + wide })];
+    const lent = new Uint8Array(new SharedArrayBuffer(256));
+    const grown = packBatch(first, lent);
+    expect(grown.bytes.buffer).not.toBe(lent.buffer);
+    expect(unpackBatch(structuredClone(grown))).toEqual(first);
+    const second = [message({ raw: 'OPTIONS sip:a@b SIP/2.0\r\n\r\n' })];
+    const shared = packBatch(second, lent);
+    expect(shared.bytes.buffer).toBe(lent.buffer);
+    expect(unpackBatch(structuredClone(shared))).toEqual(second);
+  });
+
   it('packs an empty batch as an empty array', () => {
     expect(unpackBatch(packBatch([]))).toEqual([]);
   });

@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-thread.ts';
 import { WRITE_RETRY_FIRST_MS, WRITE_RETRY_MAX_MS } from '../config.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
-import { packBatch, unpackBatch, type PackedBatch } from './message-batch.ts';
+import { packBatch, packedBytes, unpackBatch, type PackedBatch } from './message-batch.ts';
 import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
 import { contentFault } from './sqlite-errors.ts';
 import { writeSplitting } from './split.ts';
@@ -35,6 +35,11 @@ const WRITER_BACKSTOP_PAGES = 32_768;
  * a refused write is retried with backoff anyway, and a close must find the thread idle soon.
  */
 const WRITER_BUSY_MS = 100;
+
+/** Smallest shared buffer lent for a packed batch: 2,000 typical messages are ~1 MB. */
+const BUFFER_MIN_BYTES = 4 << 20;
+/** Spare buffers kept: one batch is written while the next is packed, and a split packs its parts apart. */
+const SPARE_BUFFERS = 2;
 
 export async function openThreadedSqliteStore(path: string): Promise<Store> {
   // The reader opens first: it creates the file and runs migrations before the writer starts.
@@ -71,6 +76,8 @@ class ThreadedSqliteStore implements Store {
   private closing = false;
   /** Told the call KPI events the writer answers (followCalls). */
   private kpiSink: KpiSink | null = null;
+  /** Shared buffers for packed batches, back here once the writer has answered. */
+  private readonly spareBytes: Uint8Array[] = [];
 
   constructor(readonly file: string, private readonly reader: SqliteStore, private readonly worker: Worker, private readonly checkpointer: Worker,
     private readonly stop: Int32Array) {
@@ -114,13 +121,32 @@ class ThreadedSqliteStore implements Store {
   insert(batch: MessageInput[], onRetry?: (err: Error) => void, onSetAside?: OnSetAside): Promise<void> {
     if (!batch.length) return Promise.resolve();
     let packed: PackedBatch;
+    const bytes = this.lendBytes(packedBytes(batch));
     try {
-      packed = packBatch(batch);
+      packed = packBatch(batch, bytes);
     } catch (err) {
-      return this.split(batch, err, onRetry, onSetAside); // e.g. past V8's longest string
+      this.giveBack(bytes);
+      return this.split(batch, err, onRetry, onSetAside); // e.g. more than a buffer can hold
     }
     // The closure holds the packed copy only: `batch` is not kept while the writer works.
-    return this.insertPacked(packed, onRetry).catch((err) => this.split(unpackBatch(packed), err, onRetry, onSetAside));
+    return this.insertPacked(packed, onRetry).catch((err) => this.split(unpackBatch(packed), err, onRetry, onSetAside))
+      .finally(() => this.giveBack(bytes));
+  }
+
+  /**
+   * A shared buffer for a packed batch of `bytes` when ASCII (packBatch grows a copy of its own for
+   * the rare batch whose UTF-8 does not fit). Reused, it costs no page faults: a fresh megabyte
+   * cost about as much as copying it.
+   */
+  private lendBytes(bytes: number): Uint8Array {
+    const want = bytes + (bytes >> 3);
+    const i = this.spareBytes.findIndex((b) => b.byteLength >= want);
+    if (i >= 0) return this.spareBytes.splice(i, 1)[0];
+    return new Uint8Array(new SharedArrayBuffer(Math.max(want, BUFFER_MIN_BYTES)));
+  }
+
+  private giveBack(bytes: Uint8Array): void {
+    if (this.spareBytes.length < SPARE_BUFFERS) this.spareBytes.push(bytes);
   }
 
   /** A batch refused for its content (only now unpacked again): the rest is stored, the culprits set aside. */
