@@ -3,8 +3,9 @@
  * message's numbers, the UTF-16 length of each of its strings, then every string as UTF-8. The
  * store lends a shared buffer for it, so the trip copies nothing. The structured clone of one
  * object per message (or of one value per field) costs per value, mostly on the receiving side;
- * one text cost a flattening and a copy each way, about 7 ns a character: a third of the
- * collector thread's time. Kept as is for a retry. Pure.
+ * one text for the whole batch cost a flattening and a copy each way, about 7 ns a character (a
+ * third of the collector thread's time), as a megabyte-long string does wherever it is made.
+ * Kept as is for a retry. Pure.
  */
 import type { MessageInput } from './types.ts';
 
@@ -12,17 +13,16 @@ import type { MessageInput } from './types.ts';
 const STRINGS = 20;
 /** Numbers per message: ts, srcPort, dstPort, protoType, status, cseqNum, hasSdp. */
 const NUMBERS = 7;
-/** Bytes per message before the text: its numbers (f64) and its strings' lengths (i32). */
-const FIXED_BYTES = NUMBERS * 8 + STRINGS * 4;
+/** Int32 slots per message: its strings' UTF-16 lengths, then the UTF-8 bytes of its short strings and of its raw text. */
+const SLOTS = STRINGS + 2;
+/** Bytes per message before the text: its numbers (f64) and its slots (i32). */
+const FIXED_BYTES = NUMBERS * 8 + SLOTS * 4;
 /** Most bytes UTF-8 takes for one UTF-16 code unit. */
 const UTF8_MAX_PER_UNIT = 3;
 
 export interface PackedBatch {
   count: number;
-  /**
-   * Float64 numbers (NaN for null) of every message, Int32 lengths of every string (-1 for null),
-   * then the strings, up to `byteLength`.
-   */
+  /** Float64 numbers (NaN for null) of every message, its Int32 slots (a null string's length is -1), then the strings, up to `byteLength`. */
   bytes: Uint8Array;
   byteLength: number;
   /** [index, links] of the messages that carry links (few do). */
@@ -54,27 +54,29 @@ export function packBatch(batch: MessageInput[], into?: Uint8Array): PackedBatch
   let bytes = into && into.byteLength >= textStart ? Buffer.from(into.buffer, into.byteOffset, into.byteLength)
     : Buffer.allocUnsafe(textStart + (packedBytes(batch) - textStart) * UTF8_MAX_PER_UNIT);
   let numbers = new Float64Array(bytes.buffer, bytes.byteOffset, count * NUMBERS);
-  let lengths = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * STRINGS);
+  let slots = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * SLOTS);
   let at = textStart;
-  const write = (s: string) => {
+  const write = (s: string): number => {
     if (at + s.length * UTF8_MAX_PER_UNIT > bytes.length && at + Buffer.byteLength(s) > bytes.length) {
       // allocUnsafe hands out pooled slices only for small sizes, at 8-byte offsets: the views stay aligned.
       const grown = Buffer.allocUnsafe(Math.max(at + Buffer.byteLength(s), bytes.length * 2));
       bytes.copy(grown, 0, 0, at);
       bytes = grown;
       numbers = new Float64Array(bytes.buffer, bytes.byteOffset, count * NUMBERS);
-      lengths = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * STRINGS);
+      slots = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * SLOTS);
     }
-    at += bytes.write(s, at);
+    const n = bytes.write(s, at);
+    at += n;
+    return n;
   };
   const links: PackedBatch['links'] = [];
   let short = '';
   let l = 0;
   let n = 0;
   const str = (v: string | null) => {
-    if (v === null) lengths[l++] = -1;
+    if (v === null) slots[l++] = -1;
     else {
-      lengths[l++] = v.length;
+      slots[l++] = v.length;
       short += v;
     }
   };
@@ -86,10 +88,10 @@ export function packBatch(batch: MessageInput[], into?: Uint8Array): PackedBatch
     str(m.srcIp); str(m.dstIp); str(m.transport); str(m.captureId); str(m.hepCorrelationId); str(m.callId);
     str(m.method); str(m.reason); str(m.cseqMethod); str(m.fromUser); str(m.fromTag); str(m.toUser); str(m.toTag);
     str(m.ruriUser); str(m.userAgent); str(m.viaBranch); str(m.viaIp ?? null); str(m.contactIp ?? null); str(m.problems);
-    write(short);
     const raw = m.raw as string | null; // null only in a message the store will refuse
-    lengths[l++] = raw === null ? -1 : raw.length;
-    if (raw !== null) write(raw);
+    slots[l++] = raw === null ? -1 : raw.length;
+    slots[l++] = write(short);
+    slots[l++] = raw === null ? 0 : write(raw);
     if (m.links.length) links.push([i, m.links]);
   }
   return { count, bytes, byteLength: at, links };
@@ -98,30 +100,38 @@ export function packBatch(batch: MessageInput[], into?: Uint8Array): PackedBatch
 export function unpackBatch(p: PackedBatch): MessageInput[] {
   const { count, bytes } = p;
   const numbers = new Float64Array(bytes.buffer, bytes.byteOffset, count * NUMBERS);
-  const lengths = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * STRINGS);
-  // Decoded at once and sliced: a decode per string costs a call each. UTF-8 keeps every string's
-  // UTF-16 length (a lone surrogate, which no text decoded from bytes holds, would come back as U+FFFD).
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, p.byteLength).toString('utf8', count * FIXED_BYTES);
+  const slots = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * SLOTS);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, p.byteLength);
+  // Each message's short strings decoded with one call and sliced, its raw text with another: one
+  // decode of the whole batch makes a megabyte-long string, ten times as slow. UTF-8 keeps every
+  // string's UTF-16 length (a lone surrogate, which no text decoded from bytes holds, would come
+  // back as U+FFFD).
+  let byteAt = count * FIXED_BYTES;
+  let short = '';
   let at = 0;
   let l = 0;
   let n = 0;
   const str = (): string | null => {
-    const len = lengths[l++];
+    const len = slots[l++];
     if (len < 0) return null;
     at += len;
-    return text.slice(at - len, at);
+    return short.slice(at - len, at);
   };
   const num = (): number | null => {
     const v = numbers[n++];
     return Number.isNaN(v) ? null : v;
   };
   const out: MessageInput[] = [];
-  for (let i = 0; i < p.count; i++) {
+  for (let i = 0; i < count; i++) {
+    l = i * SLOTS;
+    short = buf.toString('utf8', byteAt, byteAt += slots[l + STRINGS]);
+    at = 0;
+    const raw = slots[l + STRINGS - 1] < 0 ? null : buf.toString('utf8', byteAt, byteAt += slots[l + STRINGS + 1]);
     // Object literals evaluate in order: strings as packed, then numbers.
     const m = {
       srcIp: str()!, dstIp: str()!, transport: str()!, captureId: str()!, hepCorrelationId: str(), callId: str()!,
       method: str(), reason: str(), cseqMethod: str(), fromUser: str(), fromTag: str(), toUser: str(), toTag: str(),
-      ruriUser: str(), userAgent: str(), viaBranch: str(), viaIp: str(), contactIp: str(), problems: str(), raw: str()!,
+      ruriUser: str(), userAgent: str(), viaBranch: str(), viaIp: str(), contactIp: str(), problems: str(), raw: raw!,
       ts: num()!, srcPort: num()!, dstPort: num()!, protoType: num()!, status: num(), cseqNum: num(), hasSdp: num() === 1,
       links: [] as MessageInput['links'],
     };
