@@ -36,10 +36,13 @@ const WRITER_BACKSTOP_PAGES = 32_768;
  */
 const WRITER_BUSY_MS = 100;
 
-/** Smallest shared buffer lent for a packed batch: 2,000 typical messages are ~1 MB. */
-const BUFFER_MIN_BYTES = 4 << 20;
-/** Spare buffers kept: one batch is written while the next is packed, and a split packs its parts apart. */
-const SPARE_BUFFERS = 2;
+/** Smallest shared buffer lent for a packed batch (2,000 typical messages take ~1.2 MB). */
+const BUFFER_MIN_BYTES = 256 << 10;
+/**
+ * Spare buffers kept: while the writer keeps up, a batch or two is written while the next is
+ * packed. A writer behind holds up to writeDepth batches, each in a buffer of its own, made for it.
+ */
+const SPARE_BUFFERS = 4;
 
 export async function openThreadedSqliteStore(path: string): Promise<Store> {
   // The reader opens first: it creates the file and runs migrations before the writer starts.
@@ -145,8 +148,14 @@ class ThreadedSqliteStore implements Store {
     return new Uint8Array(new SharedArrayBuffer(Math.max(want, BUFFER_MIN_BYTES)));
   }
 
+  /** Keeps the largest spares: a batch a little larger than the last would not fit a smaller one. */
   private giveBack(bytes: Uint8Array): void {
-    if (this.spareBytes.length < SPARE_BUFFERS) this.spareBytes.push(bytes);
+    const spare = this.spareBytes;
+    if (spare.length < SPARE_BUFFERS) spare.push(bytes);
+    else {
+      const i = spare.reduce((min, b, k) => (b.byteLength < spare[min].byteLength ? k : min), 0);
+      if (spare[i].byteLength < bytes.byteLength) spare[i] = bytes;
+    }
   }
 
   /** A batch refused for its content (only now unpacked again): the rest is stored, the culprits set aside. */
