@@ -29,6 +29,14 @@ export interface PackedBatch {
   links: [number, MessageInput['links']][];
 }
 
+/** The numbers and the slots of a packed batch of `count` messages in `bytes`. */
+function views(bytes: Uint8Array, count: number): { numbers: Float64Array; slots: Int32Array } {
+  return {
+    numbers: new Float64Array(bytes.buffer, bytes.byteOffset, count * NUMBERS),
+    slots: new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * SLOTS),
+  };
+}
+
 /** Bytes packBatch takes for `batch` when its text is ASCII (more when not): what to lend it. */
 export function packedBytes(batch: readonly MessageInput[]): number {
   let n = batch.length * FIXED_BYTES;
@@ -53,8 +61,7 @@ export function packBatch(batch: MessageInput[], into?: Uint8Array): PackedBatch
   const textStart = count * FIXED_BYTES;
   let bytes = into && into.byteLength >= textStart ? Buffer.from(into.buffer, into.byteOffset, into.byteLength)
     : Buffer.allocUnsafe(textStart + (packedBytes(batch) - textStart) * UTF8_MAX_PER_UNIT);
-  let numbers = new Float64Array(bytes.buffer, bytes.byteOffset, count * NUMBERS);
-  let slots = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * SLOTS);
+  let { numbers, slots } = views(bytes, count);
   let at = textStart;
   const write = (s: string): number => {
     if (at + s.length * UTF8_MAX_PER_UNIT > bytes.length && at + Buffer.byteLength(s) > bytes.length) {
@@ -62,8 +69,7 @@ export function packBatch(batch: MessageInput[], into?: Uint8Array): PackedBatch
       const grown = Buffer.allocUnsafe(Math.max(at + Buffer.byteLength(s), bytes.length * 2));
       bytes.copy(grown, 0, 0, at);
       bytes = grown;
-      numbers = new Float64Array(bytes.buffer, bytes.byteOffset, count * NUMBERS);
-      slots = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * SLOTS);
+      ({ numbers, slots } = views(bytes, count));
     }
     const n = bytes.write(s, at);
     at += n;
@@ -99,8 +105,7 @@ export function packBatch(batch: MessageInput[], into?: Uint8Array): PackedBatch
 
 export function unpackBatch(p: PackedBatch): MessageInput[] {
   const { count, bytes } = p;
-  const numbers = new Float64Array(bytes.buffer, bytes.byteOffset, count * NUMBERS);
-  const slots = new Int32Array(bytes.buffer, bytes.byteOffset + count * NUMBERS * 8, count * SLOTS);
+  const { numbers, slots } = views(bytes, count);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, p.byteLength);
   // Each message's short strings decoded with one call and sliced, its raw text with another: one
   // decode of the whole batch makes a megabyte-long string, ten times as slow. UTF-8 keeps every
