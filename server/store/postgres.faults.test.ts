@@ -120,24 +120,40 @@ describe.skipIf(noPostgres)('PostgreSQL dropping connections during ingest', () 
  * batch (its SQL inserts into hepflow_batches), the next COMMIT is passed on, and once the server answers
  * (it has committed) both sides are cut before the client hears it. `cuts` COMMITs are lost so.
  */
-async function commitCutter(target: URL, cuts: number): Promise<{ url: string; lost: () => number; close(): Promise<void> }> {
+/**
+ * A proxy that loses the answer to the first `cuts` COMMITs of transactions that record a batch
+ * token. With `holdCommitMs`, the COMMIT itself is held: the client's connection is closed at
+ * once, and the server gets the COMMIT that long after, as when a connection dies mid-COMMIT and
+ * the server finishes it late.
+ */
+async function commitCutter(target: URL, cuts: number, o: { holdCommitMs?: number } = {}): Promise<{ url: string; lost: () => number; close(): Promise<void> }> {
   let lost = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port), target.hostname);
+    let holding = false;
     for (const s of [client, upstream]) {
       sockets.add(s);
-      s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
+      s.on('close', () => { sockets.delete(s); client.destroy(); if (!holding) upstream.destroy(); });
       s.on('error', () => {});
     }
     let wroteBatch = false;
     let cutting = false;
     client.on('data', (d) => {
       if (d.includes('INSERT INTO hepflow_batches')) wroteBatch = true;
-      if (wroteBatch && lost + (cutting ? 1 : 0) < cuts && d.includes('COMMIT\0')) cutting = true;
+      const cut = wroteBatch && lost + (cutting ? 1 : 0) < cuts && d.includes('COMMIT\0');
+      if (cut && o.holdCommitMs !== undefined) {
+        lost++;
+        holding = true;
+        client.destroy();
+        setTimeout(() => upstream.end(d), o.holdCommitMs);
+        return;
+      }
+      if (cut) cutting = true;
       upstream.write(d);
     });
     upstream.on('data', (d) => {
+      if (holding) return;
       if (!cutting) { client.write(d); return; }
       lost++;
       client.destroy();
@@ -191,6 +207,46 @@ describe.skipIf(noPostgres)('PostgreSQL losing the answer to COMMIT', () => {
       await expect(store.insert([m])).rejects.toBeInstanceOf(CommitUnknown);
       await store.insert([m]); // the batcher's retry, with the same message
       const n = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM hep_proto_1_call WHERE sid = 'cut-1'`);
+      expect(n.rows[0].n).toBe(1);
+    } finally {
+      await store.close();
+      await p.close();
+    }
+  });
+
+  it('stores each message once when a retry that brought more messages loses its COMMIT answer too', async () => {
+    // The batcher's retry takes the failed messages and what queued since: here the first attempt
+    // stores a, its retry stores b (a skipped), and the retry of that must skip both.
+    const p = await commitCutter(new URL(db.url), 2);
+    const store = await openPostgresStore({ ...serverConfig(p.url) });
+    try {
+      const a = makeMessage({ callId: 'twice-a', ts: BASE });
+      const b = makeMessage({ callId: 'twice-b', ts: BASE + 1 });
+      await expect(store.insert([a])).rejects.toBeInstanceOf(CommitUnknown);
+      await expect(store.insert([a, b])).rejects.toBeInstanceOf(CommitUnknown);
+      await store.insert([a, b]);
+      const { rows } = await db.query<{ sid: string; n: number }>(`SELECT sid, count(*)::int AS n FROM hep_proto_1_call
+        WHERE sid LIKE 'twice-%' GROUP BY sid ORDER BY sid`);
+      expect(rows).toEqual([{ sid: 'twice-a', n: 1 }, { sid: 'twice-b', n: 1 }]);
+    } finally {
+      await store.close();
+      await p.close();
+    }
+  });
+
+  it('waits for a COMMIT the server finishes after the connection was lost, and stores the message once', async () => {
+    const HOLD_MS = 700;
+    const p = await commitCutter(new URL(db.url), 1, { holdCommitMs: HOLD_MS });
+    const store = await openPostgresStore({ ...serverConfig(p.url) });
+    try {
+      const m = makeMessage({ callId: 'late-commit', ts: BASE });
+      await expect(store.insert([m])).rejects.toBeInstanceOf(CommitUnknown);
+      const t0 = Date.now();
+      await store.insert([m]); // at once: the COMMIT has not reached the server yet
+      const waited = Date.now() - t0;
+      await new Promise((r) => setTimeout(r, HOLD_MS)); // a COMMIT it did not wait for has landed by now
+      const n = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM hep_proto_1_call WHERE sid = 'late-commit'`);
+      console.log(`late-commit: the retry waited ${waited} ms for a COMMIT held ${HOLD_MS} ms`);
       expect(n.rows[0].n).toBe(1);
     } finally {
       await store.close();

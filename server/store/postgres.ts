@@ -50,6 +50,11 @@ const NO_BOUND: [EpochMicros, EpochMicros] = [0, 4_102_444_800_000_000];
  * batcher's backoff (5 s at most), so a day covers any outage the buffer outlives.
  */
 const BATCH_TOKEN_KEEP_S = 86_400;
+/**
+ * How long asking whether a token was committed waits for the transaction that wrote it, ms: one
+ * cut off during COMMIT may still be finishing. Past this the ask fails and the batcher retries.
+ */
+const TOKEN_WAIT_MS = 10_000;
 
 export async function openPostgresStore(config: Config, log: Log = noLog): Promise<PostgresStore> {
   const step = partitionStepMicros(config.pgPartitionStep);
@@ -123,11 +128,32 @@ export class PostgresStore implements Store {
       if (t !== undefined) tokens.add(t);
     }
     if (!tokens.size) return todo;
-    const { rows } = await this.pool.query<{ token: string }>('SELECT token::text FROM hepflow_batches WHERE token = ANY($1::uuid[])', [[...tokens]]);
-    const committed = new Set(rows.map((r) => r.token));
-    const out = todo.filter((m) => !committed.has(this.unsure.get(m) ?? ''));
-    for (const m of todo) this.unsure.delete(m);
+    const committed = await this.committedTokens([...tokens]);
+    const out: MessageInput[] = [];
+    for (const m of todo) {
+      const t = this.unsure.get(m);
+      if (t === undefined) { out.push(m); continue; }
+      this.unsure.delete(m);
+      // Stored: settled for good, since a retry of this attempt may come with it again.
+      if (committed.has(t)) this.settled.add(m);
+      else out.push(m);
+    }
     return out;
+  }
+
+  /**
+   * Which of `tokens` were committed. Asked by inserting them again in a transaction rolled back
+   * after: an insert waits for a transaction that holds the same token and has not ended (its
+   * COMMIT, cut off in flight, may still be finishing), where a SELECT would not see it yet.
+   */
+  private committedTokens(tokens: string[]): Promise<Set<string>> {
+    return inTransaction(this.pool, async (c) => {
+      await c.query(`SET LOCAL lock_timeout = ${TOKEN_WAIT_MS}`);
+      const { rows } = await c.query<{ token: string }>(`INSERT INTO hepflow_batches (token) SELECT unnest($1::uuid[])
+        ON CONFLICT DO NOTHING RETURNING token::text`, [tokens]);
+      const absent = new Set(rows.map((r) => r.token));
+      return new Set(tokens.filter((t) => !absent.has(t)));
+    }, { rollBack: true });
   }
 
   /**

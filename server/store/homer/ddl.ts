@@ -100,9 +100,9 @@ export class CommitUnknown extends Error {
 /**
  * Runs `fn` in one transaction on a client of its own. A transaction cut off by a lost
  * connection was rolled back by the server, except when the loss came during COMMIT: a failed
- * COMMIT rejects with CommitUnknown.
+ * COMMIT rejects with CommitUnknown. With `rollBack`, what `fn` wrote is undone once it answered.
  */
-export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, o: { rollBack?: boolean } = {}): Promise<T> {
   const c = await pool.connect();
   // A checked-out client has no listener of the pool's: a backend terminated now (failover,
   // pooler restart, pg_terminate_backend) would emit 'error' unhandled and end the process.
@@ -113,6 +113,11 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
   try {
     await c.query('BEGIN');
     const out = await fn(c);
+    if (o.rollBack) {
+      // The answer is in hand: a connection lost now rolls back all the same.
+      await c.query('ROLLBACK').catch((e: Error) => { broken ??= e; });
+      return out;
+    }
     try {
       await c.query('COMMIT');
     } catch (err) {
