@@ -54,6 +54,8 @@ const lint = run('npm', ['run', '--silent', 'lint']);
 run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json']);
 run('npx', ['playwright', 'test', '--reporter=list,json'], { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: '.tmp/playwright.json' } });
 
+// What failed, named once more just above the totals: a CI log is often read from its tail only.
+const failures = lint.status === 0 ? [] : ['lint'];
 let passed = lint.status === 0 ? 1 : 0;
 let failed = lint.status === 0 ? 0 : 1;
 let skipped = 0;
@@ -64,6 +66,12 @@ if (existsSync('.tmp/vitest.json')) {
   // tests then read as skipped) counts as one failure.
   failed += v.numFailedTests + v.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+  for (const f of v.testResults) {
+    const file = f.name.replace(`${process.cwd()}/`, '');
+    const failedTests = f.assertionResults.filter((a) => a.status === 'failed');
+    for (const a of failedTests) failures.push(`${file} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    if (f.status === 'failed' && !failedTests.length) failures.push(`${file}: ${firstLine(f.message)}`);
+  }
 } else {
   console.error('vitest wrote no report');
   failed++;
@@ -73,9 +81,26 @@ if (existsSync('.tmp/playwright.json')) {
   passed += report.stats.expected + report.stats.flaky;
   failed += report.stats.unexpected + (report.errors?.length ?? 0); // errors: global setup or a file that did not load
   skipped += report.stats.skipped;
+  for (const t of playwrightTests(report.suites ?? [])) if (t.result === 'unexpected') failures.push(`${t.file} › ${t.title}`);
+  for (const e of report.errors ?? []) failures.push(`playwright: ${firstLine(e.message)}`);
 } else {
   console.error('playwright wrote no report');
   failed++;
 }
+if (failures.length) console.log(`failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);
+
+function firstLine(text) {
+  return String(text ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '';
+}
+
+/** Every test of a Playwright JSON report with its outcome (expected, unexpected, flaky, skipped). */
+function* playwrightTests(suites) {
+  for (const suite of suites) {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) yield { title: spec.title, file: spec.file, result: t.status };
+    }
+    yield* playwrightTests(suite.suites ?? []);
+  }
+}
