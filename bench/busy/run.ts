@@ -50,11 +50,11 @@ try {
   const figures = {
     sent: N,
     stored: metric(text, 'hepflow_messages_stored_total'),
-    droppedReceiveQueueFull: metric(text, 'hepflow_messages_dropped_total{reason="receive-queue-full"}'),
+    droppedKernelBufferFull: metric(text, 'hepflow_messages_dropped_total{reason="kernel-buffer-full"}'),
     seconds: Math.round(performance.now() - t0) / 1000,
   };
   console.log(JSON.stringify(figures));
-  if (figures.stored !== N || figures.droppedReceiveQueueFull !== 0) {
+  if (figures.stored !== N || figures.droppedKernelBufferFull !== 0) {
     console.error(`lost ${N - figures.stored} of ${N} packets while the ingest thread was busy`);
     process.exitCode = 1;
   }

@@ -258,6 +258,11 @@ export class Batcher {
     }
   }
 
+  /** Resolves once the backlog is below its bounds again (or the batcher is closed). */
+  async room(): Promise<void> {
+    while (this.full && !this.closed) await this.progress(Infinity);
+  }
+
   /** One step towards an empty queue: a write ends, the backoff ends (not past `deadline`), or a write starts. */
   private async progress(deadline: number): Promise<void> {
     const left = this.resumeAt - Date.now();

@@ -3,7 +3,7 @@ import { DatagramBatchWriter, forEachDatagram } from './datagram-batch.ts';
 
 function read(batch: ReturnType<DatagramBatchWriter['take']>) {
   const out: [string, string, number][] = [];
-  forEachDatagram(batch, (d, peer, at) => out.push([d.toString('latin1'), peer, at]));
+  forEachDatagram(batch, (d, peer, at) => { out.push([d.toString('latin1'), peer, at]); });
   return out;
 }
 
@@ -36,5 +36,19 @@ describe('datagram batches', () => {
     const batch = w.take();
     w.add(Buffer.from('XXXXX'), 'b:2', 2);
     expect(read(batch)).toEqual([['first', 'a:1', 1]]);
+  });
+
+  it('stops before the datagram its callback refuses, and goes on from there', () => {
+    const w = new DatagramBatchWriter(1024);
+    for (const text of ['one', 'two', 'three']) w.add(Buffer.from(text), 'a:1', 1);
+    const batch = w.take();
+    const seen: string[] = [];
+    const at = forEachDatagram(batch, (d) => (d.toString() === 'two' ? false : void seen.push(d.toString())));
+    expect(seen).toEqual(['one']);
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(batch.bytes.byteLength);
+    const end = forEachDatagram(batch, (d) => void seen.push(d.toString()), at);
+    expect(seen).toEqual(['one', 'two', 'three']);
+    expect(end).toBe(batch.bytes.byteLength);
   });
 });

@@ -6,6 +6,13 @@
 
 const HEADER_BYTES = 16;
 
+/**
+ * Slots of the Int32Array the receiving and ingest threads share: bytes handed over and not yet
+ * ingested (the ingest thread lowers it and notifies), and a flag the ingest thread sets on close.
+ */
+export const IN_FLIGHT = 0;
+export const CLOSING = 1;
+
 export interface DatagramBatch {
   bytes: Uint8Array;
   /** "ip:port" of the senders, indexed from each datagram's header. */
@@ -54,13 +61,20 @@ export class DatagramBatchWriter {
   }
 }
 
-/** Calls `each` with every datagram of a batch, in order. The datagram is a view into the batch. */
-export function forEachDatagram(batch: DatagramBatch, each: (datagram: Buffer, peer: string, receivedAt: number) => void): void {
+/**
+ * Calls `each` with the datagrams of a batch, in order, from byte offset `from` (0, or what an
+ * earlier call answered). The datagram is a view into the batch. `each` answers false to stop
+ * before that datagram: the answer is then its offset, to go on from; else the batch's length.
+ */
+export function forEachDatagram(batch: DatagramBatch, each: (datagram: Buffer, peer: string, receivedAt: number) => boolean | void,
+  from = 0): number {
   const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
-  for (let at = 0; at + HEADER_BYTES <= buf.length;) {
+  let at = from;
+  while (at + HEADER_BYTES <= buf.length) {
     const length = buf.readUInt32LE(at);
     const start = at + HEADER_BYTES;
-    each(buf.subarray(start, start + length), batch.peers[buf.readUInt16LE(at + 4)], buf.readDoubleLE(at + 8));
+    if (each(buf.subarray(start, start + length), batch.peers[buf.readUInt16LE(at + 4)], buf.readDoubleLE(at + 8)) === false) return at;
     at = start + length;
   }
+  return buf.length;
 }

@@ -16,7 +16,7 @@ import type { DecodeOptions, HepRecord } from '../hep/types.ts';
 import type { WireAddress } from '../hep/inet.ts';
 import type { MessageInput, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
-import { Batcher } from './batcher.ts';
+import { Batcher, type DropReason } from './batcher.ts';
 import { touchedBy } from '../live/keys.ts';
 import type { ChangeFeed } from '../live/feed.ts';
 import { storableText } from './storable.ts';
@@ -287,6 +287,16 @@ export class Ingest {
   /** Resolves once at most `max` messages wait to be stored. */
   settle(max: number): Promise<void> {
     return this.batcher.settle(max);
+  }
+
+  /** Whether a message handed in now would be dropped, the store being behind (why), or null. */
+  get full(): DropReason | null {
+    return this.batcher.full;
+  }
+
+  /** Resolves once a message handed in would be kept again. */
+  room(): Promise<void> {
+    return this.batcher.room();
   }
 
   close(): Promise<void> {

@@ -45,6 +45,12 @@ export class Metrics {
     name: 'hepflow_pending_bytes', help: 'Payload bytes not yet stored: waiting to be written or being written', registers: [this.registry],
     collect: () => { this.pendingBytes.set(this.pendingBytesSource()); },
   });
+  /** Read at scrape time, like pendingSource. */
+  udpQueuedBytesSource: () => number = () => 0;
+  readonly udpQueuedBytes: client.Gauge = new client.Gauge({
+    name: 'hepflow_udp_queued_bytes', help: 'UDP datagrams received and not yet parsed, bytes: they wait while the store is behind',
+    registers: [this.registry], collect: () => { this.udpQueuedBytes.set(this.udpQueuedBytesSource()); },
+  });
   readonly setAside = new client.Counter({
     name: 'hepflow_messages_set_aside_total', help: 'Messages the store refused for their content, kept apart from the rest, by reason',
     labelNames: ['reason'] as const, registers: [this.registry],

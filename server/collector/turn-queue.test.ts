@@ -40,10 +40,34 @@ describe('TurnQueue', () => {
 
   it('drain feeds what waits at once (a closing listener)', () => {
     const fed: string[] = [];
-    const queue = new TurnQueue<string>((s) => fed.push(s));
+    const queue = new TurnQueue<string>((s) => { fed.push(s); });
     queue.push('a');
     queue.push('b');
     queue.drain();
     expect(fed).toEqual(['a', 'b']);
+  });
+
+  it('feeds a held item again, before the rest, once its promise settles; drain does not hold', async () => {
+    const fed: string[] = [];
+    let release!: () => void;
+    const room = new Promise<void>((r) => { release = r; });
+    let held = false;
+    const queue = new TurnQueue<string>((s, draining) => {
+      fed.push(draining ? `${s}!` : s);
+      if (s === 'a' && !held) {
+        held = true;
+        return room;
+      }
+    });
+    queue.push('a');
+    queue.push('b');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fed).toEqual(['a']); // held: 'b' waits behind it
+    release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fed).toEqual(['a', 'a', 'b']);
+    queue.push('c');
+    queue.drain();
+    expect(fed).toEqual(['a', 'a', 'b', 'c!']);
   });
 });
