@@ -104,6 +104,17 @@ export function describeStoreSuite(name: string, h: StoreHarness): void {
       expect(g?.groupId).toBe('late-a');
     });
 
+    it('names, for each link, the message that carried it, wherever that message sits in a batch', async () => {
+      const carriers = [0, 1, 17, 32, 39];
+      const link = { target: 'blk-hub', rule: 'header' as const, header: 'X-CID', value: 'blk-hub' };
+      await store.insert([makeMessage({ callId: 'blk-hub', ts: T0 - 1, raw: 'hub' }), ...Array.from({ length: 40 }, (_, i) =>
+        makeMessage({ callId: `blk-${i}`, ts: T0 + i, raw: `blk ${i}`, links: carriers.includes(i) ? [link] : [] }))]);
+      const g = await store.getGroup('blk-hub');
+      const byId = new Map(g!.messages.map((m) => [m.id, m]));
+      expect(g!.links.map((l) => [l.callId, byId.get(l.messageId)?.callId, byId.get(l.messageId)?.raw]).sort())
+        .toEqual(carriers.map((i) => [`blk-${i}`, `blk-${i}`, `blk ${i}`]).sort());
+    });
+
     it('summarises each group for search: caller, callee, legs, duration and final status', async () => {
       await store.insert(makeCall('s1', T0));
       await store.insert([
