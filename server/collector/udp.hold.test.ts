@@ -31,11 +31,23 @@ function bye(i: number): Buffer {
     tsSec: 1_700_000_000, tsUsec: i, protoType: PROTO_TYPE.sip, captureId: 2001, payload: sip });
 }
 
+/** Held: the backlog full, the datagrams between the threads at their bound, the kernel dropping. */
+async function waitForHeld(ingest: Ingest, metrics: Metrics): Promise<void> {
+  await waitFor(async () => {
+    const text = await metrics.text();
+    return ingest.full === 'buffer-full' && metric(text, 'hepflow_udp_queued_bytes') > IN_FLIGHT_BYTES - 2000
+      && metric(text, 'hepflow_messages_dropped_total{reason="kernel-buffer-full"}') > 0;
+  }, 'the backlog full, the queue at its bound and kernel drops counted', 10_000);
+}
+
 describe('UDP while the store is behind', () => {
   let dir: string;
   let store: Store | undefined;
   let udp: UdpListener | undefined;
+  let locker: Database.Database | undefined;
   afterEach(async () => {
+    if (locker?.inTransaction) locker.exec('COMMIT');
+    locker?.close();
     await udp?.close();
     await store?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -49,31 +61,21 @@ describe('UDP while the store is behind', () => {
     const ingest = new Ingest({ store, config, metrics });
     udp = await listenUdp(ingest, { host: '127.0.0.1', port: 0, metrics, maxInFlightBytes: IN_FLIGHT_BYTES });
     // A second connection holds SQLite's write lock: the writer waits on it, the backlog fills.
-    const locker = new Database(config.store);
+    locker = new Database(config.store);
     locker.exec('BEGIN EXCLUSIVE');
-    return { ingest, metrics, locker, port: udp.address.port };
+    return { ingest, metrics, port: udp.address.port };
   }
 
   it('leaves what it cannot keep unread in the kernel, counts it, and parses nothing only to drop it', async () => {
-    const { ingest, metrics, locker, port } = await start();
-    let released = false;
-    try {
-      await sendPackets({ transport: 'udp', host: '127.0.0.1', port }, Array.from({ length: SENT }, (_, i) => bye(i)), { rate: 0 });
-      await waitFor(async () => metric(await metrics.text(), 'hepflow_messages_dropped_total{reason="kernel-buffer-full"}') > 0,
-        'kernel drops counted', 10_000);
-      expect(ingest.full).toBe('buffer-full');
-      expect(metric(await metrics.text(), 'hepflow_udp_queued_bytes')).toBeGreaterThan(IN_FLIGHT_BYTES - 2000);
-      locker.exec('COMMIT');
-      released = true;
-      const counted = async () => {
-        const text = await metrics.text();
-        return metric(text, 'hepflow_messages_stored_total') + metric(text, 'hepflow_messages_dropped_total{reason="kernel-buffer-full"}');
-      };
-      await waitFor(async () => (await counted()) === SENT, 'every datagram stored or counted', 30_000);
-    } finally {
-      if (!released) locker.exec('COMMIT');
-      locker.close();
-    }
+    const { ingest, metrics, port } = await start();
+    await sendPackets({ transport: 'udp', host: '127.0.0.1', port }, Array.from({ length: SENT }, (_, i) => bye(i)), { rate: 0 });
+    await waitForHeld(ingest, metrics);
+    locker!.exec('COMMIT');
+    const counted = async () => {
+      const text = await metrics.text();
+      return metric(text, 'hepflow_messages_stored_total') + metric(text, 'hepflow_messages_dropped_total{reason="kernel-buffer-full"}');
+    };
+    await waitFor(async () => (await counted()) === SENT, 'every datagram stored or counted', 30_000);
     await ingest.flush();
     const text = await metrics.text();
     const stored = metric(text, 'hepflow_messages_stored_total');
@@ -89,13 +91,12 @@ describe('UDP while the store is behind', () => {
   }, 60_000);
 
   it('closes while it holds the socket unread, and stores or counts every datagram it had read', async () => {
-    const { ingest, metrics, locker, port } = await start();
+    const { ingest, metrics, port } = await start();
     await sendPackets({ transport: 'udp', host: '127.0.0.1', port }, Array.from({ length: SENT }, (_, i) => bye(i)), { rate: 0 });
-    await waitFor(async () => ingest.full !== null, 'the backlog full', 10_000);
+    await waitForHeld(ingest, metrics);
     await udp!.close();
     udp = undefined;
-    locker.exec('COMMIT');
-    locker.close();
+    locker!.exec('COMMIT');
     await ingest.flush();
     const text = await metrics.text();
     const stored = metric(text, 'hepflow_messages_stored_total');
