@@ -81,7 +81,7 @@ export class PostgresStore implements Store {
   private readonly homer = new HomerWriter();
   /** KPI fold windows of the calls this process wrote last (call-kpi.ts). */
   private readonly kpis = new CallKpis();
-  /** Messages of a split batch already stored or set aside: a retry of the batch skips them. */
+  /** Messages already stored or set aside (parts of a split batch; COMMITs found done): a retry of their batch skips them. */
   private readonly settled = new WeakSet<MessageInput>();
   /** Messages whose COMMIT went unanswered, with their transaction's token (see write). */
   private readonly unsure = new WeakMap<MessageInput, string>();
